@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+/** One picture of a deck. Answers are canonical names; aliases are other accepted names. */
+export const DeckItemSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
+  image: z.string().min(1),
+  answers: z.object({
+    en: z.string().min(1),
+    zh: z.string().min(1),
+  }),
+  aliases: z.array(z.string().min(1)).default([]),
+  category: z.object({ en: z.string().min(1), zh: z.string().min(1) }),
+  famous: z.boolean(),
+  credit: z.string().min(1),
+  licence: z.string().min(1),
+  /** Optional focus point for the square crop, as fractions of width and height (0..1). */
+  focus: z.object({ x: z.number().min(0).max(1), y: z.number().min(0).max(1) }).optional(),
+});
+
+export const DeckSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+  name: z.object({ en: z.string().min(1), zh: z.string().min(1) }),
+  description: z.object({ en: z.string().min(1), zh: z.string().min(1) }),
+  items: z.array(DeckItemSchema).min(1),
+});
+
+export type DeckItem = z.infer<typeof DeckItemSchema>;
+export type DeckFile = z.infer<typeof DeckSchema>;
+
+/** A loaded deck: the validated file plus where its pictures live. */
+export interface Deck extends DeckFile {
+  dir: string;
+}
