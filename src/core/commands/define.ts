@@ -1,0 +1,85 @@
+/**
+ * Platform-neutral command definitions. One file per command in `commands/`
+ * exports `defineCommand({...})`; Discord registration, the Slack manifest and the
+ * terminal/Slack text parser are all generated from these definitions.
+ */
+import type { Locale, Reply } from '../reply.ts';
+import type { Services } from './services.ts';
+
+export interface I18nText {
+  en: string;
+  zh: string;
+}
+
+interface OptionBase {
+  name: string;
+  description: I18nText;
+  required?: boolean;
+  /** Only hosts may set this option. */
+  hostOnly?: boolean;
+}
+
+export interface StringOption extends OptionBase {
+  kind: 'string';
+  maxLength?: number;
+  autocomplete?: boolean;
+  /** In text form, takes the rest of the line (`/guess mona lisa`). */
+  rest?: boolean;
+}
+
+export interface IntegerOption extends OptionBase {
+  kind: 'integer';
+  min?: number;
+  max?: number;
+}
+
+export interface ChoiceOption extends OptionBase {
+  kind: 'choice';
+  choices: { value: string; label: I18nText }[];
+}
+
+export type OptionSpec = StringOption | IntegerOption | ChoiceOption;
+export type OptionValues = Record<string, string | number | undefined>;
+
+export type Platform = 'discord' | 'slack' | 'terminal';
+
+/** Who is calling, from where. Ids are namespaced by platform (`discord:123`). */
+export interface Caller {
+  platform: Platform;
+  userId: string;
+  userName: string;
+  locale: Locale;
+  /** The adapter decided: Manage Server / host role (Discord), admin or listed (Slack), always (terminal). */
+  isHost: boolean;
+  channelId: string;
+  /** Server (Discord guild) or workspace (Slack team), namespaced. */
+  scopeId: string;
+}
+
+export interface CommandContext {
+  caller: Caller;
+  services: Services;
+}
+
+export interface CommandDef {
+  name: string;
+  description: I18nText;
+  options: OptionSpec[];
+  /** Host-only command (skip, stop …): registered with Manage Server on Discord and checked again at run time. */
+  host?: boolean;
+  run(ctx: CommandContext, opts: OptionValues): Promise<Reply | Reply[]>;
+  autocomplete?(ctx: CommandContext, option: string, partial: string): Promise<{ value: string; label: string }[]>;
+}
+
+const NAME = /^[a-z][a-z0-9-]{0,31}$/;
+
+export function defineCommand<T extends CommandDef>(def: T): T {
+  if (!NAME.test(def.name)) throw new Error(`command name "${def.name}" must be lowercase, 1-32 chars`);
+  for (const o of def.options) {
+    if (!NAME.test(o.name)) throw new Error(`command ${def.name}: option name "${o.name}" must be lowercase`);
+    if (o.kind === 'choice' && o.choices.length === 0) throw new Error(`command ${def.name}: option ${o.name} has no choices`);
+  }
+  const rest = def.options.filter((o) => o.kind === 'string' && o.rest);
+  if (rest.length > 1) throw new Error(`command ${def.name}: only one option may take the rest of the line`);
+  return def;
+}

@@ -1,0 +1,79 @@
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+/** Migrations live in code so that they ship with the bundle and run in order by name. */
+const migrations: Record<string, Migration> = {
+  '0001_initial': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('rounds')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('platform', 'text', (c) => c.notNull())
+        .addColumn('channel_id', 'text', (c) => c.notNull())
+        .addColumn('scope_id', 'text', (c) => c.notNull())
+        .addColumn('deck_id', 'text', (c) => c.notNull())
+        .addColumn('item_id', 'text', (c) => c.notNull())
+        .addColumn('mode', 'text', (c) => c.notNull())
+        .addColumn('step_seconds', 'integer', (c) => c.notNull())
+        .addColumn('host_id', 'text', (c) => c.notNull())
+        .addColumn('locale', 'text', (c) => c.notNull().defaultTo('en'))
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('end_reason', 'text')
+        .addColumn('step', 'integer', (c) => c.notNull())
+        .addColumn('first_solver_id', 'text')
+        .addColumn('started_at', 'integer', (c) => c.notNull())
+        .addColumn('ended_at', 'integer')
+        .execute();
+      await db.schema.createIndex('rounds_status').on('rounds').column('status').execute();
+      await db.schema.createIndex('rounds_item').on('rounds').columns(['deck_id', 'item_id']).execute();
+
+      await db.schema
+        .createTable('guesses')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('round_id', 'text', (c) => c.notNull().references('rounds.id'))
+        .addColumn('player_id', 'text', (c) => c.notNull())
+        .addColumn('channel_id', 'text', (c) => c.notNull())
+        .addColumn('scope_id', 'text', (c) => c.notNull())
+        .addColumn('deck_id', 'text', (c) => c.notNull())
+        .addColumn('item_id', 'text', (c) => c.notNull())
+        .addColumn('mode', 'text', (c) => c.notNull())
+        .addColumn('step', 'integer', (c) => c.notNull())
+        .addColumn('text_norm', 'text', (c) => c.notNull())
+        .addColumn('verdict', 'text', (c) => c.notNull())
+        .addColumn('points', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('first', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('guesses_round').on('guesses').columns(['round_id', 'player_id']).execute();
+      await db.schema.createIndex('guesses_player').on('guesses').column('player_id').execute();
+      // Exactly one first solver per round, enforced by the database itself.
+      await sql`CREATE UNIQUE INDEX guesses_one_first ON guesses (round_id) WHERE first = 1`.execute(db);
+
+      await db.schema
+        .createTable('scores')
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('scope_id', 'text', (c) => c.notNull())
+        .addColumn('player_id', 'text', (c) => c.notNull())
+        .addColumn('points', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('wins', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('solved', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('updated_at', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('scores_pk', ['scope', 'scope_id', 'player_id'])
+        .execute();
+      await db.schema.createIndex('scores_board').on('scores').columns(['scope', 'scope_id', 'points']).execute();
+
+      await db.schema
+        .createTable('players')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'integer', (c) => c.notNull())
+        .execute();
+    },
+  },
+};
+
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return migrations;
+  },
+};
+
