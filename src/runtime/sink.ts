@@ -1,0 +1,34 @@
+import type { Reply } from '../core/reply.ts';
+
+/**
+ * Where the runtime sends a round's public messages. Each adapter decides how:
+ * Discord edits one round message per step and posts one recap, Slack threads the
+ * steps under one updated channel message, the terminal prints them.
+ */
+export interface RoundUpdate {
+  roundId: string;
+  /** `step` for steps 1..6, `final` for the last window, `recap` at the end, `notice` for anything else. */
+  kind: 'step' | 'final' | 'recap' | 'notice';
+  step: number;
+  reply: Reply;
+}
+
+export interface RoundSink {
+  publish(channelId: string, update: RoundUpdate): Promise<void>;
+}
+
+/** Routes updates to the adapter that owns the channel, by its platform prefix (`discord:`, `slack:` …). */
+export class SinkRouter implements RoundSink {
+  private readonly sinks = new Map<string, RoundSink>();
+
+  register(platform: string, sink: RoundSink): void {
+    this.sinks.set(platform, sink);
+  }
+
+  async publish(channelId: string, update: RoundUpdate): Promise<void> {
+    const platform = channelId.slice(0, channelId.indexOf(':'));
+    const sink = this.sinks.get(platform);
+    if (!sink) throw new Error(`no sink for platform "${platform}"`);
+    await sink.publish(channelId, update);
+  }
+}
