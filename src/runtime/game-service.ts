@@ -92,7 +92,9 @@ export class GameService implements GamePort {
         size: this.o.displaySize ?? 512,
         focus: item.focus,
       });
-      const stepSeconds = clampStepSeconds(req.stepSeconds ?? this.o.defaultStepSeconds ?? DEFAULT_STEP_SECONDS);
+      // Hosts choose within 5-120 s; the operator default (STEP_SECONDS) may be shorter, for scripted play.
+      const stepSeconds =
+        req.stepSeconds !== undefined ? clampStepSeconds(req.stepSeconds) : (this.o.defaultStepSeconds ?? DEFAULT_STEP_SECONDS);
       const mode = req.mode ?? 'race';
       const now = this.o.clock.now();
       const id = randomUUID();

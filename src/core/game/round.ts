@@ -102,7 +102,8 @@ export function clampStepSeconds(s: number | undefined): number {
 }
 
 export function startRound(config: RoundConfig, now: number): Transition {
-  const stepMs = clampStepSeconds(config.stepSeconds) * 1000;
+  // Hosts are held to 5-120 s by clampStepSeconds; operators may configure shorter steps.
+  const stepMs = Math.min(MAX_STEP_SECONDS, Math.max(1, config.stepSeconds)) * 1000;
   const state: RoundState = {
     config: { ...config, stepSeconds: stepMs / 1000 },
     status: 'running',

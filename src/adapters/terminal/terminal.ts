@@ -1,0 +1,99 @@
+/**
+ * The terminal adapter: the default when no chat tokens are set. You are player
+ * "you" in one local channel. Lines starting with `/` are commands; anything else
+ * is a guess. When stdin is not a terminal, lines are read one by one and output
+ * is plain text, so a whole game can be scripted.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import type { Caller } from '../../core/commands/define.ts';
+import { plainText, type Locale, type Reply } from '../../core/reply.ts';
+import type { App } from '../../app.ts';
+import type { RoundSink, RoundUpdate } from '../../runtime/sink.ts';
+import { ansiPicture } from './ansi.ts';
+
+export interface TerminalOptions {
+  app: App;
+  input: Readable;
+  output: Writable;
+  /** True colour pictures and a prompt; false prints plain text for scripts. */
+  interactive: boolean;
+  outDir: string;
+  locale?: Locale;
+}
+
+export const TERMINAL_CHANNEL = 'terminal:local';
+
+export class TerminalAdapter implements RoundSink {
+  private readonly caller: Caller;
+
+  constructor(private readonly o: TerminalOptions) {
+    this.caller = {
+      platform: 'terminal',
+      userId: 'terminal:you',
+      userName: 'you',
+      locale: o.locale ?? 'en',
+      isHost: true,
+      channelId: TERMINAL_CHANNEL,
+      scopeId: 'terminal:local',
+    };
+    o.app.sinks.register('terminal', this);
+  }
+
+  /** Reads lines until the input ends, then waits for a running round to finish. */
+  async run(): Promise<void> {
+    const rl = createInterface({ input: this.o.input, terminal: false });
+    if (this.o.interactive) {
+      this.write('Emergence: type /play to start, /help for commands, /quit to leave.\n');
+    }
+    for await (const line of rl) {
+      const text = line.trim();
+      if (!text) continue;
+      if (text === '/quit' || text === '/exit') break;
+      await this.handle(text);
+    }
+    rl.close();
+    await this.waitForRound();
+  }
+
+  async handle(text: string): Promise<void> {
+    const replies = await this.o.app.dispatcher.runText(this.caller, text, { plainIsGuess: true });
+    for (const r of replies) await this.print(r);
+  }
+
+  async publish(_channelId: string, update: RoundUpdate): Promise<void> {
+    await this.print(update.reply, update.kind === 'step' || update.kind === 'final');
+  }
+
+  private async waitForRound(): Promise<void> {
+    const game = this.o.app.game;
+    while (game.activeRound(TERMINAL_CHANNEL)) {
+      await new Promise<void>((resolve) => {
+        const check = () => (game.activeRound(TERMINAL_CHANNEL) ? setTimeout(check, 100) : resolve());
+        check();
+      });
+    }
+  }
+
+  private async print(reply: Reply, picture = false): Promise<void> {
+    const out: string[] = [];
+    if (reply.title) out.push(this.o.interactive ? `\x1b[1m${plainText(reply.title)}\x1b[0m` : `== ${plainText(reply.title)} ==`);
+    for (const img of reply.images ?? []) {
+      await mkdir(this.o.outDir, { recursive: true });
+      const path = join(this.o.outDir, img.name);
+      await writeFile(path, img.data);
+      if (picture && this.o.interactive) out.push(await ansiPicture(img.data));
+      out.push(`[picture saved to ${path}]`);
+    }
+    if (reply.text) out.push(plainText(reply.text));
+    for (const f of reply.fields ?? []) out.push(`${plainText(f.name)}:\n${plainText(f.value)}`);
+    if (reply.footer) out.push(plainText(reply.footer));
+    this.write(out.join('\n') + '\n\n');
+  }
+
+  private write(s: string): void {
+    this.o.output.write(s);
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Composition of the bot's services, shared by main.ts and the tests:
+ * storage → decks → ladders → game → dispatcher. Adapters are attached by the caller.
+ */
+import type { Logger } from 'pino';
+import { commands as builtInCommands } from '../commands/index.ts';
+import type { Caller, CommandDef } from './core/commands/define.ts';
+import type { DeckPort, ScorePort, Services } from './core/commands/services.ts';
+import { leaderboardCard } from './images/cards.ts';
+import { loadDecks, type DeckCatalog } from './images/decks.ts';
+import { LadderCache } from './images/ladder-cache.ts';
+import type { Clock } from './runtime/clock.ts';
+import { Dispatcher } from './runtime/dispatch.ts';
+import { GameService } from './runtime/game-service.ts';
+import { SinkRouter } from './runtime/sink.ts';
+import { Store } from './storage/store.ts';
+
+export interface AppOptions {
+  log: Logger;
+  clock: Clock;
+  databasePath: string;
+  decksDir?: string;
+  ladderCacheDir?: string | null;
+  defaultDeck?: string;
+  stepSeconds?: number;
+  displaySize?: number;
+  random?: (n: number) => number;
+  commands?: CommandDef[];
+  rate?: { burst: number; windowMs: number };
+}
+
+export interface App {
+  store: Store;
+  decks: DeckCatalog;
+  ladders: LadderCache;
+  game: GameService;
+  sinks: SinkRouter;
+  dispatcher: Dispatcher;
+  services: Services;
+  close(): Promise<void>;
+}
+
+export async function createApp(o: AppOptions): Promise<App> {
+  const store = await Store.open(o.databasePath);
+  const decks = await loadDecks(o.decksDir);
+  const ladders = new LadderCache({ dir: o.ladderCacheDir ?? null });
+  const sinks = new SinkRouter();
+  const game = new GameService({
+    clock: o.clock,
+    store,
+    decks,
+    ladders,
+    sink: sinks,
+    log: o.log,
+    defaultDeck: o.defaultDeck,
+    defaultStepSeconds: o.stepSeconds,
+    displaySize: o.displaySize,
+    random: o.random,
+  });
+  const deckPort: DeckPort = {
+    list: () =>
+      decks.list().map((d) => ({
+        id: d.id,
+        name: d.name,
+        description: d.description,
+        items: d.items.length,
+        famous: d.items.filter((i) => i.famous).length,
+      })),
+  };
+  const scores: ScorePort = {
+    async leaderboard(caller: Caller, scope, limit) {
+      const id = scope === 'channel' ? caller.channelId : caller.scopeId;
+      return store.leaderboard(scope, id, limit);
+    },
+  };
+  const services: Services = { game, decks: deckPort, scores, cards: { leaderboard: leaderboardCard } };
+  const dispatcher = new Dispatcher({
+    commands: o.commands ?? builtInCommands,
+    services,
+    log: o.log,
+    clock: o.clock,
+    rate: o.rate,
+  });
+  let closed = false;
+  return {
+    store,
+    decks,
+    ladders,
+    game,
+    sinks,
+    dispatcher,
+    services,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await game.shutdown();
+      await store.close();
+    },
+  };
+}
