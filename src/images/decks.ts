@@ -1,0 +1,298 @@
+/**
+ * Deck loader: reads `<root>/<deck-id>/deck.json`, validates it with DeckSchema and checks
+ * that every picture exists.
+ *
+ * An item's `image` is either
+ *   - a path relative to the deck folder (`mona-lisa.jpg`), which must stay inside that folder, or
+ *   - `npm:<package>/<file>` (`npm:svg-country-flags/svg/fr.svg`), a file shipped by an installed
+ *     npm package, resolved with `createRequire(import.meta.url).resolve('<package>/<file>')`.
+ *     The flags deck uses this so the country flags are not copied into the repository.
+ *
+ * Every failure is a DeckError whose message names the file, the field (as a zod issue path,
+ * `items[3].answers.zh`) and what is wrong.
+ */
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DeckSchema, type Deck, type DeckItem } from './deck-schema.ts';
+
+export type { Deck, DeckItem } from './deck-schema.ts';
+
+/** The built-in decks: `assets/decks` at the repository root. */
+export const DEFAULT_DECKS_DIR: string = fileURLToPath(new URL('../../assets/decks/', import.meta.url)).replace(
+  /[\\/]$/,
+  '',
+);
+
+/** The file every deck folder holds. */
+export const DECK_FILE = 'deck.json';
+
+/** Prefix of an image that lives in an installed npm package. */
+export const NPM_IMAGE_PREFIX = 'npm:';
+
+/** A deck that cannot be used. The message starts with the file it is about. */
+export class DeckError extends Error {
+  constructor(
+    message: string,
+    /** The file the error is about (deck.json, or the missing picture's deck.json). */
+    readonly file?: string,
+    /** The field, as a path such as `items[3].answers.zh`, when there is one. */
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'DeckError';
+  }
+}
+
+const requireFromHere = createRequire(import.meta.url);
+
+/** Path to show in messages: relative to the working directory when inside it. */
+export function displayPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : file;
+}
+
+/** `['items', 3, 'answers', 'zh']` → `items[3].answers.zh`. */
+export function formatFieldPath(parts: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of parts) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out || '(root)';
+}
+
+function fail(file: string, field: string | undefined, problem: string): DeckError {
+  const shown = displayPath(file);
+  return new DeckError(field ? `${shown}: ${field}: ${problem}` : `${shown}: ${problem}`, shown, field);
+}
+
+function valueAt(root: unknown, parts: readonly PropertyKey[]): unknown {
+  let v: unknown = root;
+  for (const part of parts) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[part];
+  }
+  return v;
+}
+
+function describeType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  return typeof v;
+}
+
+/**
+ * Resolves an item's `image` to an absolute path (without checking that it exists).
+ * Throws a plain Error with a short reason when the value is not acceptable.
+ */
+export function resolveImagePath(deckDir: string, image: string): string {
+  if (image.startsWith(NPM_IMAGE_PREFIX)) {
+    const spec = image.slice(NPM_IMAGE_PREFIX.length);
+    const m = /^((?:@[a-z0-9._-]+\/)?[a-z0-9._-]+)\/(.+)$/i.exec(spec);
+    if (!m || spec.split('/').some((seg) => seg === '..' || seg === '.' || seg === '') || spec.includes('\\')) {
+      throw new Error(`"${image}" is not of the form npm:<package>/<file>`);
+    }
+    try {
+      return requireFromHere.resolve(spec);
+    } catch {
+      throw new Error(`"${image}": package file not found (is the package "${m[1]}" installed?)`);
+    }
+  }
+  if (path.isAbsolute(image) || /^[a-z][a-z0-9+.-]*:/i.test(image)) {
+    throw new Error(`"${image}" must be a path relative to the deck folder, or npm:<package>/<file>`);
+  }
+  const root = path.resolve(deckDir);
+  const abs = path.resolve(root, image);
+  const rel = path.relative(root, abs);
+  if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new Error(`"${image}" is outside the deck folder`);
+  }
+  return abs;
+}
+
+async function isFile(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Loads and checks one deck folder: deck.json must parse, match DeckSchema, have the folder's
+ * name as its id and unique item ids, and every picture must exist.
+ */
+export async function loadDeck(dir: string): Promise<Deck> {
+  const deckDir = path.resolve(dir);
+  const file = path.join(deckDir, DECK_FILE);
+
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw fail(file, undefined, code === 'ENOENT' ? 'file not found' : `cannot read (${code ?? String(e)})`);
+  }
+
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (e) {
+    throw fail(file, undefined, `invalid JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+
+  const parsed = DeckSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const field = formatFieldPath(issue.path);
+      let problem = issue.message;
+      if (issue.code === 'invalid_type') {
+        const actual = valueAt(raw, issue.path);
+        problem =
+          actual === undefined
+            ? `Required (expected ${issue.expected})`
+            : `expected ${issue.expected}, got ${describeType(actual)} ${JSON.stringify(actual)}`;
+      }
+      return { field, problem };
+    });
+    const first = lines[0]!;
+    const shown = displayPath(file);
+    const message = lines.map((l) => `${shown}: ${l.field}: ${l.problem}`).join('\n');
+    throw new DeckError(message, shown, first.field);
+  }
+  const data = parsed.data;
+
+  const folder = path.basename(deckDir);
+  if (data.id !== folder) {
+    throw fail(file, 'id', `deck id "${data.id}" must equal its folder name "${folder}"`);
+  }
+
+  const seen = new Map<string, number>();
+  for (const [i, item] of data.items.entries()) {
+    const first = seen.get(item.id);
+    if (first !== undefined) {
+      throw fail(file, `items[${i}].id`, `duplicate id "${item.id}" (already used by items[${first}])`);
+    }
+    seen.set(item.id, i);
+  }
+
+  await Promise.all(
+    data.items.map(async (item, i) => {
+      let abs: string;
+      try {
+        abs = resolveImagePath(deckDir, item.image);
+      } catch (e) {
+        throw fail(file, `items[${i}].image`, (e as Error).message);
+      }
+      if (!(await isFile(abs))) {
+        throw fail(file, `items[${i}].image`, `image file not found: ${displayPath(abs)}`);
+      }
+    }),
+  );
+
+  return { ...data, dir: deckDir };
+}
+
+/** The deck folders under `root` (sub-folders not starting with `.` or `_`), sorted by name. */
+export async function listDeckDirs(root: string = DEFAULT_DECKS_DIR): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(root, { withFileTypes: true });
+  } catch (e) {
+    throw new DeckError(`${displayPath(root)}: cannot read the decks folder (${(e as NodeJS.ErrnoException).code})`);
+  }
+  return entries
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.startsWith('_'))
+    .map((e) => path.join(root, e.name))
+    .sort();
+}
+
+/** Loads every deck folder under `root` (default: the built-in decks). */
+export async function loadDecks(root: string = DEFAULT_DECKS_DIR): Promise<DeckCatalog> {
+  const dirs = await listDeckDirs(root);
+  const decks: Deck[] = [];
+  for (const dir of dirs) decks.push(await loadDeck(dir));
+  return new DeckCatalog(decks);
+}
+
+/** The loaded decks, looked up by id. */
+export class DeckCatalog {
+  private readonly decks: Deck[];
+  private readonly byId = new Map<string, Deck>();
+
+  constructor(decks: Deck[]) {
+    this.decks = [...decks];
+    for (const deck of this.decks) {
+      if (this.byId.has(deck.id)) throw new DeckError(`duplicate deck id "${deck.id}" (${deck.dir})`);
+      this.byId.set(deck.id, deck);
+    }
+  }
+
+  /** All decks, in the order given (loadDecks: sorted by folder name). */
+  list(): Deck[] {
+    return [...this.decks];
+  }
+
+  get(deckId: string): Deck | undefined {
+    return this.byId.get(deckId);
+  }
+
+  item(deckId: string, itemId: string): DeckItem | undefined {
+    return this.byId.get(deckId)?.items.find((it) => it.id === itemId);
+  }
+
+  /** Absolute path of an item's picture (npm: images resolved). */
+  imagePath(deck: Deck, item: DeckItem): string {
+    return resolveImagePath(deck.dir, item.image);
+  }
+
+  /** The first deck (in list order) holding an item with this id. */
+  find(itemId: string): { deck: Deck; item: DeckItem } | undefined {
+    for (const deck of this.decks) {
+      const item = deck.items.find((it) => it.id === itemId);
+      if (item) return { deck, item };
+    }
+    return undefined;
+  }
+}
+
+/** True when the path names an SVG file (decoders may need `limitInputPixels: false` for it). */
+export function isSvgPath(file: string): boolean {
+  return /\.svgz?$/i.test(file);
+}
+
+/** The raw bytes of an item's picture (JPEG, PNG or SVG as stored). */
+export async function readItemImage(deck: Deck, item: DeckItem): Promise<Uint8Array> {
+  const buf = await readFile(resolveImagePath(deck.dir, item.image));
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+/**
+ * Decodes every picture of a deck with sharp (header read and a tiny render), so a file that is
+ * not a real image is reported. sharp is loaded only when this is called.
+ */
+export async function checkDeckImages(deck: Deck, concurrency = 8): Promise<void> {
+  const { default: sharp } = await import('sharp');
+  const file = path.join(deck.dir, DECK_FILE);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < deck.items.length) {
+      const i = next++;
+      const item = deck.items[i]!;
+      const abs = resolveImagePath(deck.dir, item.image);
+      try {
+        // Vector input is rendered straight at the requested size, so the pixel limit (which some
+        // flag SVGs with huge view boxes exceed) is lifted for SVG only.
+        const img = sharp(abs, isSvgPath(abs) ? { limitInputPixels: false } : {});
+        const meta = await img.metadata();
+        if (!meta.width || !meta.height) throw new Error('no width or height');
+        await img.resize(8, 8, { fit: 'fill' }).raw().toBuffer();
+      } catch (e) {
+        throw fail(file, `items[${i}].image`, `cannot decode ${displayPath(abs)}: ${(e as Error).message}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+}
