@@ -3,6 +3,11 @@ import { z } from 'zod';
 /** One picture of a deck. Answers are canonical names; aliases are other accepted names. */
 export const DeckItemSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
+  /**
+   * The picture: a path relative to the deck folder (`mona-lisa.jpg`, must stay inside it), or
+   * `npm:<package>/<file>` for a file of an installed npm package (`npm:svg-country-flags/svg/fr.svg`),
+   * resolved by src/images/decks.ts with createRequire(import.meta.url).resolve('<package>/<file>').
+   */
   image: z.string().min(1),
   answers: z.object({
     en: z.string().min(1),
