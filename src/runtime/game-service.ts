@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { Caller } from '../core/commands/define.ts';
 import type { GamePort, GuessOutcome, HintOutcome, PlayOutcome, PlayRequest } from '../core/commands/services.ts';
 import { UserError } from '../core/errors.ts';
-import { compileAnswers, judge, normalizeGuess, type CompiledAnswers } from '../core/game/judge.ts';
+import { compileAnswers, judge, normalizeGuess, rivalKeys, type CompiledAnswers } from '../core/game/judge.ts';
 import {
   DEFAULT_STEP_SECONDS,
   clampStepSeconds,
@@ -58,6 +58,7 @@ export class GameService implements GamePort {
   private readonly active = new Map<string, ActiveRound>();
   private readonly queues = new SerialQueues();
   private readonly compiled = new Map<string, CompiledAnswers>();
+  private readonly rivals = new Map<string, Set<string>>();
   private closing = false;
 
   constructor(private readonly o: GameServiceOptions) {}
@@ -241,7 +242,13 @@ export class GameService implements GamePort {
     const key = `${deck.id}/${item.id}`;
     let c = this.compiled.get(key);
     if (!c) {
-      c = compileAnswers(item);
+      // Other items' names are rivals: "Gambia" must not pass for Zambia by typo tolerance.
+      let rivals = this.rivals.get(deck.id);
+      if (!rivals) {
+        rivals = rivalKeys(deck.items);
+        this.rivals.set(deck.id, rivals);
+      }
+      c = compileAnswers(item, { rivals });
       this.compiled.set(key, c);
     }
     return c;
