@@ -1,0 +1,88 @@
+/** Engine throughput with every guess committed to SQLite, and memory with many rounds held. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { createApp } from '../app.ts';
+import type { Caller } from '../core/commands/define.ts';
+import type { Clock, TimerHandle } from '../runtime/clock.ts';
+
+/** A clock whose timers never fire: the bench drives rounds by guesses only. */
+class StillClock implements Clock {
+  private n = 0;
+  now(): number {
+    return 1_700_000_000_000;
+  }
+  setTimer(): TimerHandle {
+    return { id: ++this.n };
+  }
+  clearTimer(): void {}
+}
+
+const caller = (channel: number, player: number): Caller => ({
+  platform: 'terminal',
+  userId: `terminal:p${player}`,
+  userName: `p${player}`,
+  locale: 'en',
+  isHost: true,
+  channelId: `terminal:c${channel}`,
+  scopeId: 'terminal:s',
+});
+
+async function withApp<T>(fn: (app: Awaited<ReturnType<typeof createApp>>) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'emergence-bench-'));
+  const app = await createApp({
+    log: pino({ level: 'silent' }),
+    clock: new StillClock(),
+    databasePath: join(dir, 'bench.db'),
+    ladderCacheDir: join(dir, 'ladders'),
+    rate: { burst: 1e9, windowMs: 1 },
+  });
+  app.sinks.register('terminal', { publish: async () => undefined });
+  try {
+    return await fn(app);
+  } finally {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function benchCommittedGuesses(total = 40_000): Promise<Record<string, number>> {
+  return withApp(async (app) => {
+    const channels = 50;
+    for (let c = 0; c < channels; c++) await app.game.play(caller(c, 0), { deck: 'masterpieces', item: 'mona-lisa', mode: 'experiment' });
+    const guesses = ['sunset', 'a lady', 'portrait', 'woman smiling', 'starry night', 'lisa'];
+    const t0 = performance.now();
+    let n = 0;
+    // Many players so that the 3-guesses-per-step limit never refuses: every guess is committed.
+    for (let i = 0; n < total; i++) {
+      const c = i % channels;
+      const p = 1 + Math.floor(i / channels);
+      for (let k = 0; k < 3 && n < total; k++, n++) await app.game.guess(caller(c, p), guesses[(i + k) % guesses.length]!);
+    }
+    const s = (performance.now() - t0) / 1000;
+    const count = Number(
+      (await app.store.db.selectFrom('guesses').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n,
+    );
+    if (count !== total) throw new Error(`expected ${total} committed guesses, found ${count}`);
+    return { committed_guesses_per_s: Math.round(total / s) };
+  });
+}
+
+/** RSS with 10,000 rounds running at once (run in its own process for a clean figure). */
+export async function benchRounds(rounds = 10_000): Promise<Record<string, number>> {
+  return withApp(async (app) => {
+    const decks = ['masterpieces', 'landmarks', 'everyday'];
+    for (let i = 0; i < rounds; i++) {
+      await app.game.play(caller(i, 0), { deck: decks[i % decks.length], mode: i % 2 ? 'race' : 'experiment' });
+      if (i % 3 === 0) await app.game.guess(caller(i, 1), 'something');
+    }
+    if (app.game.activeCount() !== rounds) throw new Error('rounds did not all start');
+    (globalThis as { gc?: () => void }).gc?.();
+    return { rss_mb_10k_rounds: Math.round((process.memoryUsage().rss / 1024 / 1024) * 10) / 10 };
+  });
+}
+
+if (process.argv[2] === '--rounds') {
+  benchRounds().then((r) => process.stdout.write(JSON.stringify(r) + '\n'));
+}

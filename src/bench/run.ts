@@ -1,0 +1,47 @@
+/**
+ * `npm run bench`: prints figures, checks nothing. `--json` ends with one JSON line of every figure.
+ * Each part is measured on this machine now; compare runs on the same machine only.
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { benchCommittedGuesses } from './game.ts';
+
+type Figures = Record<string, number>;
+
+const parts: [string, () => Promise<Figures>][] = [
+  ['ladder', async () => (await import('./ladder.ts')).benchLadder()],
+  ['judge', async () => (await import('./judge.ts')).benchJudge()],
+  ['engine', () => benchCommittedGuesses()],
+  [
+    'rounds',
+    async () => {
+      // Own process, so memory from the other parts doesn't count.
+      const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL('./game.ts', import.meta.url)), '--rounds'], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+      });
+      return JSON.parse(out.trim().split('\n').at(-1)!) as Figures;
+    },
+  ],
+  ['explain', async () => (await import('./explain.ts')).benchExplain()],
+  ['stats', async () => (await import('./stats.ts')).benchStats()],
+];
+
+async function main() {
+  const json = process.argv.includes('--json');
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+  const all: Figures = {};
+  for (const [name, run] of parts) {
+    if (only && !only.includes(name)) continue;
+    try {
+      const figures = await run();
+      Object.assign(all, figures);
+      for (const [k, v] of Object.entries(figures)) process.stdout.write(`${name.padEnd(8)} ${k.padEnd(28)} ${v}\n`);
+    } catch (err) {
+      process.stdout.write(`${name.padEnd(8)} failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    }
+  }
+  if (json) process.stdout.write(JSON.stringify(all) + '\n');
+}
+
+void main();

@@ -1,0 +1,165 @@
+import sharp from 'sharp';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { UserError } from '../../src/core/errors.ts';
+import { plainText } from '../../src/core/reply.ts';
+import { caller, makeTestApp, type TestApp } from '../fakes/test-app.ts';
+import { RecordingSink } from '../fakes/recording-sink.ts';
+
+let t: TestApp;
+let sink: RecordingSink;
+beforeEach(async () => {
+  t = await makeTestApp();
+  sink = new RecordingSink();
+  t.app.sinks.register('terminal', sink);
+});
+afterEach(async () => t.cleanup());
+
+const host = caller('host', { isHost: true });
+const ann = caller('ann');
+const bob = caller('bob');
+const cat = caller('cat');
+
+async function stepImage(i: number) {
+  const img = sink.updates[i]!.update.reply.images![0]!;
+  const meta = await sharp(img.data).metadata();
+  return { name: img.name, format: meta.format, width: meta.width, height: meta.height };
+}
+
+describe('GameService: a whole race round', () => {
+  it('posts steps on the clock, judges, commits, ends at the first correct guess', async () => {
+    const out = await t.app.game.play(host, { deck: 'masterpieces', item: 'mona-lisa', mode: 'race' });
+    expect(out).toMatchObject({ deckId: 'masterpieces', mode: 'race', stepSeconds: 15 });
+    expect(sink.kinds()).toEqual(['step:1']);
+    expect(await stepImage(0)).toEqual({ name: 'step-1.png', format: 'png', width: 512, height: 512 });
+
+    await t.clock.advance(15_000);
+    await t.clock.advance(15_000);
+    expect(sink.kinds()).toEqual(['step:1', 'step:2', 'step:3']);
+    expect(await t.app.game.guess(ann, 'sunset')).toMatchObject({ kind: 'judged', verdict: 'wrong', step: 3 });
+    expect(await t.app.game.guess(bob, 'lisa')).toMatchObject({ kind: 'judged', verdict: 'close' });
+    expect(await t.app.game.guess(ann, 'The Mona Lisa')).toMatchObject({
+      kind: 'judged',
+      verdict: 'correct',
+      step: 3,
+      points: 4,
+      first: true,
+      roundEnded: true,
+    });
+    expect(sink.kinds()).toEqual(['step:1', 'step:2', 'step:3', 'recap:3']);
+    const recap = sink.updates[3]!.update.reply;
+    expect(plainText(recap.title!)).toContain('Mona Lisa');
+    expect(plainText(recap.text)).toContain('ann');
+    expect(recap.footer).toMatch(/Leonardo/);
+    expect((await sharp(recap.images![0]!.data).metadata()).format).toBe('png');
+    expect(t.app.game.activeRound(host.channelId)).toBeUndefined();
+    expect(await t.app.game.guess(bob, 'mona lisa').catch((e: UserError) => e.code)).toBe('no-round');
+
+    const board = await t.app.store.leaderboard('channel', host.channelId);
+    expect(board).toEqual([{ playerId: 'terminal:ann', name: 'ann', points: 4, wins: 1, solved: 1 }]);
+    const guesses = await t.app.store.db.selectFrom('guesses').select(['player_id', 'step', 'verdict', 'text_norm']).execute();
+    expect(guesses.map((g) => g.verdict)).toEqual(['wrong', 'close', 'correct']);
+    expect(t.clock.pending()).toBe(0);
+  });
+
+  it('refuses a second round in the same channel and unknown decks or items', async () => {
+    await t.app.game.play(host, { item: 'mona-lisa' });
+    await expect(t.app.game.play(host, {})).rejects.toMatchObject({ code: 'round-running' });
+    const other = caller('host', { isHost: true, channelId: 'terminal:c2' });
+    await expect(t.app.game.play(other, { deck: 'nope' })).rejects.toMatchObject({ code: 'unknown-deck' });
+    await expect(t.app.game.play(other, { item: 'nope' })).rejects.toMatchObject({ code: 'unknown-item' });
+  });
+});
+
+describe('GameService: an experiment round with three players', () => {
+  it('runs all six steps, scores each by step, bonus to the first, recap table', async () => {
+    await t.app.game.play(host, { deck: 'masterpieces', item: 'starry-night', mode: 'experiment' });
+    for (let i = 0; i < 4; i++) await t.clock.advance(15_000); // step 5
+    expect(await t.app.game.guess(ann, 'starry night')).toMatchObject({ verdict: 'correct', step: 5, points: 4, first: true });
+    await t.clock.advance(15_000); // step 6
+    expect(await t.app.game.guess(bob, '星月夜')).toMatchObject({ verdict: 'correct', step: 6, points: 1, first: false });
+    expect(await t.app.game.guess(cat, 'sunflowers')).toMatchObject({ verdict: 'wrong' });
+    expect(t.app.game.activeRound(host.channelId)?.status).toBe('running');
+    await t.clock.advance(15_000); // last window
+    await t.clock.advance(15_000); // reveal
+    expect(sink.kinds()).toEqual(['step:1', 'step:2', 'step:3', 'step:4', 'step:5', 'step:6', 'final:7', 'recap:6']);
+    const recap = sink.updates.at(-1)!.update.reply;
+    const table = recap.fields!.map((f) => plainText(f.value)).join('\n');
+    expect(table).toContain('32×32: 1 new · 1 of 3 by then');
+    expect(table).toContain('64×64: 1 new · 2 of 3 by then');
+    const board = await t.app.store.leaderboard('server', host.scopeId);
+    expect(board.map((r) => [r.name, r.points])).toEqual([
+      ['ann', 4],
+      ['bob', 1],
+    ]);
+  });
+});
+
+describe('GameService: simultaneous correct guesses', () => {
+  it('give exactly one winner, in memory and in the database', async () => {
+    await t.app.game.play(host, { item: 'mona-lisa' });
+    const results = await Promise.all([
+      t.app.game.guess(ann, 'mona lisa').catch((e: UserError) => e.code),
+      t.app.game.guess(bob, 'mona lisa').catch((e: UserError) => e.code),
+      t.app.game.guess(cat, 'mona lisa').catch((e: UserError) => e.code),
+    ]);
+    const winners = results.filter((r) => typeof r === 'object' && r.kind === 'judged' && r.first);
+    expect(winners).toHaveLength(1);
+    const firsts = await t.app.store.db.selectFrom('guesses').select('player_id').where('first', '=', 1).execute();
+    expect(firsts).toHaveLength(1);
+    const recaps = sink.updates.filter((u) => u.update.kind === 'recap');
+    expect(recaps).toHaveLength(1);
+  });
+});
+
+describe('GameService: guess limits, skip and stop', () => {
+  it('allows 3 guesses per step', async () => {
+    await t.app.game.play(host, { item: 'mona-lisa' });
+    for (let i = 0; i < 3; i++) expect((await t.app.game.guess(ann, `wrong ${i}`)).kind).toBe('judged');
+    expect(await t.app.game.guess(ann, 'mona lisa')).toEqual({ kind: 'refused', reason: 'limit' });
+    await t.app.game.skip(host);
+    expect(await t.app.game.guess(ann, 'mona lisa')).toMatchObject({ verdict: 'correct', step: 2 });
+  });
+
+  it('stop ends the round and reveals', async () => {
+    await t.app.game.play(host, { item: 'mona-lisa' });
+    await t.app.game.skip(host);
+    await t.app.game.stop(host);
+    expect(sink.kinds()).toEqual(['step:1', 'step:2', 'recap:2']);
+    expect(plainText(sink.updates[2]!.update.reply.text)).toMatch(/stopped/);
+    expect((await t.app.store.round(sink.updates[0]!.update.roundId))!.status).toBe('ended');
+  });
+
+  it('a failing platform does not break the round', async () => {
+    sink.failNext = 1;
+    await t.app.game.play(host, { item: 'mona-lisa' });
+    await t.clock.advance(15_000);
+    expect(sink.kinds()).toEqual(['step:2']);
+  });
+});
+
+describe('GameService: restart mid-round', () => {
+  it('closes the old round as interrupted, tells the channel, and loses no score', async () => {
+    await t.app.game.play(host, { item: 'mona-lisa', mode: 'experiment' });
+    await t.clock.advance(15_000);
+    await t.app.game.guess(ann, 'mona lisa');
+    // The process dies: no shutdown. A new process opens the same database.
+    const t2 = await makeTestApp({ dir: t.dir, databasePath: t.dbPath });
+    const sink2 = new RecordingSink();
+    t2.app.sinks.register('terminal', sink2);
+    expect(await t2.app.game.recover()).toBe(1);
+    expect(sink2.kinds()).toEqual(['notice:0']);
+    expect((await t2.app.store.round(sink.updates[0]!.update.roundId))!.status).toBe('interrupted');
+    expect((await t2.app.store.leaderboard('global', ''))[0]).toMatchObject({ name: 'ann', points: 5 + 2 });
+    // The channel is free for a new round in the new process.
+    await t2.app.game.play(host, { item: 'the-kiss' });
+    expect(t2.app.game.activeRound(host.channelId)?.config.itemId).toBe('the-kiss');
+    await t2.cleanup();
+  });
+
+  it('shutdown closes running rounds as interrupted with a recap', async () => {
+    await t.app.game.play(host, { item: 'mona-lisa' });
+    await t.app.game.shutdown();
+    expect(sink.kinds()).toEqual(['step:1', 'recap:1']);
+    expect((await t.app.store.round(sink.updates[0]!.update.roundId))!.status).toBe('interrupted');
+  });
+});
