@@ -1,7 +1,8 @@
 /** The only way the runtime knows time. Tests inject a fake clock and never sleep. */
 export interface Clock {
   now(): number;
-  setTimer(at: number, fn: () => void): TimerHandle;
+  /** `fn` may return a promise: a fake clock awaits it, so tests see the whole effect of a timer. */
+  setTimer(at: number, fn: () => void | Promise<void>): TimerHandle;
   clearTimer(handle: TimerHandle): void;
 }
 
@@ -17,12 +18,12 @@ export class SystemClock implements Clock {
     return Date.now();
   }
 
-  setTimer(at: number, fn: () => void): TimerHandle {
+  setTimer(at: number, fn: () => void | Promise<void>): TimerHandle {
     const id = this.next++;
     const t = setTimeout(
       () => {
         this.timers.delete(id);
-        fn();
+        void fn();
       },
       Math.max(0, at - Date.now()),
     );

@@ -267,9 +267,9 @@ export class GameService implements GamePort {
     if (effect.type === 'timer.set') {
       const channelId = round.state.config.channelId;
       const roundId = round.state.config.id;
-      round.timer = this.o.clock.setTimer(effect.at, () => {
+      round.timer = this.o.clock.setTimer(effect.at, async () => {
         if (this.active.get(channelId)?.state.config.id !== roundId) return;
-        this.input(channelId, { type: 'timer.fired' }).catch((err: unknown) =>
+        await this.input(channelId, { type: 'timer.fired' }).catch((err: unknown) =>
           this.o.log.error({ err, roundId }, 'round timer failed'),
         );
       });

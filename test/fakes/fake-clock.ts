@@ -4,7 +4,7 @@ import type { Clock, TimerHandle } from '../../src/runtime/clock.ts';
 export class FakeClock implements Clock {
   private t: number;
   private next = 1;
-  private timers = new Map<number, { at: number; fn: () => void }>();
+  private timers = new Map<number, { at: number; fn: () => void | Promise<void> }>();
 
   constructor(start = Date.UTC(2026, 0, 1)) {
     this.t = start;
@@ -14,7 +14,7 @@ export class FakeClock implements Clock {
     return this.t;
   }
 
-  setTimer(at: number, fn: () => void): TimerHandle {
+  setTimer(at: number, fn: () => void | Promise<void>): TimerHandle {
     const id = this.next++;
     this.timers.set(id, { at, fn });
     return { id };
@@ -28,7 +28,7 @@ export class FakeClock implements Clock {
     return this.timers.size;
   }
 
-  /** Moves time forward, firing due timers in order, letting promise chains settle between them. */
+  /** Moves time forward, firing due timers in order and awaiting each one's work. */
   async advance(ms: number): Promise<void> {
     const target = this.t + ms;
     for (;;) {
@@ -36,7 +36,7 @@ export class FakeClock implements Clock {
       if (!due) break;
       this.timers.delete(due[0]);
       this.t = Math.max(this.t, due[1].at);
-      due[1].fn();
+      await due[1].fn();
       await settle();
     }
     this.t = target;
