@@ -218,7 +218,7 @@ function toRgb(data: Buffer, width: number, height: number, channels: number): B
 // Cropping
 
 function clamp(v: number, lo: number, hi: number): number {
-  return v < lo ? lo : v > hi ? hi : v;
+  return v < lo ? lo : v > hi ? hi : v + 0; // + 0 turns -0 into 0
 }
 
 /** The square of side min(w, h) centred on a focus point, clamped inside the picture. */

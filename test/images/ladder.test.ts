@@ -15,6 +15,7 @@ import {
   makeStrip,
   renderStep,
   renderStepZlib,
+  squareAround,
   STEP_SIZES,
   stepFileName,
   stripSize,
@@ -167,6 +168,9 @@ describe('cropSquare', () => {
       const row = low.data.subarray(y * 256 * 3, (y + 1) * 256 * 3);
       expect(row.equals(wideRaw.subarray((y * 321 + 65) * 3, (y * 321 + 321) * 3))).toBe(true);
     }
+    // Clamped offsets are plain zeros (a -0 would not survive JSON, e.g. in the disk cache).
+    const box = squareAround(100, 200, { x: 0.5, y: 0.248 }); // 0.248 * 200 - 50 rounds to -0
+    expect(Object.is(box.left, 0) && Object.is(box.top, 0)).toBe(true);
     const high = await cropSquare(widePng, { x: 0, y: 0 });
     expect(high.data.subarray(0, 256 * 3).equals(wideRaw.subarray(0, 256 * 3))).toBe(true);
   });
