@@ -70,6 +70,32 @@ export class Dispatcher {
     });
   }
 
+  /**
+   * Runs a button press. The button id names a command and its options:
+   *   `<command>:<value>`                 runs the command with its first option set to value;
+   *   `<command>:<opt>=<v>&<opt2>=<v2>`   sets options by name (URL query form, values percent-encoded).
+   * `explain:topic=emergence&more=1` and `leaderboard:global` are examples. Adapters
+   * handle `guess:<roundId>` themselves (it opens a text box), and send every other id here.
+   */
+  async runButton(caller: Caller, id: string): Promise<Reply[]> {
+    return this.guard(caller, async () => {
+      const colon = id.indexOf(':');
+      const name = colon < 0 ? id : id.slice(0, colon);
+      const payload = colon < 0 ? '' : id.slice(colon + 1);
+      const def = this.byName.get(name);
+      if (!def) throw new UserError('unknown-command', { command: name.slice(0, 32) });
+      const raw: Record<string, string> = {};
+      if (payload.includes('=')) {
+        for (const [k, v] of new URLSearchParams(payload)) raw[k] = v;
+        const unknown = Object.keys(raw).find((k) => !def.options.some((o) => o.name === k));
+        if (unknown) throw new UserError('unknown-option', { option: unknown.slice(0, 32), command: def.name });
+      } else if (payload && def.options[0]) {
+        raw[def.options[0].name] = payload;
+      }
+      return this.exec(def, caller, coerceOptions(def, raw));
+    });
+  }
+
   async autocomplete(caller: Caller, name: string, option: string, partial: string) {
     const def = this.byName.get(name);
     if (!def?.autocomplete) return [];
