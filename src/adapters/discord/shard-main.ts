@@ -1,0 +1,45 @@
+/**
+ * One shard's process, spawned by the ShardingManager (see shard.ts). discord.js reads
+ * the shard ids and count from the environment the manager sets (SHARDS, SHARD_COUNT).
+ * It opens the shared database, runs the rounds of its own guilds, and on SIGTERM
+ * finishes the writes in flight, closes its running rounds as interrupted and exits.
+ */
+import 'dotenv/config';
+import { createApp } from '../../app.ts';
+import { loadConfig } from '../../config/config.ts';
+import { createLogger } from '../../log.ts';
+import { SystemClock } from '../../runtime/clock.ts';
+import { startDiscord } from './start.ts';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger({ level: config.LOG_LEVEL }).child({ shards: process.env.SHARDS ?? '?' });
+  const app = await createApp({
+    log,
+    clock: new SystemClock(),
+    databasePath: config.DATABASE_PATH,
+    decksDir: config.DECKS_DIR,
+    ladderCacheDir: config.LADDER_CACHE_DIR,
+    defaultDeck: config.DEFAULT_DECK,
+    stepSeconds: config.STEP_SECONDS,
+    displaySize: config.DISPLAY_SIZE,
+  });
+  // No recover() here: the manager process recovered before spawning any shard.
+  const running = await startDiscord({ app, config, log, inProcess: true });
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'discord shard shutting down');
+    await running.stop().catch((err: unknown) => log.error({ err }, 'discord stop failed'));
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Discord shard failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,84 @@
+/**
+ * Scale: with DISCORD_SHARDS=auto or a number, the bot runs under discord.js's
+ * ShardingManager, one process per shard (`shard-main.ts`, run with tsx).
+ *
+ *   - Discord sends each shard the events of its own guilds, so each shard process owns
+ *     the rounds of its guilds: their timers, state and messages live there.
+ *   - Every shard opens the same SQLite file (WAL, busy_timeout), so scores, leaderboards
+ *     and first-solver checks are shared and atomic across shards.
+ *   - Recovery of rounds a crash left running happens once, in the manager process
+ *     (main.ts, before any shard starts). A shard never recovers on its own: it would
+ *     close rounds that another shard is running right now.
+ *   - `auto` asks Discord (`GET /gateway/bot`, on DISCORD_API_BASE if set) for the count.
+ */
+import { REST, Routes, ShardingManager, type Shard } from 'discord.js';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+
+export type ShardSetting = 'auto' | number;
+
+/** DISCORD_SHARDS: unset/empty → no sharding; `auto`; or a whole number ≥ 1. */
+export function parseShards(value: string | undefined): ShardSetting | null {
+  const v = value?.trim().toLowerCase();
+  if (!v) return null;
+  if (v === 'auto') return 'auto';
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 10_000) {
+    throw new Error(`DISCORD_SHARDS must be "auto" or a whole number from 1, not "${value}"`);
+  }
+  return Number(v);
+}
+
+/** The number of shards: the setting, or Discord's recommendation for `auto`. */
+export async function resolveShardCount(setting: ShardSetting, o: { token: string; apiBase?: string }): Promise<number> {
+  if (setting !== 'auto') return setting;
+  const rest = new REST({ ...(o.apiBase ? { api: o.apiBase.replace(/\/+$/, '') } : {}), timeout: 15_000 }).setToken(o.token);
+  const info = (await rest.get(Routes.gatewayBot())) as { shards?: number };
+  return Math.max(1, Number(info.shards) || 1);
+}
+
+export const SHARD_MAIN = fileURLToPath(new URL('./shard-main.ts', import.meta.url));
+
+export function createShardManager(o: { totalShards: number; token: string }): ShardingManager {
+  return new ShardingManager(SHARD_MAIN, {
+    totalShards: o.totalShards,
+    token: o.token,
+    mode: 'process',
+    respawn: true,
+    // The shard entry is TypeScript: run it through tsx, like `npm start`.
+    execArgv: ['--import', 'tsx'],
+  });
+}
+
+/** Starts every shard, and stops them cleanly: SIGTERM each, wait for it to finish its writes. */
+export async function startShardManager(o: {
+  token: string;
+  setting: ShardSetting;
+  apiBase?: string;
+  log: Logger;
+  stopTimeoutMs?: number;
+}): Promise<{ manager: ShardingManager; stop(): Promise<void> }> {
+  const totalShards = await resolveShardCount(o.setting, { token: o.token, apiBase: o.apiBase });
+  const manager = createShardManager({ totalShards, token: o.token });
+  manager.on('shardCreate', (shard: Shard) => {
+    o.log.info({ shard: shard.id, of: totalShards }, 'discord shard starting');
+    shard.on('death', () => o.log.warn({ shard: shard.id }, 'discord shard exited'));
+  });
+  await manager.spawn({ amount: totalShards, delay: 5500, timeout: 120_000 });
+  return {
+    manager,
+    async stop() {
+      await Promise.all(
+        [...manager.shards.values()].map(async (shard) => {
+          const child = shard.process;
+          if (!child || child.exitCode !== null) return;
+          const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+          // kill() detaches the respawn listener, then sends SIGTERM: the shard closes its rounds and exits.
+          shard.kill();
+          const timer = setTimeout(() => child.kill('SIGKILL'), o.stopTimeoutMs ?? 30_000);
+          await exited;
+          clearTimeout(timer);
+        }),
+      );
+    },
+  };
+}

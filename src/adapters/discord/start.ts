@@ -1,0 +1,103 @@
+/**
+ * Starts the Discord adapter: one client in this process, or, with DISCORD_SHARDS,
+ * a ShardingManager with one process per shard (see shard.ts).
+ *
+ * `stop()` (SIGTERM): the game finishes the writes in flight and closes running rounds
+ * as interrupted (their recaps still go out, the client is alive), the handlers still
+ * running answer, then the client disconnects.
+ */
+import { once } from 'node:events';
+import { Events, RESTEvents, type Client } from 'discord.js';
+import type { Logger } from 'pino';
+import type { App } from '../../app.ts';
+import type { Config } from '../../config/config.ts';
+import { DiscordBot } from './bot.ts';
+import { createDiscordClient } from './client.ts';
+import { parseShards, startShardManager } from './shard.ts';
+import { DiscordSink } from './sink.ts';
+
+export interface StartDiscordOptions {
+  app: App;
+  config: Config;
+  log: Logger;
+  /** REST client settings (tests: a short timeout and no retries). */
+  rest?: { timeoutMs?: number; retries?: number };
+  /** Defer interactions not answered after this long (ms, default 1500). */
+  deferAfterMs?: number;
+  /** Run the client here even if DISCORD_SHARDS is set (the shard process itself). */
+  inProcess?: boolean;
+  /** Wait for missing guilds after READY (ms). */
+  waitGuildTimeoutMs?: number;
+}
+
+export interface RunningDiscord {
+  stop(): Promise<void>;
+  client?: Client;
+  bot?: DiscordBot;
+  sink?: DiscordSink;
+}
+
+export async function startDiscord(o: StartDiscordOptions): Promise<RunningDiscord> {
+  const { app, config } = o;
+  const log = o.log.child({ adapter: 'discord' });
+  const token = config.DISCORD_TOKEN;
+  if (!token) throw new Error('DISCORD_TOKEN is not set');
+
+  const shards = parseShards(config.DISCORD_SHARDS);
+  if (shards !== null && !o.inProcess) {
+    const managed = await startShardManager({ token, setting: shards, apiBase: config.DISCORD_API_BASE, log });
+    log.info({ shards: managed.manager.totalShards }, 'discord shards running');
+    return { stop: () => managed.stop() };
+  }
+
+  const client = createDiscordClient({
+    messageGuesses: config.DISCORD_MESSAGE_GUESSES,
+    apiBase: config.DISCORD_API_BASE,
+    restTimeoutMs: o.rest?.timeoutMs,
+    restRetries: o.rest?.retries,
+    waitGuildTimeoutMs: o.waitGuildTimeoutMs,
+  });
+  const sink = new DiscordSink(client, log);
+  app.sinks.register('discord', sink);
+  const bot = new DiscordBot({
+    app,
+    client,
+    log,
+    hostRole: config.DISCORD_HOST_ROLE,
+    messageGuesses: config.DISCORD_MESSAGE_GUESSES,
+    deferAfterMs: o.deferAfterMs,
+  });
+  bot.attach();
+
+  client.on(Events.Error, (err) => log.error({ err }, 'discord client error'));
+  client.on(Events.Warn, (message) => log.warn({ message }, 'discord warning'));
+  client.on(Events.ShardDisconnect, (event, shard) => log.warn({ shard, code: event.code }, 'discord gateway disconnected'));
+  client.on(Events.ShardReconnecting, (shard) => log.info({ shard }, 'discord gateway reconnecting'));
+  client.on(Events.ShardResume, (shard, replayed) => log.info({ shard, replayed }, 'discord gateway resumed'));
+  client.rest.on(RESTEvents.RateLimited, (info) =>
+    log.warn({ route: info.route, method: info.method, retryAfter: info.retryAfter, global: info.global, scope: info.scope }, 'discord rate limit: waiting'),
+  );
+
+  const ready = once(client, Events.ClientReady);
+  await client.login(token);
+  await ready;
+  log.info(
+    { user: client.user?.tag, guilds: client.guilds.cache.size, messageGuesses: config.DISCORD_MESSAGE_GUESSES },
+    'discord ready',
+  );
+
+  let stopped = false;
+  return {
+    client,
+    bot,
+    sink,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await app.game.shutdown();
+      await bot.idle();
+      await client.destroy();
+      log.info('discord stopped');
+    },
+  };
+}
