@@ -1,0 +1,16 @@
+export {
+  autocomplete,
+  createKnowledgeIndex,
+  detectLocale,
+  explain,
+  topicLabel,
+  MIN_COVERAGE,
+  MIN_SCORE_PER_UNIT,
+  EXACT_SCORE,
+  rankQuery,
+  type RankedHit,
+  type ExplainResult,
+  type KnowledgeIndex,
+  type Locale,
+} from './search.ts';
+export { KNOWLEDGE_CREDIT } from './credit.ts';

@@ -1,0 +1,350 @@
+import MiniSearch, { type SearchResult } from 'minisearch';
+import { REQUIRED_IDS, type KnowledgeEntry } from '../../knowledge/schema.ts';
+import type { Locale } from '../reply.ts';
+import { analyzeNormalized, hasHan, isLightHan, MAX_QUERY_CHARS, nameKey, normalizeText, tokenize, type QueryUnit } from './text.ts';
+
+/**
+ * Knowledge-base search. Pure: the entries come in, answers go out.
+ *
+ * Ranking is MiniSearch (BM25) over names, aliases, keywords and texts. Whether the
+ * best hit is really an answer is decided separately, by how much of the question the
+ * entry covers: each meaningful query term is weighted by how rare it is in the
+ * knowledge base (so "AI" or "模型" count for little and "bread" or "天气", found
+ * nowhere, count for a lot), and the weighted share that the entry matches must reach
+ * `MIN_COVERAGE`. The constants were tuned on test/knowledge/eval-set.json.
+ */
+
+export type { Locale };
+
+/** Share of the query's (rarity-weighted) meaningful terms an entry must match. */
+export const MIN_COVERAGE = 0.5;
+/** Minimum MiniSearch score of the accepted hit, per meaningful query unit. */
+export const MIN_SCORE_PER_UNIT = 5;
+/** Credit given to a query term that matched only fuzzily or as a prefix. */
+const APPROXIMATE_CREDIT = 0.5;
+/** Weight of a Chinese query word made only of common function characters (做不了, 看出). */
+const LIGHT_WEIGHT = 0.25;
+/** A question longer than this many terms is cut (hostile or pasted input). */
+const MAX_TERMS = 48;
+const MAX_UNITS = 16;
+/** At most this many unknown English words get (costly) typo-tolerant lookups. */
+const MAX_FUZZY_WORDS = 3;
+/** How many top hits are re-ranked by coverage. */
+const RERANK = 8;
+/** `score` of an exact id, title or alias match (a typo correction scores 0). */
+export const EXACT_SCORE = 1_000_000;
+/** Entries offered when nothing in the question matches anything at all. */
+const STARTER_TOPICS = ['emergence', 'picture-experiment', 'threshold', 'game'];
+
+const FIELDS = ['name', 'aliases', 'keywords', 'short', 'long'] as const;
+const BOOST = { name: 6, aliases: 4, keywords: 3, short: 1.5, long: 1 };
+
+export interface KnowledgeIndex {
+  readonly entries: readonly KnowledgeEntry[];
+  readonly byId: ReadonlyMap<string, KnowledgeEntry>;
+  /** `nameKey` of ids, titles and aliases → entry id. */
+  readonly names: ReadonlyMap<string, string>;
+  /** English names (id, title, aliases) for "did you mean". */
+  readonly englishNames: readonly { key: string; id: string }[];
+  /** Number of entries each term occurs in. */
+  readonly docFreq: ReadonlyMap<string, number>;
+  readonly search: MiniSearch<IndexedDoc>;
+}
+
+export interface ExplainResult {
+  /** Entry id, or null when the question is outside what the article covers. */
+  topic: string | null;
+  entry?: KnowledgeEntry;
+  score: number;
+  /** Language of the answer. */
+  locale: Locale;
+  /** Closest topic ids: related topics for an answer, nearest ones when not covered. */
+  suggestions: string[];
+  /** Set when the query looks like a misspelled topic name; `topic` is then that entry. */
+  didYouMean?: string;
+}
+
+interface IndexedDoc {
+  id: string;
+  name: string;
+  aliases: string;
+  keywords: string;
+  short: string;
+  long: string;
+}
+
+// Browsing order (an empty autocomplete): the article's flow, its untitled opening last,
+// and within a section the order of REQUIRED_IDS (concept before detail).
+const SECTION_ORDER = ['一', '二', '问题一', '问题二', '问题三', '问题四', '问题五', '问题六', '问题七', '三', '引言'];
+const rankOf = (id: string) => {
+  const i = (REQUIRED_IDS as readonly string[]).indexOf(id);
+  return i < 0 ? REQUIRED_IDS.length : i;
+};
+
+function toDoc(e: KnowledgeEntry): IndexedDoc {
+  return {
+    id: e.id,
+    name: [e.id.replace(/-/g, ' '), e.title.en, e.title.zh].join('\n'),
+    aliases: [...e.aliases.en, ...e.aliases.zh].join('\n'),
+    keywords: [...e.keywords.en, ...e.keywords.zh].join('\n'),
+    short: [e.short.en, e.short.zh].join('\n'),
+    long: [e.long.en, e.long.zh].join('\n'),
+  };
+}
+
+/** Builds the index once; queries are then cheap. */
+export function createKnowledgeIndex(entries: KnowledgeEntry[]): KnowledgeIndex {
+  const ordered = [...entries].sort(
+    (a, b) =>
+      SECTION_ORDER.indexOf(a.section) - SECTION_ORDER.indexOf(b.section) ||
+      rankOf(a.id) - rankOf(b.id) ||
+      a.id.localeCompare(b.id),
+  );
+  const byId = new Map(ordered.map((e) => [e.id, e]));
+  const names = new Map<string, string>();
+  const englishNames: { key: string; id: string }[] = [];
+  const docFreq = new Map<string, number>();
+
+  for (const e of ordered) {
+    // Ids and titles win over aliases when two entries claim the same name.
+    for (const n of [e.id, e.id.replace(/-/g, ' '), e.title.en, e.title.zh]) {
+      const k = nameKey(n);
+      if (k) names.set(k, e.id);
+    }
+    for (const n of [e.id, e.title.en, ...e.aliases.en]) {
+      const key = normalizeText(n).replace(/[\s\p{P}\p{S}]+/gu, ' ').trim();
+      if (key && !hasHan(key)) englishNames.push({ key, id: e.id });
+    }
+    const terms = new Set(tokenize(Object.values(toDoc(e)).join('\n')));
+    for (const t of terms) docFreq.set(t, (docFreq.get(t) ?? 0) + 1);
+  }
+  for (const e of ordered) {
+    for (const n of [...e.aliases.en, ...e.aliases.zh]) {
+      const k = nameKey(n);
+      if (k && !names.has(k)) names.set(k, e.id);
+    }
+  }
+
+  const search = new MiniSearch<IndexedDoc>({
+    fields: [...FIELDS],
+    idField: 'id',
+    tokenize,
+    processTerm: (t) => t,
+    searchOptions: { boost: BOOST, combineWith: 'OR' },
+  });
+  search.addAll(ordered.map(toDoc));
+
+  return { entries: ordered, byId, names, englishNames, docFreq, search };
+}
+
+/** zh if the text contains Chinese characters, else en. */
+export function detectLocale(text: string): Locale {
+  return hasHan(String(text ?? '')) ? 'zh' : 'en';
+}
+
+/** Removes a leading `/explain` or `explain` so pasted commands still work. */
+function stripCommand(q: string): string {
+  return q.replace(/^\s*\/?explain\b[\s:：]*/i, '');
+}
+
+const isLatinTerm = (t: string) => /^[a-z][a-z0-9.]*$/.test(t);
+
+function searchOptions(index: KnowledgeIndex, units: QueryUnit[]) {
+  // Only English words get typo tolerance, and only words the knowledge base has never
+  // seen: a known word needs none, and fuzzy lookups are the costly part of a query.
+  const fuzzy = new Set(
+    units
+      .filter((u) => !u.han && isLatinTerm(u.term) && u.term.length >= 5 && !index.docFreq.has(u.term))
+      .slice(0, MAX_FUZZY_WORDS)
+      .map((u) => u.term),
+  );
+  return {
+    boost: BOOST,
+    combineWith: 'OR' as const,
+    fuzzy: (term: string) => (fuzzy.has(term) ? 0.2 : false),
+    // Chinese terms are too short for prefixes to mean anything.
+    prefix: (term: string) => isLatinTerm(term) && term.length >= 4,
+    weights: { fuzzy: 0.3, prefix: 0.5 },
+    boostTerm: (term: string) => {
+      // Rare terms say more about the topic than frequent ones.
+      const df = index.docFreq.get(term);
+      return df === undefined ? 1 : 1 + 1 / df;
+    },
+  };
+}
+
+function idf(index: KnowledgeIndex, term: string): number {
+  const n = index.entries.length;
+  const df = index.docFreq.get(term) ?? 0;
+  return Math.max(0.05, Math.log((n + 1) / (df + 0.5)));
+}
+
+/** Weighted share of the query's units that one hit matches (0..1). */
+function coverage(index: KnowledgeIndex, units: QueryUnit[], hit: SearchResult): number {
+  return evidence(index, units, hit).share;
+}
+
+/** Matched weight of the query's units, absolute and as a share of the total. */
+function evidence(index: KnowledgeIndex, units: QueryUnit[], hit: SearchResult): { got: number; share: number } {
+  const docTerms = new Set(hit.terms);
+  const queryTerms = new Set(hit.queryTerms);
+  let total = 0;
+  let got = 0;
+  for (const u of units) {
+    const w = idf(index, u.term) * (u.han && isLightHan(u.term) ? LIGHT_WEIGHT : 1);
+    total += w;
+    if (docTerms.has(u.term)) got += w;
+    else if (u.han) {
+      const covered = u.cover.filter((c) => c.some((b) => docTerms.has(b))).length;
+      if (u.cover.length > 0) got += (w * covered) / u.cover.length;
+    } else if (queryTerms.has(u.term)) got += w * APPROXIMATE_CREDIT;
+  }
+  return { got, share: total === 0 ? 0 : got / total };
+}
+
+function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let prev2: number[] = prev;
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      let d = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      // Adjacent transposition ("teh" → "the").
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, (prev2[j - 2] as number) + 1);
+      cur.push(d);
+      best = Math.min(best, d);
+    }
+    if (best > max) return max + 1;
+    prev2 = prev;
+    prev = cur;
+  }
+  return prev[b.length] as number;
+}
+
+/** A short English query within a typo or two of a topic name. */
+function misspelledName(index: KnowledgeIndex, normalized: string): string | undefined {
+  if (hasHan(normalized)) return undefined;
+  const q = normalized.replace(/[\s\p{P}\p{S}]+/gu, ' ').trim();
+  if (q.length < 4 || q.split(' ').length > 4) return undefined;
+  const max = q.length >= 8 ? 2 : 1;
+  let best: { id: string; d: number } | undefined;
+  for (const { key, id } of index.englishNames) {
+    const d = editDistance(q, key, max);
+    if (d > 0 && d <= max && (!best || d < best.d)) best = { id, d };
+  }
+  return best?.id;
+}
+
+function answer(index: KnowledgeIndex, id: string, score: number, locale: Locale): ExplainResult {
+  const entry = index.byId.get(id) as KnowledgeEntry;
+  return { topic: id, entry, score, locale, suggestions: entry.related.slice(0, 4) };
+}
+
+/**
+ * Answers a question from the knowledge base. The answer's language is `opts.locale`
+ * when given (the platform knows the user's language), else the question's, else
+ * English. An exact id, title or alias always maps to its entry.
+ */
+export function explain(index: KnowledgeIndex, query: string, opts: { locale?: Locale } = {}): ExplainResult {
+  const raw = stripCommand(normalizeText(String(query ?? ''), MAX_QUERY_CHARS));
+  const locale: Locale = opts.locale ?? detectLocale(raw);
+
+  const exact = index.names.get(nameKey(raw));
+  if (exact) return answer(index, exact, EXACT_SCORE, locale);
+
+  const analysis = analyzeNormalized(raw);
+  const terms = [...new Set(analysis.terms)].slice(0, MAX_TERMS);
+  const units = analysis.units.slice(0, MAX_UNITS);
+  // Only a word the knowledge base has never seen can be a typo ("emergense").
+  const unknownWord = units.some((u) => !u.han && !index.docFreq.has(u.term));
+  const typo = unknownWord ? misspelledName(index, raw) : undefined;
+  if (typo) return { ...answer(index, typo, 0, locale), didYouMean: typo };
+
+  const ranked = terms.length > 0 ? rankHits(index, terms, units) : [];
+  const best = ranked[0];
+  if (!best) return { topic: null, score: 0, locale, suggestions: [...STARTER_TOPICS] };
+  const near = ranked.map((h) => h.id);
+  if (best.coverage < MIN_COVERAGE || best.score / Math.max(1, units.length) < MIN_SCORE_PER_UNIT) {
+    return { topic: null, score: best.score, locale, suggestions: near.slice(0, 3) };
+  }
+  return { ...answer(index, best.id, best.score, locale), suggestions: relatedFirst(index, best.id, near) };
+}
+
+export interface RankedHit {
+  id: string;
+  score: number;
+  /** Rarity-weighted share of the query's meaningful terms that the entry matches. */
+  coverage: number;
+  /** Rarity-weighted sum of the matched terms. */
+  matched: number;
+}
+
+function rankHits(index: KnowledgeIndex, terms: string[], units: QueryUnit[]): RankedHit[] {
+  const hits = index.search.search(terms.join(' '), searchOptions(index, units)).slice(0, RERANK);
+  return (
+    hits
+      .map((h) => {
+        const e = evidence(index, units, h);
+        return { id: String(h.id), score: h.score, coverage: e.share, matched: e.got };
+      })
+      // Keep BM25's order unless another hit explains clearly more of the question.
+      .sort((a, b) => b.score * (0.4 + b.coverage) - a.score * (0.4 + a.coverage))
+  );
+}
+
+/** Diagnostics for tuning: the re-ranked hits of a query with their coverage. */
+export function rankQuery(index: KnowledgeIndex, query: string): { units: string[]; hits: RankedHit[] } {
+  const a = analyzeNormalized(stripCommand(normalizeText(String(query ?? ''), MAX_QUERY_CHARS)));
+  const terms = [...new Set(a.terms)].slice(0, MAX_TERMS);
+  const units = a.units.slice(0, MAX_UNITS);
+  return { units: units.map((u) => u.term), hits: terms.length ? rankHits(index, terms, units) : [] };
+}
+
+function relatedFirst(index: KnowledgeIndex, id: string, near: string[]): string[] {
+  const entry = index.byId.get(id) as KnowledgeEntry;
+  return [...new Set([...entry.related, ...near])].filter((x) => x !== id).slice(0, 4);
+}
+
+/** Bilingual label, the user's language first, at most 100 characters (Discord's limit). */
+export function topicLabel(entry: KnowledgeEntry, locale: Locale = 'en'): string {
+  const label = locale === 'zh' ? `${entry.title.zh} · ${entry.title.en}` : `${entry.title.en} · ${entry.title.zh}`;
+  const chars = Array.from(label);
+  return chars.length > 100 ? chars.slice(0, 99).join('') + '…' : label;
+}
+
+/**
+ * Choices for a slash command's autocomplete: at most 25 (Discord's limit), names
+ * starting with the typed text first, then names containing it, then search hits.
+ */
+export function autocomplete(index: KnowledgeIndex, partial: string, locale: Locale = 'en'): { id: string; label: string }[] {
+  const typed = nameKey(stripCommand(normalizeText(String(partial ?? ''), MAX_QUERY_CHARS)));
+  const pick = (ids: Iterable<string>) =>
+    [...new Set(ids)].slice(0, 25).map((id) => ({ id, label: topicLabel(index.byId.get(id) as KnowledgeEntry, locale) }));
+  if (!typed) return pick(index.entries.map((e) => e.id));
+
+  // Tiers: id or title starts with the text, an alias does, a word of the title does,
+  // any name contains it; then search hits (prefix and typo tolerant).
+  const tiers: string[][] = [[], [], [], []];
+  for (const e of index.entries) {
+    const titles = [e.id, e.title.en, e.title.zh].map(nameKey);
+    const aliases = [...e.aliases.en, ...e.aliases.zh].map(nameKey);
+    const titleWords = [e.title.en, ...e.aliases.en].flatMap((t) => normalizeText(t).split(/[\s\p{P}\p{S}]+/u));
+    const tier = titles.some((k) => k.startsWith(typed))
+      ? 0
+      : aliases.some((k) => k.startsWith(typed))
+        ? 1
+        : titleWords.some((w) => w.startsWith(typed))
+          ? 2
+          : [...titles, ...aliases].some((k) => k.includes(typed))
+            ? 3
+            : -1;
+    if (tier >= 0) (tiers[tier] as string[]).push(e.id);
+  }
+  const a = analyzeNormalized(normalizeText(String(partial ?? ''), MAX_QUERY_CHARS));
+  const terms = [...new Set(a.terms)].slice(0, MAX_TERMS);
+  const opts = { ...searchOptions(index, a.units.slice(0, MAX_UNITS)), prefix: (t: string) => isLatinTerm(t) && t.length >= 2 };
+  const found = terms.length > 0 ? index.search.search(terms.join(' '), opts).slice(0, 25).map((h) => String(h.id)) : [];
+  return pick([...tiers.flat(), ...found]);
+}
