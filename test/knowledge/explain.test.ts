@@ -1,0 +1,307 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  autocomplete,
+  createKnowledgeIndex,
+  detectLocale,
+  explain,
+  KNOWLEDGE_CREDIT,
+  type KnowledgeIndex,
+} from '../../src/core/knowledge/index.ts';
+import { nameKey } from '../../src/core/knowledge/text.ts';
+import { loadKnowledge } from '../../src/knowledge/load.ts';
+import { DEMOS, REQUIRED_IDS, SECTIONS, type KnowledgeEntry } from '../../src/knowledge/schema.ts';
+import { run } from '../../src/cli/explain.ts';
+
+interface EvalCase {
+  q: string;
+  expected: string | null;
+}
+
+const evalSet = JSON.parse(readFileSync(new URL('./eval-set.json', import.meta.url), 'utf8')) as EvalCase[];
+const isZh = (s: string) => /\p{Script=Han}/u.test(s);
+
+let entries: KnowledgeEntry[];
+let index: KnowledgeIndex;
+
+beforeAll(async () => {
+  entries = await loadKnowledge();
+  index = createKnowledgeIndex(entries);
+});
+
+/** Sentence-ending punctuation: 。！？ in Chinese; . ! ? followed by a space or the end in English. */
+function sentences(text: string, lang: 'en' | 'zh'): number {
+  const re = lang === 'zh' ? /[。！？!?]+/g : /[.!?]+["'”’)]?(?=\s|$)/g;
+  return (text.match(re) ?? []).length;
+}
+
+describe('knowledge base', () => {
+  it('has every required id and more', () => {
+    const ids = new Set(entries.map((e) => e.id));
+    for (const id of REQUIRED_IDS) expect(ids, id).toContain(id);
+    expect(entries.length).toBeGreaterThan(REQUIRED_IDS.length);
+  });
+
+  it('relates only to existing ids', () => {
+    const ids = new Set(entries.map((e) => e.id));
+    for (const e of entries) for (const r of e.related) expect(ids.has(r), `${e.id} → ${r}`).toBe(true);
+  });
+
+  it('uses the article headings and the known demos', () => {
+    for (const e of entries) {
+      expect(SECTIONS, e.id).toContain(e.section);
+      if (e.demo) expect(DEMOS, e.id).toContain(e.demo);
+    }
+    const demo = Object.fromEntries(entries.map((e) => [e.id, e.demo]));
+    expect(demo['emergence']).toBe('mona-lisa-strip');
+    expect(demo['picture-experiment']).toBe('mona-lisa-strip');
+    expect(demo['threshold']).toBe('step-32');
+    expect(demo['multiple-thresholds']).toBe('fan-two-frames');
+    expect(demo['knowledge-compression']).toBe('famous-vs-unknown-16');
+  });
+
+  it('keeps short answers to 2–5 sentences in both languages', () => {
+    for (const e of entries) {
+      for (const lang of ['en', 'zh'] as const) {
+        const n = sentences(e.short[lang], lang);
+        expect(n, `${e.id} short.${lang} has ${n} sentences`).toBeGreaterThanOrEqual(2);
+        expect(n, `${e.id} short.${lang} has ${n} sentences`).toBeLessThanOrEqual(5);
+      }
+      expect(e.long.en.length, e.id).toBeGreaterThan(e.short.en.length);
+      expect(e.long.zh.length, e.id).toBeGreaterThan(e.short.zh.length);
+    }
+  });
+
+  it('has keywords and aliases in both languages, each alias naming one entry', () => {
+    const owner = new Map<string, string>();
+    for (const e of entries) {
+      for (const lang of ['en', 'zh'] as const) {
+        expect(e.keywords[lang].length, `${e.id} keywords.${lang}`).toBeGreaterThan(0);
+        expect(e.aliases[lang].length, `${e.id} aliases.${lang}`).toBeGreaterThan(0);
+      }
+      for (const a of new Set([...e.aliases.en, ...e.aliases.zh].map(nameKey))) {
+        expect(owner.get(a) ?? e.id, `alias "${a}" in ${e.id} and ${owner.get(a)}`).toBe(e.id);
+        owner.set(a, e.id);
+      }
+    }
+  });
+
+  it('credits the article', () => {
+    expect(KNOWLEDGE_CREDIT.en).toContain('文君');
+    expect(KNOWLEDGE_CREDIT.en).toContain('MindCode');
+    expect(KNOWLEDGE_CREDIT.zh).toContain('文君');
+    expect(KNOWLEDGE_CREDIT.zh).toContain('MindCode');
+  });
+
+  // The writing rule: the article's facts carry over, its sentences do not.
+  const ARTICLE = fileURLToPath(new URL('../../../shared/article/000_e1e7f7ad76ba9c40.txt', import.meta.url));
+  it.skipIf(!existsSync(ARTICLE))('shares no run of 14+ characters with the article, names of works aside', () => {
+    const names = ['AI的智能涌现对你意味着什么', 'CompressionforAGI', 'BitterLesson'];
+    const clean = (s: string) => names.reduce((acc, n) => acc.split(n).join('|'), s.replace(/[^\p{Script=Han}a-zA-Z0-9]/gu, ''));
+    const article = readFileSync(ARTICLE, 'utf8').replace(/[^\p{Script=Han}a-zA-Z0-9]/gu, '');
+    const N = 14;
+    for (const e of entries) {
+      for (const text of [e.short.zh, e.long.zh]) {
+        for (const part of clean(text).split('|')) {
+          const chars = Array.from(part);
+          for (let i = 0; i + N <= chars.length; i++) {
+            const run = chars.slice(i, i + N).join('');
+            expect(article.includes(run), `${e.id}: "${run}" is copied from the article`).toBe(false);
+          }
+        }
+      }
+    }
+  });
+});
+
+describe('eval set', () => {
+  it('is large, bilingual and has out-of-scope questions in both languages', () => {
+    expect(evalSet.length).toBeGreaterThanOrEqual(80);
+    const zh = evalSet.filter((c) => isZh(c.q)).length;
+    expect(Math.abs(zh - (evalSet.length - zh))).toBeLessThanOrEqual(evalSet.length * 0.1);
+    const out = evalSet.filter((c) => c.expected === null);
+    expect(out.length).toBeGreaterThanOrEqual(10);
+    expect(out.filter((c) => isZh(c.q)).length).toBeGreaterThanOrEqual(5);
+    expect(out.filter((c) => !isZh(c.q)).length).toBeGreaterThanOrEqual(5);
+    const ids = new Set(entries.map((e) => e.id));
+    for (const c of evalSet) if (c.expected !== null) expect(ids.has(c.expected), c.expected).toBe(true);
+  });
+
+  it('answers at least 90% top-1 and never answers an out-of-scope question', () => {
+    const wrong: string[] = [];
+    const leaked: string[] = [];
+    let correct = 0;
+    for (const c of evalSet) {
+      const r = explain(index, c.q);
+      if (r.topic === c.expected) correct++;
+      else wrong.push(`${c.q} → ${r.topic} (expected ${c.expected})`);
+      if (c.expected === null && r.topic !== null) leaked.push(`${c.q} → ${r.topic}`);
+    }
+    expect(leaked, 'out-of-scope questions that got a topic').toEqual([]);
+    const accuracy = correct / evalSet.length;
+    expect(accuracy, `accuracy ${(accuracy * 100).toFixed(1)}%; misses:\n${wrong.join('\n')}`).toBeGreaterThanOrEqual(0.9);
+  });
+});
+
+describe('explain', () => {
+  it('maps every id and title, in both languages, to its entry', () => {
+    for (const e of entries) {
+      for (const q of [e.id, e.title.en, e.title.zh, e.title.en.toUpperCase(), `/explain ${e.id}`, `  ${e.title.zh}  `]) {
+        const r = explain(index, q);
+        expect(r.topic, q).toBe(e.id);
+        expect(r.entry?.id).toBe(e.id);
+      }
+    }
+    expect(explain(index, 'emergence').topic).toBe('emergence');
+    expect(explain(index, '涌现').topic).toBe('emergence');
+    expect(explain(index, '/explain threshold').topic).toBe('threshold');
+  });
+
+  it('treats traditional Chinese like simplified', () => {
+    expect(explain(index, '湧現').topic).toBe('emergence');
+    expect(explain(index, '閾值').topic).toBe('threshold');
+    expect(explain(index, '為什麼16x16的蒙娜麗莎也能認出來?').topic).toBe('knowledge-compression');
+    expect(explain(index, '世界模型是什麼').locale).toBe('zh');
+  });
+
+  it('recognises misspelled topic names', () => {
+    for (const [q, id] of [
+      ['emergense', 'emergence'],
+      ['threshhold', 'threshold'],
+      ['generalisaton', 'generalization'],
+      ['wolrd model', 'world-model'],
+    ] as const) {
+      const r = explain(index, q);
+      expect(r.didYouMean === id || r.topic === id, q).toBe(true);
+    }
+    expect(explain(index, 'emergense').didYouMean).toBe('emergence');
+    // Correct words are not "corrected".
+    expect(explain(index, 'zip tools').didYouMean).toBeUndefined();
+  });
+
+  it('says "not covered" with suggestions instead of guessing', () => {
+    for (const q of ['what is the capital of France', '今天天气怎么样', 'how do I bake bread']) {
+      const r = explain(index, q);
+      expect(r.topic, q).toBeNull();
+      expect(r.entry).toBeUndefined();
+      expect(r.suggestions.length, q).toBeGreaterThan(0);
+      for (const s of r.suggestions) expect(index.byId.has(s)).toBe(true);
+    }
+  });
+
+  it('gives related topics as suggestions with an answer', () => {
+    const r = explain(index, 'What is emergence?');
+    expect(r.topic).toBe('emergence');
+    expect(r.suggestions).not.toContain('emergence');
+    expect(r.suggestions.length).toBeGreaterThan(0);
+  });
+
+  it('chooses the answer language: given locale, else the question, else English', () => {
+    expect(explain(index, '什么是涌现', { locale: 'en' }).locale).toBe('en');
+    expect(explain(index, 'what is emergence', { locale: 'zh' }).locale).toBe('zh');
+    expect(explain(index, '什么是涌现').locale).toBe('zh');
+    expect(explain(index, 'what is emergence').locale).toBe('en');
+    expect(explain(index, '').locale).toBe('en');
+    expect(explain(index, '🤖🤖').locale).toBe('en');
+    expect(detectLocale('iPhone 15多少钱')).toBe('zh');
+    expect(detectLocale('hello')).toBe('en');
+    expect(detectLocale('')).toBe('en');
+  });
+
+  it('survives hostile input', () => {
+    const hostile = [
+      'x'.repeat(10_240),
+      'emergence '.repeat(1024),
+      '涌现'.repeat(5000),
+      '🤖🧠💥'.repeat(1000),
+      '\u0000\u0001\u0007\u001b[31m\u202e\u200b\ufeff',
+      '\uE000\uE001',
+      '   ',
+      '?!。，、',
+      '\ud800',
+      null as unknown as string,
+      undefined as unknown as string,
+    ];
+    for (const q of hostile) {
+      const t0 = performance.now();
+      const r = explain(index, q);
+      expect(['en', 'zh']).toContain(r.locale);
+      expect(Array.isArray(r.suggestions)).toBe(true);
+      expect(performance.now() - t0, 'hostile query should stay cheap').toBeLessThan(500);
+    }
+    expect(explain(index, '\u0007emergence\u200b').topic).toBe('emergence');
+  });
+});
+
+describe('autocomplete', () => {
+  it('returns at most 25 bilingual choices', () => {
+    for (const partial of ['', 'e', 'em', 'thr', '涌', '阈', 'mona', 'x'.repeat(10_000), '🤖']) {
+      const choices = autocomplete(index, partial);
+      expect(choices.length, partial).toBeLessThanOrEqual(25);
+      for (const c of choices) {
+        const e = index.byId.get(c.id) as KnowledgeEntry;
+        expect(e, c.id).toBeDefined();
+        expect(Array.from(c.label).length).toBeLessThanOrEqual(100);
+        expect(c.label).toContain(e.title.en);
+        expect(c.label).toContain(e.title.zh);
+      }
+    }
+    expect(autocomplete(index, '')).toHaveLength(25);
+  });
+
+  it('puts names starting with the typed text first, in the user language first', () => {
+    expect(autocomplete(index, 'emer')[0]?.id).toBe('emergence');
+    expect(autocomplete(index, 'thre')[0]?.id).toBe('threshold');
+    expect(autocomplete(index, '涌')[0]?.id).toBe('emergence');
+    expect(autocomplete(index, '世界')[0]?.id).toBe('world-model');
+    expect(autocomplete(index, 'emer')[0]?.label).toBe('Emergence · 涌现');
+    expect(autocomplete(index, 'emer', 'zh')[0]?.label).toBe('涌现 · Emergence');
+  });
+});
+
+describe('cli explain', () => {
+  let out = '';
+  afterEach(() => {
+    vi.restoreAllMocks();
+    out = '';
+  });
+  const capture = () =>
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      out += String(chunk);
+      return true;
+    });
+
+  it('prints exactly one JSON line for an answer', async () => {
+    capture();
+    expect(await run(['--json', '为什么16x16的蒙娜丽莎也能认出来?'])).toBe(0);
+    expect(out.endsWith('\n')).toBe(true);
+    expect(out.trim().split('\n')).toHaveLength(1);
+    const j = JSON.parse(out);
+    expect(Object.keys(j).sort()).toEqual(['answer', 'locale', 'title', 'topic']);
+    expect(j.topic).toBe('knowledge-compression');
+    expect(j.locale).toBe('zh');
+    expect(j.title).toBe('知识就是压缩');
+    expect(j.answer).toContain(KNOWLEDGE_CREDIT.zh);
+  });
+
+  it('prints a null topic and the not-covered text out of scope, honouring --locale', async () => {
+    capture();
+    expect(await run(['--json', '--locale', 'zh', 'what', 'is', 'the', 'capital', 'of', 'France'])).toBe(0);
+    const j = JSON.parse(out);
+    expect(j.topic).toBeNull();
+    expect(j.title).toBeNull();
+    expect(j.locale).toBe('zh');
+    expect(typeof j.answer).toBe('string');
+  });
+
+  it('prints readable text without --json and rejects bad usage', async () => {
+    capture();
+    expect(await run(['emergence'])).toBe(0);
+    expect(out).toContain('Emergence');
+    expect(out).toContain(KNOWLEDGE_CREDIT.en);
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    expect(await run([])).toBe(2);
+    expect(await run(['--locale', 'fr', 'emergence'])).toBe(2);
+  });
+});
