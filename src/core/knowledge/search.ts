@@ -16,9 +16,15 @@ import { analyzeNormalized, hasHan, isLightHan, MAX_QUERY_CHARS, nameKey, normal
 
 export type { Locale };
 
-/** Share of the query's (rarity-weighted) meaningful terms an entry must match. */
+/**
+ * Share of the query's (rarity-weighted) meaningful terms an entry must match. On the
+ * eval set, out-of-scope questions reached at most 0.41 and correctly answered ones
+ * started at 0.58; 0.5 sits between. (An absolute amount of matched weight was tried
+ * too and did not separate the two groups.)
+ */
 export const MIN_COVERAGE = 0.5;
-/** Minimum MiniSearch score of the accepted hit, per meaningful query unit. */
+/** Minimum MiniSearch score of the accepted hit, per meaningful query unit: a floor
+ * against hits made only of weak prefix or typo matches. */
 export const MIN_SCORE_PER_UNIT = 5;
 /** Credit given to a query term that matched only fuzzily or as a prefix. */
 const APPROXIMATE_CREDIT = 0.5;
@@ -64,7 +70,7 @@ export interface ExplainResult {
   didYouMean?: string;
 }
 
-interface IndexedDoc {
+export interface IndexedDoc {
   id: string;
   name: string;
   aliases: string;
