@@ -194,9 +194,19 @@ describe('discord: message guesses (DISCORD_MESSAGE_GUESSES=true)', () => {
     // A wrong guess gets no reply at all: no request reached Discord.
     expect(fake.requests.length).toBe(before);
 
-    fake.dispatch('MESSAGE_CREATE', fake.userMessage('Mona Lisa!', sam));
+    const winning = fake.userMessage('Mona Lisa!', sam);
+    fake.dispatch('MESSAGE_CREATE', winning);
     await fake.waitFor(() => fake.channelMessages().length === 2, 10_000, 'the recap');
     expect(fake.channelMessages()[1]!.embeds[0].description).toContain('Sam knew it first');
+    // The winning message gets a ✅, the wrong one nothing.
+    await fake.waitFor(() => fake.reactions.length === 1, 10_000, 'the reaction');
+    expect(fake.reactions).toEqual([{ channelId: fake.channelId, messageId: winning.id, emoji: '✅' }]);
+  });
+
+  it('fails fast, with the reason, when the Message Content intent is not enabled in the portal', async () => {
+    await expect(
+      startHarness({ env: { DISCORD_MESSAGE_GUESSES: 'true' }, fake: { disallowedIntents: 1 << 15 } }),
+    ).rejects.toThrow(/Message Content Intent/);
   });
 
   it('does not take plain messages as guesses in an experiment (they would not be private)', async () => {

@@ -87,6 +87,8 @@ export interface FakeDiscordOptions {
   deadlineMs?: number;
   heartbeatIntervalMs?: number;
   shards?: number;
+  /** Intent bits this application may not use (not enabled in the portal): IDENTIFY with them closes with 4014. */
+  disallowedIntents?: number;
 }
 
 const EPOCH = 1420070400000n;
@@ -136,6 +138,8 @@ export class FakeDiscord {
   readonly interactions = new Map<string, FakeInteraction>();
   readonly messages = new Map<string, FakeMessage>();
   readonly commands = new Map<string, any[]>();
+  /** Reactions the bot added (to any message, including users' messages). */
+  readonly reactions: { channelId: string; messageId: string; emoji: string }[] = [];
   readonly guilds: FakeGuildOptions[];
   deadlineMs: number;
   /** Gateway bookkeeping. */
@@ -336,6 +340,10 @@ export class FakeDiscord {
           return;
         }
         this.identifies.push({ intents: msg.d.intents, shard: msg.d.shard });
+        if (this.o.disallowedIntents && (Number(msg.d.intents) & this.o.disallowedIntents)) {
+          ws.close(4014, 'Disallowed intent(s).');
+          return;
+        }
         this.session = { id: `session-${snowflake()}`, seq: 0, buffer: [] };
         this.ready = true;
         this.dispatch('READY', {
@@ -612,10 +620,9 @@ export class FakeDiscord {
           return this.send(rec, res, 204);
         }
       }
-      if (seg[2] === 'messages' && seg[4] === 'reactions' && method === 'PUT') {
-        const m = this.messages.get(seg[3]!);
-        if (!m) return notFound(10008, 'Unknown Message');
-        m.reactions.push(seg[5]!);
+      if (seg[2] === 'messages' && seg[4] === 'reactions' && seg[6] === '@me' && method === 'PUT') {
+        this.reactions.push({ channelId: seg[1]!, messageId: seg[3]!, emoji: seg[5]! });
+        this.messages.get(seg[3]!)?.reactions.push(seg[5]!);
         return this.send(rec, res, 204);
       }
       return notFound();

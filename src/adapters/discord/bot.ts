@@ -162,7 +162,8 @@ export class DiscordBot {
 
   /**
    * Plain messages as guesses (DISCORD_MESSAGE_GUESSES=true), only in a channel with a
-   * running race: nobody gets a reply, right or wrong (no spam); the recap names the winner.
+   * running race: no reply, right or wrong (no spam); the winning message gets a ✅ reaction
+   * and the recap names the winner.
    * An experiment's guesses must stay private, so plain messages never count there.
    */
   async onMessage(m: Message): Promise<void> {
@@ -173,6 +174,12 @@ export class DiscordBot {
     if (!text || text.startsWith('/')) return;
     const caller = callerFromMessage(m, round.config.locale, this.o.hostRole);
     await this.o.app.dispatcher.run(caller, 'guess', { answer: text });
+    // The winning message gets a ✅ (the recap says the rest); anything else gets nothing.
+    const guesses = await this.o.app.store.guessesOfRound(round.config.id);
+    const mine = guesses.filter((g) => g.player_id === caller.userId);
+    if (mine.at(-1)?.verdict === 'correct') {
+      await m.react('✅').catch((err: unknown) => this.o.log.debug({ err }, 'could not react to a winning guess'));
+    }
   }
 
   /** Answers an interaction with the replies of `work`, deferring when needed. */

@@ -78,9 +78,22 @@ export async function startDiscord(o: StartDiscordOptions): Promise<RunningDisco
     log.warn({ route: info.route, method: info.method, retryAfter: info.retryAfter, global: info.global, scope: info.scope }, 'discord rate limit: waiting'),
   );
 
+  // An unrecoverable close (bad token, intents not enabled in the portal …) would leave
+  // login waiting forever: fail fast with an explanation instead.
+  let onDisconnect: ((event: { code: number }) => void) | undefined;
+  const refused = new Promise<never>((_, reject) => {
+    onDisconnect = (event) => reject(new Error(explainClose(event.code, config.DISCORD_MESSAGE_GUESSES)));
+    client.once(Events.ShardDisconnect, onDisconnect);
+  });
   const ready = once(client, Events.ClientReady);
-  await client.login(token);
-  await ready;
+  try {
+    await Promise.race([client.login(token).then(() => ready), refused]);
+  } catch (err) {
+    await client.destroy();
+    throw err;
+  } finally {
+    if (onDisconnect) client.off(Events.ShardDisconnect, onDisconnect);
+  }
   log.info(
     { user: client.user?.tag, guilds: client.guilds.cache.size, messageGuesses: config.DISCORD_MESSAGE_GUESSES },
     'discord ready',
@@ -100,4 +113,20 @@ export async function startDiscord(o: StartDiscordOptions): Promise<RunningDisco
       log.info('discord stopped');
     },
   };
+}
+
+/** A readable reason for the gateway close codes that end a login. */
+export function explainClose(code: number, messageGuesses: boolean): string {
+  switch (code) {
+    case 4004:
+      return 'Discord refused the token (4004): check DISCORD_TOKEN.';
+    case 4013:
+      return 'Discord refused the intents (4013: invalid intents).';
+    case 4014:
+      return messageGuesses
+        ? 'Discord refused the Message Content intent (4014). Turn on "Message Content Intent" under Bot in the Developer Portal, or set DISCORD_MESSAGE_GUESSES=false.'
+        : 'Discord refused the intents (4014: disallowed intents).';
+    default:
+      return `Discord closed the gateway connection for good (code ${code}).`;
+  }
 }
