@@ -41,7 +41,8 @@ describe('discord: faults', () => {
   });
 
   it('resumes a lost gateway connection; the round goes on and new interactions are answered', async () => {
-    h = await startHarness();
+    // The guess sent during the outage waits for the resume: give it more than 3 s on a slow machine.
+    h = await startHarness({ fake: { deadlineMs: 15_000 } });
     const { fake, clock, app } = h;
     const roundMsg = await startRound(fake);
     await clock.advance(15_000);
@@ -51,10 +52,15 @@ describe('discord: faults', () => {
     await clock.advance(15_000);
     expect(fake.messages.get(roundMsg.id)!.attachments.map((a) => a.filename)).toEqual(['step-3.png']);
 
+    // An interaction sent while the connection is down is replayed on RESUME, and answered.
+    const player = fake.member({ name: 'Pat' });
+    const during = fake.sendInteraction(fake.command('guess', { answer: 'the kiss' }, { member: player }));
+    expect(fake.connected).toBe(false);
+
     await fake.waitFor(() => fake.resumes === 1 && fake.connected, 15_000, 'the client to resume');
     expect(fake.identifies).toHaveLength(1); // resumed the session, did not log in again
+    expect((await fake.waitForAnswer(during)).content).toContain('Not it');
 
-    const player = fake.member({ name: 'Pat' });
     const guess = fake.sendInteraction(fake.command('guess', { answer: 'mona lisa' }, { member: player }));
     const answer = await fake.waitForAnswer(guess);
     expect(answer.content).toContain('You win this round at step 3');
