@@ -1,0 +1,350 @@
+/**
+ * The Slack adapter: Bolt listeners that acknowledge first, then translate the payload
+ * into a Caller + command and call the Dispatcher, and deliver the neutral replies
+ * natively (chat.postEphemeral / chat.postMessage with Block Kit). Rounds are drawn by
+ * the SlackRoundSink. The same listeners serve Socket Mode and HTTP mode.
+ */
+import type { App as BoltApp, RespondArguments, RespondFn } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { App } from '../../app.ts';
+import type { Caller } from '../../core/commands/define.ts';
+import type { Reply } from '../../core/reply.ts';
+import { t } from '../../views/i18n.ts';
+import {
+  GUESS_BLOCK,
+  GUESS_BUTTON,
+  GUESS_CALLBACK,
+  GUESS_INPUT,
+  UMBRELLA,
+  UserDirectory,
+  makeCaller,
+  modalAnswer,
+  ns,
+  ownSlashCommands,
+  parseButtonId,
+  slackToPlain,
+  slashLine,
+  subcommandNames,
+} from './inbound.ts';
+import { CANNOT_POST, SlackOut, slackErrorCode, type WebClient } from './outbound.ts';
+import { SlackRoundSink } from './sink.ts';
+
+export interface SlackAdapterOptions {
+  app: App;
+  bolt: BoltApp;
+  client: WebClient;
+  log: Logger;
+  /** Raw Slack user ids who may host besides workspace admins and owners. */
+  hostUsers?: string[];
+  imageRetryMs?: number;
+}
+
+/** Where replies to one interaction go. */
+interface Target {
+  team: string;
+  channel: string;
+  user: string;
+  threadTs?: string;
+  /** The payload's response_url, when there is one: used when the bot cannot post in the channel. */
+  respond?: RespondFn;
+}
+
+interface MessageEventLike {
+  type: string;
+  subtype?: string;
+  bot_id?: string;
+  user?: string;
+  text?: string;
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  team?: string;
+}
+
+interface ModalMeta {
+  /** channel, round id, thread */
+  c: string;
+  r: string;
+}
+
+export class SlackAdapter {
+  readonly sink: SlackRoundSink;
+  readonly users: UserDirectory;
+  readonly out: SlackOut;
+  private readonly pending = new Set<Promise<unknown>>();
+  private readonly quiet = new Set<string>();
+  private startedCount = 0;
+
+  constructor(private readonly o: SlackAdapterOptions) {
+    const commands = o.app.dispatcher.commands;
+    this.out = new SlackOut(o.client, { render: { subcommands: subcommandNames(commands), slash: UMBRELLA }, imageRetryMs: o.imageRetryMs });
+    this.users = new UserDirectory({
+      usersInfo: (args) => o.client.users.info(args),
+      hostUsers: o.hostUsers,
+      onError: (err, user) => o.log.warn({ err: errSummary(err), user }, 'slack users.info failed; using defaults'),
+    });
+    this.sink = new SlackRoundSink({
+      out: this.out,
+      roundInfo: (ch) => {
+        const r = o.app.game.activeRound(ch);
+        return r ? { locale: r.config.locale, mode: r.config.mode } : undefined;
+      },
+      onError: (err, channelId, update) =>
+        o.log.warn({ err: errSummary(err), channelId, kind: update.kind }, 'slack: could not publish a round update'),
+    });
+    o.app.sinks.register('slack', this.sink);
+    this.listen();
+  }
+
+  /** Resolves when every interaction received so far has been handled (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.pending.size) await Promise.allSettled([...this.pending]);
+  }
+
+  /** How many interactions the adapter has taken so far (tests wait on it). */
+  get started(): number {
+    return this.startedCount;
+  }
+
+  private track(work: () => Promise<void>): Promise<void> {
+    this.startedCount++;
+    const p = work().catch((err: unknown) => this.o.log.error({ err: errSummary(err) }, 'slack handler failed'));
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
+    return p;
+  }
+
+  private listen(): void {
+    const bolt = this.o.bolt;
+    const slashes = [UMBRELLA, ...ownSlashCommands(this.o.app.dispatcher.commands).map((c) => `/${c.name}`)];
+    for (const name of slashes) {
+      bolt.command(name, async ({ command, ack, respond }) => {
+        await ack();
+        await this.track(() => this.onSlash(command.command, command.text, command, respond));
+      });
+    }
+    bolt.action(/.+/, async ({ ack, body, action, respond }) => {
+      await ack();
+      await this.track(() => this.onButton(body as unknown as ActionBody, action as unknown as { action_id: string; value?: string }, respond));
+    });
+    bolt.view(GUESS_CALLBACK, async ({ ack, body, view }) => {
+      await this.track(async () => {
+        const answer = modalAnswer(view.state.values as never);
+        const userId = body.user.id;
+        if (!answer) {
+          // Answered inside the modal, which stays open.
+          const user = await this.users.get(userId, body.user.name);
+          await ack({ response_action: 'errors', errors: { [GUESS_BLOCK]: t(user.locale, 'errors.empty-guess') } });
+          return;
+        }
+        await ack();
+        const team = body.team?.id ?? body.user.team_id ?? '';
+        await this.onModalGuess(team, userId, body.user.name, view.private_metadata, answer);
+      });
+    });
+    bolt.event('message', async ({ event, body }) => {
+      await this.track(() => this.onMessage(event as unknown as MessageEventLike, (body as { team_id?: string }).team_id));
+    });
+    bolt.error(async (err) => {
+      this.o.log.error({ err: errSummary(err) }, 'slack: bolt error');
+    });
+  }
+
+  private async callerFor(team: string, channel: string, userId: string, fallbackName?: string): Promise<Caller> {
+    return makeCaller(team, channel, userId, await this.users.get(userId, fallbackName));
+  }
+
+  // ---- slash commands -------------------------------------------------------
+
+  private async onSlash(
+    command: string,
+    text: string,
+    p: { team_id: string; channel_id: string; user_id: string; user_name: string },
+    respond: RespondFn,
+  ): Promise<void> {
+    const caller = await this.callerFor(p.team_id, p.channel_id, p.user_id, p.user_name);
+    const target: Target = { team: p.team_id, channel: p.channel_id, user: p.user_id, respond };
+    const { name, line } = slashLine(command, text);
+    const def = this.o.app.dispatcher.command(name);
+    if (def?.host && !caller.isHost) {
+      // Slack's own words for who hosts (the shared string speaks of Discord's Manage Server).
+      await this.deliver(target, [{ text: t(caller.locale, 'slack.not-host'), ephemeral: true }], caller);
+      return;
+    }
+    this.sink.takeFailure(caller.channelId);
+    let replies = await this.o.app.dispatcher.runText(caller, line);
+    if (name === 'play') replies = await this.checkReachable(caller, replies);
+    await this.deliver(target, replies, caller);
+  }
+
+  /**
+   * A round in a channel the bot is not in would run unseen: stop it, and say how to
+   * invite the bot. Nothing is lost (no guess was possible yet).
+   */
+  private async checkReachable(caller: Caller, replies: Reply[]): Promise<Reply[]> {
+    const failure = this.sink.takeFailure(caller.channelId);
+    if (!failure) return replies;
+    if (this.o.app.game.activeRound(caller.channelId)) {
+      await this.o.app.game.stop(caller).catch(() => undefined);
+      this.sink.takeFailure(caller.channelId);
+    }
+    return [{ text: t(caller.locale, 'slack.not-in-channel'), ephemeral: true }];
+  }
+
+  // ---- buttons and the guess modal --------------------------------------------
+
+  private async onButton(body: ActionBody, action: { action_id: string; value?: string }, respond: RespondFn): Promise<void> {
+    const team = body.team?.id ?? body.user.team_id ?? '';
+    const channel = body.channel?.id ?? body.container?.channel_id;
+    if (!channel) return;
+    const caller = await this.callerFor(team, channel, body.user.id, body.user.name);
+    const threadTs = body.message?.thread_ts;
+    const target: Target = { team, channel, user: body.user.id, threadTs, respond };
+    const { kind, value } = parseButtonId(action.action_id);
+    if (kind === GUESS_BUTTON) {
+      const round = this.o.app.game.activeRound(caller.channelId);
+      if (!round || round.config.id !== value || round.status !== 'running') {
+        await this.deliver(target, [{ text: t(caller.locale, 'guess.refused.ended'), ephemeral: true }], caller);
+        return;
+      }
+      await this.openGuessModal(body.trigger_id, caller, { c: channel, r: value });
+      return;
+    }
+    // Other buttons name the command they run (`explain:<topic>`, `<command>:<opt>=<v>&…`): the Dispatcher reads them.
+    await this.deliver(target, await this.o.app.dispatcher.runButton(caller, action.action_id), caller);
+  }
+
+  private async openGuessModal(triggerId: string, caller: Caller, meta: ModalMeta): Promise<void> {
+    const l = caller.locale;
+    await this.o.client.views.open({
+      trigger_id: triggerId,
+      view: {
+        type: 'modal',
+        callback_id: GUESS_CALLBACK,
+        private_metadata: JSON.stringify(meta),
+        title: { type: 'plain_text', text: t(l, 'slack.modal.title').slice(0, 24) },
+        submit: { type: 'plain_text', text: t(l, 'slack.modal.submit').slice(0, 24) },
+        close: { type: 'plain_text', text: t(l, 'slack.modal.close').slice(0, 24) },
+        blocks: [
+          {
+            type: 'input',
+            block_id: GUESS_BLOCK,
+            label: { type: 'plain_text', text: t(l, 'slack.modal.label') },
+            element: {
+              type: 'plain_text_input',
+              action_id: GUESS_INPUT,
+              max_length: 300,
+              focus_on_load: true,
+              placeholder: { type: 'plain_text', text: t(l, 'slack.modal.placeholder') },
+            },
+          },
+        ],
+      },
+    });
+  }
+
+  private async onModalGuess(team: string, userId: string, userName: string, metadata: string, answer: string): Promise<void> {
+    let meta: ModalMeta;
+    try {
+      meta = JSON.parse(metadata) as ModalMeta;
+    } catch {
+      return;
+    }
+    if (typeof meta?.c !== 'string' || typeof meta?.r !== 'string') return;
+    const caller = await this.callerFor(team, meta.c, userId, userName);
+    const target: Target = { team, channel: meta.c, user: userId };
+    const round = this.o.app.game.activeRound(caller.channelId);
+    if (!round || round.config.id !== meta.r) {
+      // The round this modal was opened for is over; never let the guess land in the next one.
+      await this.deliver(target, [{ text: t(caller.locale, 'guess.refused.ended'), ephemeral: true }], caller);
+      return;
+    }
+    await this.deliver(target, await this.o.app.dispatcher.run(caller, 'guess', { answer }), caller);
+  }
+
+  // ---- plain messages: race guesses ---------------------------------------------
+
+  private async onMessage(ev: MessageEventLike, teamId: string | undefined): Promise<void> {
+    if (ev.type !== 'message' || ev.subtype || ev.bot_id || !ev.user || !ev.text) return;
+    const channelId = ns(ev.channel);
+    const round = this.o.app.game.activeRound(channelId);
+    if (!round || round.status !== 'running' || round.config.mode !== 'race') return;
+    // In the channel itself, or in the round's thread; other threads are other conversations.
+    const inThread = Boolean(ev.thread_ts && ev.thread_ts !== ev.ts);
+    if (inThread && ev.thread_ts !== this.sink.roundThread(channelId)) return;
+    const text = slackToPlain(ev.text).trim();
+    if (!text) return;
+    const caller = await this.callerFor(teamId ?? ev.team ?? '', ev.channel, ev.user);
+    const replies = await this.o.app.dispatcher.run(caller, 'guess', { answer: text });
+    // A wrong plain message gets no answer (it may just be chat); anything else is said once, privately.
+    const wrong = t(caller.locale, 'guess.wrong');
+    const worth = replies.filter((r) => {
+      if (r.text === wrong) return false;
+      const key = `${round.config.id}|${caller.userId}|${r.text}`;
+      if (this.quiet.has(key)) return false;
+      if (!/^✅/.test(r.text)) this.quiet.add(key);
+      if (this.quiet.size > 5000) this.quiet.clear();
+      return true;
+    });
+    await this.deliver({ team: teamId ?? '', channel: ev.channel, user: ev.user, threadTs: inThread ? ev.thread_ts : undefined }, worth, caller);
+  }
+
+  // ---- delivery ---------------------------------------------------------------
+
+  private async deliver(target: Target, replies: Reply[], caller: Caller): Promise<void> {
+    for (const reply of replies) {
+      try {
+        if (reply.ephemeral) await this.sendEphemeral(target, reply);
+        else await this.sendPublic(target, reply);
+      } catch (err) {
+        this.o.log.warn({ err: errSummary(err), channel: target.channel, user: caller.userId }, 'slack: could not deliver a reply');
+      }
+    }
+  }
+
+  private async sendEphemeral(target: Target, reply: Reply): Promise<void> {
+    const msg = this.out.message({ ...reply, images: undefined });
+    try {
+      await this.out.ephemeral(target.channel, target.user, msg, target.threadTs);
+    } catch (err) {
+      if (!target.respond || !CANNOT_POST.has(slackErrorCode(err) ?? '')) throw err;
+      await target.respond({ response_type: 'ephemeral', replace_original: false, text: msg.text, blocks: msg.blocks } as RespondArguments);
+    }
+  }
+
+  /** A public reply; its pictures are uploaded privately and shown by image blocks (or, failing that, in its thread). */
+  private async sendPublic(target: Target, reply: Reply): Promise<void> {
+    try {
+      const images = reply.images ?? [];
+      const files = [];
+      for (const img of images) files.push({ fileId: (await this.out.upload(undefined, img)).id, alt: img.alt ?? img.name });
+      const sent = await this.out.post(target.channel, this.out.message(reply, { images: files }), target.threadTs);
+      if (images.length && !sent.imagesShown) {
+        for (const img of images) await this.out.upload(target.channel, img, { threadTs: target.threadTs ?? sent.ts });
+      }
+    } catch (err) {
+      if (!target.respond || !CANNOT_POST.has(slackErrorCode(err) ?? '')) throw err;
+      const msg = this.out.message({ ...reply, images: undefined });
+      await target.respond({ response_type: 'in_channel', replace_original: false, text: msg.text, blocks: msg.blocks } as RespondArguments);
+    }
+  }
+}
+
+interface ActionBody {
+  trigger_id: string;
+  user: { id: string; name?: string; username?: string; team_id?: string };
+  team?: { id: string } | null;
+  channel?: { id: string };
+  container?: { channel_id?: string; message_ts?: string };
+  message?: { ts?: string; thread_ts?: string };
+}
+
+/** Error details without request bodies or headers (which could carry a token). */
+export function errSummary(err: unknown): { message: string; code?: string; slack?: string } {
+  if (!(err instanceof Error)) return { message: String(err) };
+  return {
+    message: err.message.slice(0, 500),
+    code: (err as { code?: string }).code,
+    slack: slackErrorCode(err),
+  };
+}

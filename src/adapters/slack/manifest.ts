@@ -1,0 +1,89 @@
+/**
+ * The Slack app manifest, generated from the command definitions in `commands/`:
+ * `/emergence <play|guess|…>` plus a slash command of its own for `/explain` when that
+ * command exists. Only the scopes and events the adapter really uses.
+ *
+ *   npm run manifest:slack                                  → slack/manifest.json (Socket Mode; committed)
+ *   npm run manifest:slack -- --http https://example.org    → prints an HTTP-mode manifest
+ *
+ * A test checks that slack/manifest.json is current.
+ */
+import type { CommandDef, OptionSpec } from '../../core/commands/define.ts';
+import { OWN_SLASH, UMBRELLA, subcommandNames } from './inbound.ts';
+
+export const MANIFEST_PATH = 'slack/manifest.json';
+
+/**
+ * Bot scopes, each for something the adapter does:
+ * - `commands`: the slash commands;
+ * - `chat:write`: chat.postMessage, chat.update, chat.postEphemeral;
+ * - `files:write`: files.uploadV2 (the step pictures, the recap strip, cards);
+ * - `users:read`: users.info (names, locale, admin/owner for hosts);
+ * - `channels:history`: the `message.channels` event (race guesses typed in the channel).
+ */
+export const BOT_SCOPES = ['channels:history', 'chat:write', 'commands', 'files:write', 'users:read'] as const;
+export const BOT_EVENTS = ['message.channels'] as const;
+
+export interface ManifestOptions {
+  /** HTTP mode: the public base URL; Slack posts to `<base>/slack/events`. Omit for Socket Mode. */
+  httpBase?: string;
+  name?: string;
+}
+
+function usage(o: OptionSpec): string {
+  const v = o.kind === 'choice' ? o.choices.map((c) => c.value).join('|') : o.name;
+  return o.required ? `${o.name}:<${v}>` : `[${o.name}:${v}]`;
+}
+
+export function slackManifest(commands: readonly CommandDef[], o: ManifestOptions = {}): Record<string, unknown> {
+  const name = o.name ?? 'Emergence';
+  const url = o.httpBase ? `${o.httpBase.replace(/\/+$/, '')}/slack/events` : undefined;
+  const withUrl = <T extends object>(x: T): T => (url ? { ...x, url } : x);
+  const subs = subcommandNames(commands);
+  const slash = [
+    withUrl({
+      command: UMBRELLA,
+      description: 'Play Emergence: guess the picture as it sharpens from 2×2 to 64×64 pixels',
+      usage_hint: `${subs.join('|')} …`.slice(0, 1000),
+      should_escape: false,
+    }),
+    ...commands
+      .filter((c) => OWN_SLASH.includes(c.name))
+      .map((c) =>
+        withUrl({
+          command: `/${c.name}`,
+          description: c.description.en.slice(0, 100),
+          usage_hint: c.options.map(usage).join(' ').slice(0, 1000),
+          should_escape: false,
+        }),
+      ),
+  ];
+  return {
+    _metadata: { major_version: 1, minor_version: 1 },
+    display_information: {
+      name,
+      description: 'The picture experiment from “AI的‘智能涌现’” as a guessing game',
+      long_description:
+        'A picture appears at 2×2 pixels, then 4×4, 8×8, 16×16, 32×32 and 64×64. Somewhere along the way it suddenly becomes recognisable: that is emergence. ' +
+        'Race your colleagues to name it, or run the experiment with private guesses and see at which step people recognise each picture. ' +
+        '一张图片从 2×2 像素开始，逐步变成 64×64：在某一步，它突然就能被认出来了，这就是“涌现”。',
+      background_color: '#1d2b3a',
+    },
+    features: {
+      bot_user: { display_name: name, always_online: true },
+      slash_commands: slash,
+    },
+    oauth_config: { scopes: { bot: [...BOT_SCOPES] } },
+    settings: {
+      event_subscriptions: { ...(url ? { request_url: url } : {}), bot_events: [...BOT_EVENTS] },
+      interactivity: { is_enabled: true, ...(url ? { request_url: url } : {}) },
+      org_deploy_enabled: false,
+      socket_mode_enabled: !url,
+      token_rotation_enabled: false,
+    },
+  };
+}
+
+export function manifestJson(commands: readonly CommandDef[], o: ManifestOptions = {}): string {
+  return `${JSON.stringify(slackManifest(commands, o), null, 2)}\n`;
+}

@@ -1,0 +1,143 @@
+/**
+ * Neutral `Reply` → Slack Block Kit, always with a text fallback.
+ *
+ * Slack's mrkdwn treats `<…>` as links and mentions (`<!channel>`, `<@U123>`), and
+ * `&` starts an entity, so `&`, `<` and `>` are escaped everywhere: in user spans
+ * and in the bot's own text. User spans additionally get `@channel`, `@here` and
+ * `@everyone` broken by a word joiner, so no mention can ever be built from them.
+ */
+import { plainText, renderText, type Reply } from '../../core/reply.ts';
+
+/** Slack's three control characters, as the Web API expects them escaped. */
+export function escapeSlack(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Breaks `@channel`, `@here` and `@everyone` with a word joiner: no broadcast, whatever Slack's parse mode. */
+export function defuseBroadcasts(s: string): string {
+  return s.replace(/@(channel|here|everyone)\b/gi, '@\u2060$1');
+}
+
+/** A user-provided span: escaped, and broadcast words defused. */
+export function escapeUserSpan(s: string): string {
+  return defuseBroadcasts(escapeSlack(s));
+}
+
+/**
+ * The bot's own text: escaped too. Broadcast words are defused here as well, because
+ * some strings carry user input as plain parameters (an unknown deck or option name).
+ */
+export function escapeOwnText(s: string): string {
+  return defuseBroadcasts(escapeSlack(s));
+}
+
+export interface RenderOptions {
+  /**
+   * Command names reachable as `/emergence <name>` on Slack. The shared strings say
+   * `` `/guess <answer>` ``; inside backticks those become `` `/emergence guess <answer>` ``.
+   */
+  subcommands?: readonly string[];
+  /** The umbrella slash command (default `/emergence`). */
+  slash?: string;
+}
+
+/** Reply text → Slack mrkdwn: `**bold**` → `*bold*`, everything escaped. */
+export function mrkdwn(text: string, o: RenderOptions = {}): string {
+  const out = renderText(text, { user: escapeUserSpan, plain: escapeOwnText, bold: (s) => `*${s}*` });
+  return o.subcommands?.length ? rewriteCommands(out, o.subcommands, o.slash ?? '/emergence') : out;
+}
+
+/** Plain text for `plain_text` objects (headers, buttons, modal titles): markers removed, length capped. */
+export function plain(text: string, max: number): string {
+  return truncate(plainText(text).replace(/\s+/g, ' ').trim(), max);
+}
+
+function rewriteCommands(s: string, names: readonly string[], slash: string): string {
+  const alt = names.map((n) => n.replace(/[-]/g, '\\-')).join('|');
+  if (!alt) return s;
+  // Only inside inline code spans, which only the bot's own strings produce (user spans never contain backticks we add).
+  return s.replace(/`([^`\n]*)`/g, (m, inner: string) =>
+    `\`${inner.replace(new RegExp(`(^|\\s)\\/(${alt})\\b`, 'g'), `$1${slash} $2`)}\``,
+  );
+}
+
+export function truncate(s: string, max: number): string {
+  const chars = Array.from(s);
+  return chars.length > max ? chars.slice(0, max - 1).join('') + '…' : s;
+}
+
+/** Splits long mrkdwn into pieces under Slack's 3000-character section limit, at line breaks when possible. */
+export function chunks(s: string, max = 2900): string[] {
+  const out: string[] = [];
+  let rest = s;
+  while (rest.length > max) {
+    let cut = rest.lastIndexOf('\n', max);
+    if (cut < max / 2) cut = max;
+    out.push(rest.slice(0, cut));
+    rest = rest.slice(cut).replace(/^\n/, '');
+  }
+  if (rest.length) out.push(rest);
+  return out;
+}
+
+// A minimal structural type for the blocks we build (Bolt's own types are much wider).
+export type Block = Record<string, unknown> & { type: string };
+
+export interface RenderedMessage {
+  /** Notification and accessibility fallback; mrkdwn, escaped like the blocks. */
+  text: string;
+  blocks: Block[];
+}
+
+export interface RenderExtras extends RenderOptions {
+  /** Uploaded Slack file ids to show as image blocks (`slack_file`), with their alt texts. */
+  images?: { fileId: string; alt: string }[];
+  /** Leave the buttons out (an ended round). */
+  noButtons?: boolean;
+  /** One more context line under the text (e.g. where the picture is). */
+  note?: string;
+}
+
+const MAX_BLOCKS = 50;
+
+/** A Reply as Block Kit: header, text sections, fields, images, buttons, footer. */
+export function renderReply(reply: Reply, x: RenderExtras = {}): RenderedMessage {
+  const blocks: Block[] = [];
+  if (reply.title) blocks.push({ type: 'header', text: { type: 'plain_text', text: plain(reply.title, 150), emoji: true } });
+  const body = reply.text ? mrkdwn(reply.text, x) : '';
+  for (const part of chunks(body)) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: part } });
+  for (const f of reply.fields ?? []) {
+    const value = `*${mrkdwn(f.name, x)}*\n${mrkdwn(f.value, x)}`;
+    for (const part of chunks(value)) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: part } });
+  }
+  for (const img of x.images ?? []) {
+    blocks.push({ type: 'image', slack_file: { id: img.fileId }, alt_text: truncate(plainText(img.alt), 1900) });
+  }
+  if (x.note) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: mrkdwn(x.note, x) }] });
+  if (!x.noButtons && reply.buttons?.length) {
+    blocks.push({
+      type: 'actions',
+      elements: reply.buttons.slice(0, 25).map((b) => {
+        const button: Block = {
+          type: 'button',
+          action_id: truncate(b.id, 255),
+          value: truncate(b.id, 2000),
+          text: { type: 'plain_text', text: plain(b.label, 75), emoji: true },
+        };
+        if (b.style === 'primary' || b.style === 'danger') button.style = b.style;
+        return button;
+      }),
+    });
+  }
+  if (reply.footer) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(mrkdwn(reply.footer, x), 2900) }] });
+  return { text: fallbackText(reply, x), blocks: blocks.slice(0, MAX_BLOCKS) };
+}
+
+/** The text fallback: title and text (and fields), mrkdwn, escaped, capped. */
+export function fallbackText(reply: Reply, o: RenderOptions = {}): string {
+  const parts: string[] = [];
+  if (reply.title) parts.push(`*${escapeUserSpan(plain(reply.title, 300))}*`);
+  if (reply.text) parts.push(mrkdwn(reply.text, o));
+  for (const f of reply.fields ?? []) parts.push(`*${mrkdwn(f.name, o)}*\n${mrkdwn(f.value, o)}`);
+  return truncate(parts.join('\n'), 3900) || ' ';
+}
