@@ -1,14 +1,25 @@
 /** Sharding settings: parsing DISCORD_SHARDS, `auto` from /gateway/bot, the manager's options. */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SHARD_MAIN, createShardManager, parseShards, resolveShardCount } from '../../src/adapters/discord/shard.ts';
+import {
+  SHARD_MAIN,
+  createShardManager,
+  parseShards,
+  resolveShardCount,
+  startShardManager,
+} from '../../src/adapters/discord/shard.ts';
 import { FakeDiscord } from './fake-discord.ts';
+
+const SHARD_ENV = ['DISCORD_APP_ID', 'DISCORD_API_BASE', 'DISCORD_SHARDS', 'DATABASE_PATH', 'LADDER_CACHE_DIR', 'LOG_LEVEL'];
 
 describe('discord sharding', () => {
   const saved = { ...process.env };
   afterEach(() => {
     // The ShardingManager constructor writes SHARDING_MANAGER* and DISCORD_TOKEN into process.env.
-    for (const k of ['SHARDING_MANAGER', 'SHARDING_MANAGER_MODE', 'DISCORD_TOKEN']) {
+    for (const k of ['SHARDING_MANAGER', 'SHARDING_MANAGER_MODE', 'DISCORD_TOKEN', ...SHARD_ENV]) {
       if (saved[k] === undefined) delete process.env[k];
       else process.env[k] = saved[k];
     }
@@ -45,4 +56,33 @@ describe('discord sharding', () => {
     expect(m.file).toBe(SHARD_MAIN);
     expect(m.execArgv).toEqual(['--import', 'tsx']);
   });
+
+  it('really runs a shard in its own process, which answers, and stops cleanly on SIGTERM', async () => {
+    const fake = await FakeDiscord.start({ shards: 1 });
+    const dir = mkdtempSync(join(tmpdir(), 'emergence-shard-'));
+    // The shard process reads its configuration from the environment it inherits.
+    Object.assign(process.env, {
+      DISCORD_TOKEN: fake.token,
+      DISCORD_APP_ID: fake.appId,
+      DISCORD_API_BASE: fake.apiBase,
+      DISCORD_SHARDS: 'auto',
+      DATABASE_PATH: join(dir, 'shared.db'),
+      LADDER_CACHE_DIR: join(dir, 'ladders'),
+      LOG_LEVEL: 'silent',
+    });
+    try {
+      const running = await startShardManager({ token: fake.token, setting: 'auto', apiBase: fake.apiBase, log: pino({ level: 'silent' }) });
+      expect(running.manager.totalShards).toBe(1);
+      expect(fake.identifies).toEqual([{ intents: 1, shard: [0, 1] }]);
+      const help = await fake.waitForAnswer(fake.sendInteraction(fake.command('help')));
+      expect(help.embeds[0].title).toContain('Emergence');
+      const child = running.manager.shards.get(0)!.process!;
+      const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      await running.stop();
+      expect(await exit).toBe(0);
+    } finally {
+      await fake.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -59,14 +59,18 @@ export async function startShardManager(o: {
 }): Promise<{ manager: ShardingManager; stop(): Promise<void> }> {
   const totalShards = await resolveShardCount(o.setting, { token: o.token, apiBase: o.apiBase });
   const manager = createShardManager({ totalShards, token: o.token });
+  let stopping = false;
   manager.on('shardCreate', (shard: Shard) => {
     o.log.info({ shard: shard.id, of: totalShards }, 'discord shard starting');
-    shard.on('death', () => o.log.warn({ shard: shard.id }, 'discord shard exited'));
+    shard.on('death', () => {
+      if (!stopping) o.log.warn({ shard: shard.id }, 'discord shard exited; the manager respawns it');
+    });
   });
   await manager.spawn({ amount: totalShards, delay: 5500, timeout: 120_000 });
   return {
     manager,
     async stop() {
+      stopping = true;
       await Promise.all(
         [...manager.shards.values()].map(async (shard) => {
           const child = shard.process;
