@@ -189,8 +189,29 @@ export class LadderCache {
     return { digest, bytes };
   }
 
-  private async stripOf(ladder: Ladder, source: () => Promise<Uint8Array>, opts: StripOptions): Promise<Uint8Array> {
+  /** Recent strips in memory, and strips being drawn: many rounds ending at once (a shutdown) draw each strip once. */
+  private readonly strips = new LRUCache<string, Uint8Array>({ max: 16 });
+  private readonly stripsInflight = new Map<string, Promise<Uint8Array>>();
+
+  private stripOf(ladder: Ladder, source: () => Promise<Uint8Array>, opts: StripOptions): Promise<Uint8Array> {
     const name = `strip-${opts.tile ?? 'd'}-${opts.gap ?? 'd'}${opts.background ? `-${opts.background.r}.${opts.background.g}.${opts.background.b}` : ''}.png`;
+    const key = `${ladder.hash}/${name}`;
+    const hit = this.strips.get(key);
+    if (hit) return Promise.resolve(hit);
+    let work = this.stripsInflight.get(key);
+    if (!work) {
+      work = this.loadStrip(ladder, source, opts, name)
+        .then((png) => {
+          this.strips.set(key, png);
+          return png;
+        })
+        .finally(() => this.stripsInflight.delete(key));
+      this.stripsInflight.set(key, work);
+    }
+    return work;
+  }
+
+  private async loadStrip(ladder: Ladder, source: () => Promise<Uint8Array>, opts: StripOptions, name: string): Promise<Uint8Array> {
     const file = this.dir ? path.join(this.dir, ladder.hash, name) : null;
     if (file) {
       try {

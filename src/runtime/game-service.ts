@@ -21,9 +21,9 @@ import {
   type Transition,
 } from '../core/game/round.ts';
 import type { Deck, DeckItem } from '../images/deck-schema.ts';
-import { readItemImage, type DeckCatalog } from '../images/decks.ts';
+import type { DeckCatalog } from '../images/decks.ts';
 import type { LadderCache } from '../images/ladder-cache.ts';
-import { makeStrip, stepFileName, type Ladder } from '../images/ladder.ts';
+import { stepFileName, type Ladder } from '../images/ladder.ts';
 import type { Store } from '../storage/store.ts';
 import { recapReply, stepReply } from '../views/game.ts';
 import { t } from '../views/i18n.ts';
@@ -89,10 +89,7 @@ export class GameService implements GamePort {
         const random = this.o.random ?? ((n: number) => Math.floor(Math.random() * n));
         item = deck.items[random(deck.items.length)]!;
       }
-      const ladder = await this.o.ladders.getFile(this.o.decks.imagePath(deck, item), {
-        size: this.o.displaySize ?? 512,
-        focus: item.focus,
-      });
+      const ladder = await this.o.ladders.getFile(this.o.decks.imagePath(deck, item), this.ladderOptions(item));
       // Hosts choose within 5-120 s; the operator default (STEP_SECONDS) may be shorter, for scripted play.
       const stepSeconds =
         req.stepSeconds !== undefined ? clampStepSeconds(req.stepSeconds) : (this.o.defaultStepSeconds ?? DEFAULT_STEP_SECONDS);
@@ -238,6 +235,10 @@ export class GameService implements GamePort {
     });
   }
 
+  private ladderOptions(item: DeckItem) {
+    return { size: this.o.displaySize ?? 512, focus: item.focus };
+  }
+
   private compile(deck: Deck, item: DeckItem): CompiledAnswers {
     const key = `${deck.id}/${item.id}`;
     let c = this.compiled.get(key);
@@ -298,7 +299,7 @@ export class GameService implements GamePort {
         this.active.delete(channelId);
         let strip: Uint8Array | null = null;
         try {
-          strip = await makeStrip(round.ladder, await readItemImage(round.deck, round.item), { focus: round.item.focus });
+          strip = await this.o.ladders.stripFile(this.o.decks.imagePath(round.deck, round.item), this.ladderOptions(round.item));
         } catch (err) {
           this.o.log.warn({ err, roundId: s.config.id }, 'recap strip failed; sending the recap without it');
         }

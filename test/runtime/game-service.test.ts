@@ -56,7 +56,7 @@ describe('GameService: a whole race round', () => {
 
     const board = await t.app.store.leaderboard('channel', host.channelId);
     expect(board).toEqual([{ playerId: 'terminal:ann', name: 'ann', points: 4, wins: 1, solved: 1 }]);
-    const guesses = await t.app.store.db.selectFrom('guesses').select(['player_id', 'step', 'verdict', 'text_norm']).execute();
+    const guesses = await t.app.store.db.selectFrom('guesses').select(['player_id', 'step', 'verdict', 'text_norm']).orderBy('id').execute();
     expect(guesses.map((g) => g.verdict)).toEqual(['wrong', 'close', 'correct']);
     expect(t.clock.pending()).toBe(0);
   });

@@ -49,7 +49,7 @@ describe('terminal adapter, scripted', () => {
     const png = readFileSync(join(outDir, 'step-1.png'));
     expect((await sharp(png).metadata()).width).toBe(512);
     expect(existsSync(join(outDir, 'recap.png'))).toBe(true);
-    const rows = await t!.app.store.db.selectFrom('guesses').select(['verdict', 'player_id']).execute();
+    const rows = await t!.app.store.db.selectFrom('guesses').select(['verdict', 'player_id']).orderBy('id').execute();
     expect(rows.map((r) => r.verdict)).toEqual(['wrong', 'close', 'correct']);
     expect(rows[0]!.player_id).toBe('terminal:you');
   });
