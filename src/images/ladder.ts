@@ -42,6 +42,9 @@ import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
 import sharp, { type SharpOptions } from 'sharp';
 
+// The ladder cache keeps what matters; libvips' own operation cache would only hold memory.
+sharp.cache(false);
+
 export const STEP_SIZES = [2, 4, 8, 16, 32, 64] as const;
 export type StepSize = (typeof STEP_SIZES)[number];
 
