@@ -42,11 +42,18 @@ describe('Slack manifest', () => {
     expect(m.features.slash_commands[0]!.usage_hint).toContain('|stats');
     const withExplain = slackManifest([
       ...commands.filter((c) => c.name !== 'explain'),
-      { ...commands[0]!, name: 'explain', options: [{ kind: 'string', name: 'question', rest: true, description: { en: 'q', zh: 'q' } }] },
+      {
+        ...commands[0]!,
+        name: 'explain',
+        options: [
+          { kind: 'string', name: 'topic', required: true, rest: true, description: { en: 'q', zh: 'q' } },
+          { kind: 'choice', name: 'detail', choices: [{ value: 'short', label: { en: 's', zh: 's' } }, { value: 'long', label: { en: 'l', zh: 'l' } }], description: { en: 'd', zh: 'd' } },
+        ],
+      },
     ]) as unknown as Manifest;
     expect(withExplain.features.slash_commands.map((s) => [s.command, s.usage_hint])).toEqual([
       ['/emergence', expect.not.stringContaining('explain')],
-      ['/explain', '[question:question]'],
+      ['/explain', '<topic> [detail:short|long]'],
     ]);
   });
 

@@ -215,19 +215,25 @@ describe.each(['socket', 'http'] as Mode[])('Slack adapter, %s mode', (mode) => 
   it.runIf(hasExplain)('/explain answers with blocks, the demonstration picture and related-topic buttons', async () => {
     w = await makeWorld(mode);
     const { slack } = w;
-    await w.slash('UALICE', 'what is emergence', '/explain');
-    const answer = slack.channelMessages(CHANNEL).filter((m) => m.kind === 'message').at(-1) ?? undefined;
-    const eph = slack.ephemerals.filter((e) => e.user === 'UALICE').at(-1);
-    const shown = answer?.versions[0] ?? eph;
-    expect(shown, 'an answer').toBeDefined();
-    expect(versionText(shown!)).toMatch(/emergen/i);
-    for (const id of imageFileIds(shown)) expect((await png(slack.files.get(id)!.bytes)).format).toBe('png');
+    const posted = () => slack.channelMessages(CHANNEL).filter((m) => m.kind === 'message');
+    await w.slash('UALICE', 'what is <emergence> & why?', '/explain');
+    expect(posted()).toHaveLength(1);
+    const answer = posted()[0]!;
+    const shown = answer.versions[0]!;
+    expect(shown.text, 'a text fallback').toBeTruthy();
+    expect(shown.blocks!.map((b) => b.type)).toEqual(expect.arrayContaining(['header', 'section', 'image', 'actions']));
+    expect(versionText(shown)).toMatch(/emergen/i);
+    // The demonstration picture: uploaded (privately) and shown by an image block.
+    const ids = imageFileIds(shown);
+    expect(ids).toHaveLength(1);
+    expect((await png(slack.files.get(ids[0]!)!.bytes)).format).toBe('png');
+    // Related topics are buttons; pressing one (here by a Chinese-speaking user) answers in their language.
     const related = buttons(shown);
-    if (related.length) {
-      const before = slack.messages.length + slack.ephemerals.length;
-      await w.button('UALICE', related[0]!.action_id, answer?.ts ?? '1.1');
-      expect(slack.messages.length + slack.ephemerals.length).toBeGreaterThan(before);
-    }
+    expect(related.length).toBeGreaterThan(1);
+    for (const b of related) expect(b.action_id).toMatch(/^explain:/);
+    await w.button('UWANG', related.at(-1)!.action_id, answer.ts);
+    expect(posted()).toHaveLength(2);
+    expect(versionText(posted()[1]!.versions[0]!)).toMatch(/[\u4e00-\u9fff]/);
     expect(slack.problems).toEqual([]);
   });
 

@@ -33,12 +33,13 @@ export function slackToPlain(text: string): string {
 
 /** Names usable after `/emergence`: every command except those with their own slash command. */
 export function subcommandNames(commands: readonly CommandDef[]): string[] {
-  return commands.map((c) => c.name).filter((n) => !OWN_SLASH.includes(n));
+  return [...new Set(commands.map((c) => c.name))].filter((n) => !OWN_SLASH.includes(n));
 }
 
 /** Slash commands the app declares: `/emergence`, plus `/explain` when that command exists. */
 export function ownSlashCommands(commands: readonly CommandDef[]): CommandDef[] {
-  return commands.filter((c) => OWN_SLASH.includes(c.name));
+  const seen = new Set<string>();
+  return commands.filter((c) => OWN_SLASH.includes(c.name) && !seen.has(c.name) && seen.add(c.name));
 }
 
 export interface SlashLine {

@@ -9,7 +9,7 @@
  * A test checks that slack/manifest.json is current.
  */
 import type { CommandDef, OptionSpec } from '../../core/commands/define.ts';
-import { OWN_SLASH, UMBRELLA, subcommandNames } from './inbound.ts';
+import { UMBRELLA, ownSlashCommands, subcommandNames } from './inbound.ts';
 
 export const MANIFEST_PATH = 'slack/manifest.json';
 
@@ -30,7 +30,9 @@ export interface ManifestOptions {
   name?: string;
 }
 
+/** `<topic>` for an option that takes the rest of the line, `[detail:short|long]` for the others. */
 function usage(o: OptionSpec): string {
+  if (o.kind === 'string' && o.rest) return o.required ? `<${o.name}>` : `[${o.name}]`;
   const v = o.kind === 'choice' ? o.choices.map((c) => c.value).join('|') : o.name;
   return o.required ? `${o.name}:<${v}>` : `[${o.name}:${v}]`;
 }
@@ -47,9 +49,7 @@ export function slackManifest(commands: readonly CommandDef[], o: ManifestOption
       usage_hint: `${subs.join('|')} …`.slice(0, 1000),
       should_escape: false,
     }),
-    ...commands
-      .filter((c) => OWN_SLASH.includes(c.name))
-      .map((c) =>
+    ...ownSlashCommands(commands).map((c) =>
         withUrl({
           command: `/${c.name}`,
           description: c.description.en.slice(0, 100),
