@@ -7,6 +7,7 @@ import { commands as builtInCommands } from '../commands/index.ts';
 import type { Caller, CommandDef } from './core/commands/define.ts';
 import type { DeckPort, ScorePort, Services } from './core/commands/services.ts';
 import { leaderboardCard } from './images/cards.ts';
+import { curveChart } from './images/charts.ts';
 import { loadDecks, type DeckCatalog } from './images/decks.ts';
 import { LadderCache } from './images/ladder-cache.ts';
 import type { Clock } from './runtime/clock.ts';
@@ -14,6 +15,8 @@ import { Dispatcher } from './runtime/dispatch.ts';
 import { GameService } from './runtime/game-service.ts';
 import { SinkRouter } from './runtime/sink.ts';
 import { Store } from './storage/store.ts';
+import { StatsService } from './stats/service.ts';
+import { KnowledgeService } from './knowledge/service.ts';
 
 export interface AppOptions {
   log: Logger;
@@ -21,6 +24,7 @@ export interface AppOptions {
   databasePath: string;
   decksDir?: string;
   ladderCacheDir?: string | null;
+  knowledgeDir?: string;
   defaultDeck?: string;
   stepSeconds?: number;
   displaySize?: number;
@@ -73,7 +77,17 @@ export async function createApp(o: AppOptions): Promise<App> {
       return store.leaderboard(scope, id, limit);
     },
   };
-  const services: Services = { game, decks: deckPort, scores, cards: { leaderboard: leaderboardCard } };
+  const stats = new StatsService({ store, decks, clock: o.clock });
+  const services: Services = {
+    game,
+    decks: deckPort,
+    scores,
+    cards: { leaderboard: leaderboardCard },
+    stats,
+    privacy: stats,
+    charts: { curves: curveChart },
+    knowledge: await KnowledgeService.create({ decks, ladders, dir: o.knowledgeDir, log: o.log }),
+  };
   const dispatcher = new Dispatcher({
     commands: o.commands ?? builtInCommands,
     services,

@@ -70,6 +70,7 @@ async function main(): Promise<void> {
       interactive,
       outDir: config.TERMINAL_OUT_DIR,
       locale: /^zh/i.test(lang) ? 'zh' : 'en',
+      localeKnown: /^zh/i.test(lang),
     });
     await adapter.run();
     if (running.length === 0) await shutdown('end of input');

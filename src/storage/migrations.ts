@@ -69,6 +69,46 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  /**
+   * Indexes for the emergence statistics (src/stats/queries.ts). Each one covers its query, so the
+   * query reads the index only, in the order it groups by:
+   * - first encounters per picture: guesses grouped by (deck, item, player, round), with verdict, step, server;
+   * - the last step a round showed, by round id;
+   * - wrong guesses per picture and step, counted by distinct players;
+   * - a player's first encounters (/stats me) and footprint (/privacy);
+   * - a server's players (by picture) and guesses, and the pictures its rounds showed.
+   */
+  '0002_stats': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createIndex('guesses_stats_attempts')
+        .on('guesses')
+        .columns(['deck_id', 'item_id', 'player_id', 'round_id', 'verdict', 'step', 'scope_id'])
+        .execute();
+      await db.schema
+        .createIndex('guesses_stats_wrong')
+        .on('guesses')
+        .columns(['deck_id', 'item_id', 'verdict', 'step', 'text_norm', 'player_id', 'round_id'])
+        .execute();
+      await db.schema
+        .createIndex('guesses_stats_player')
+        .on('guesses')
+        .columns(['player_id', 'deck_id', 'item_id', 'round_id', 'verdict', 'step'])
+        .execute();
+      // guesses_stats_player starts with player_id: the single-column index is redundant (one index less per write).
+      await db.schema.dropIndex('guesses_player').ifExists().execute();
+      await db.schema
+        .createIndex('guesses_stats_scope')
+        .on('guesses')
+        .columns(['scope_id', 'deck_id', 'item_id', 'player_id', 'round_id'])
+        .execute();
+      // The last step a round showed, read from the index alone (rounds are keyed by a text id).
+      await db.schema.createIndex('rounds_stats_step').on('rounds').columns(['id', 'step']).execute();
+      await db.schema.createIndex('rounds_stats_scope').on('rounds').columns(['scope_id', 'deck_id', 'item_id']).execute();
+      await db.schema.createIndex('rounds_first_solver').on('rounds').column('first_solver_id').execute();
+      await db.schema.createIndex('rounds_host').on('rounds').column('host_id').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -22,6 +22,8 @@ export interface TerminalOptions {
   interactive: boolean;
   outDir: string;
   locale?: Locale;
+  /** True when the locale came from the user's settings (LANG), not a default. */
+  localeKnown?: boolean;
 }
 
 export const TERMINAL_CHANNEL = 'terminal:local';
@@ -35,6 +37,7 @@ export class TerminalAdapter implements RoundSink {
       userId: 'terminal:you',
       userName: 'you',
       locale: o.locale ?? 'en',
+      localeKnown: o.localeKnown ?? false,
       isHost: true,
       channelId: TERMINAL_CHANNEL,
       scopeId: 'terminal:local',

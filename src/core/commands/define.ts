@@ -49,6 +49,8 @@ export interface Caller {
   userId: string;
   userName: string;
   locale: Locale;
+  /** False when `locale` is only a default (the terminal's), not the user's own setting. */
+  localeKnown?: boolean;
   /** The adapter decided: Manage Server / host role (Discord), admin or listed (Slack), always (terminal). */
   isHost: boolean;
   channelId: string;

@@ -5,7 +5,19 @@
 import type { Verdict } from '../game/judge.ts';
 import type { Mode, RefusalReason } from '../game/round.ts';
 import type { Locale } from '../reply.ts';
+import type {
+  ChartOptions,
+  ChartSeries,
+  DeckStats,
+  ForgetRequest,
+  KnowledgeStats,
+  PersonalStats,
+  PictureStats,
+  PrivacyCounts,
+  ServerStats,
+} from '../stats/reports.ts';
 import type { Caller, I18nText } from './define.ts';
+import type { KnowledgePort } from './knowledge-port.ts';
 
 export interface PlayRequest {
   deck?: string;
@@ -70,9 +82,43 @@ export interface Services {
   scores: ScorePort;
   /** Renders optional images (e.g. the leaderboard card); absent in pure tests. */
   cards?: CardPort;
+  /** Emergence statistics (/stats). */
+  stats?: StatsPort;
+  /** The player's data (/privacy). */
+  privacy?: PrivacyPort;
+  /** Renders the statistics charts; absent in pure tests. */
+  charts?: ChartPort;
+  /** The article's knowledge base (/explain). */
+  knowledge?: KnowledgePort;
   defaultLocale?: Locale;
 }
 
 export interface CardPort {
   leaderboard(title: string, rows: LeaderboardEntry[]): Promise<Uint8Array>;
+}
+
+/** Emergence statistics measured from real play (see src/core/stats/figures.ts for the definitions). */
+export interface StatsPort {
+  /** `target`: an item id, `deck/item`, or the picture's English or Chinese name. */
+  picture(caller: Caller, target: string): Promise<PictureStats>;
+  deck(caller: Caller, deckId: string): Promise<DeckStats>;
+  me(caller: Caller): Promise<PersonalStats>;
+  server(caller: Caller): Promise<ServerStats>;
+  knowledge(caller: Caller): Promise<KnowledgeStats>;
+  /** Autocomplete for /stats targets: pictures and decks. */
+  targets(caller: Caller, partial: string): Promise<{ value: string; label: string }[]>;
+}
+
+/** A player's data: what is kept, and forgetting it after a confirmation. */
+export interface PrivacyPort {
+  counts(caller: Caller): Promise<PrivacyCounts>;
+  /** Starts a forget-me: returns a short code the same player must send back within `minutes`. */
+  requestForget(caller: Caller): Promise<ForgetRequest>;
+  /** Deletes the player's guesses and scores everywhere if `code` is the one just issued to them. */
+  confirmForget(caller: Caller, code: string): Promise<PrivacyCounts>;
+}
+
+export interface ChartPort {
+  /** A line chart of emergence curves (share recognised by step), axis labels in `locale`. */
+  curves(locale: Locale, title: string, series: ChartSeries[], opts?: ChartOptions): Promise<Uint8Array>;
 }

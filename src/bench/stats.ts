@@ -1,0 +1,231 @@
+/**
+ * Statistics speed with 1 million guesses: seeds a temporary database (better-sqlite3 directly, one
+ * prepared statement, one transaction), then times the queries the /stats commands run.
+ *
+ * The seeded play: 1,000,000 guesses in about 120,000 rounds (five players each, up to two guesses
+ * each) by 20,000 players in 500 servers; half races, half experiments, 2 % interrupted. Pictures are
+ * laid out like the built-in decks (flags 235, everyday 14, masterpieces 12, landmarks 5, article 1);
+ * a round's deck is drawn by play share (masterpieces 40 %, flags 30 %, everyday 15 %, landmarks 10 %,
+ * article 5 %) and its picture uniformly within the deck. So the article's one picture holds about
+ * 47,000 guesses and each masterpiece about 33,000: the busiest pictures are the slowest. Curves are
+ * timed for pictures drawn the same way (popular pictures are asked about more), after a warm-up.
+ *
+ * `stats_curve_p99_ms`: one picture's curve (the first-encounter query and its figures), 99th percentile
+ * of wall time; `stats_curve_p99_cpu_ms` the same in CPU time of this process (steadier on a busy machine).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Caller } from '../core/commands/define.ts';
+import { curveFromAttempts } from '../core/stats/figures.ts';
+import { DeckCatalog } from '../images/decks.ts';
+import { Store } from '../storage/store.ts';
+import { allAttempts, deckAttempts, pictureAttempts, wrongGuesses } from '../stats/queries.ts';
+import { StatsService } from '../stats/service.ts';
+
+const DECKS: [id: string, items: number, share: number][] = [
+  ['masterpieces', 12, 0.4],
+  ['flags', 235, 0.3],
+  ['everyday', 14, 0.15],
+  ['landmarks', 5, 0.1],
+  ['article', 1, 0.05],
+];
+const WRONG = ['sunset', 'a face', 'sky', 'blur', 'tree', 'red', 'portrait', 'lake', 'flag', 'house', 'cat', 'person'];
+
+export interface BenchStatsOptions {
+  guesses?: number;
+  queries?: number;
+}
+
+/** A small seeded PRNG (mulberry32): the same database every run. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function pickPicture(r: () => number): [string, string] {
+  let x = r();
+  for (const [deck, items, share] of DECKS) {
+    if (x < share) return [deck, `i${Math.floor(r() * items)}`];
+    x -= share;
+  }
+  return ['article', 'i0'];
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+const ms = (x: number) => Math.round(x * 100) / 100;
+
+export async function seedStats(store: Store, total: number, seed = 42): Promise<void> {
+  const r = rng(seed);
+  const db = store.sqlite;
+  const insertRound = db.prepare(
+    `INSERT INTO rounds (id, platform, channel_id, scope_id, deck_id, item_id, mode, step_seconds, host_id, locale,
+       status, end_reason, step, first_solver_id, started_at, ended_at)
+     VALUES (?, 'discord', ?, ?, ?, ?, ?, 15, ?, 'en', ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertGuess = db.prepare(
+    `INSERT INTO guesses (round_id, player_id, channel_id, scope_id, deck_id, item_id, mode, step, text_norm, verdict, points, first, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  // Indexes are built once after the rows are in (a sorted build), not updated a million times.
+  const indexes = db
+    .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'guesses' AND sql IS NOT NULL`)
+    .all() as { name: string; sql: string }[];
+  for (const ix of indexes) db.exec(`DROP INDEX ${ix.name}`);
+  const perRound = 10;
+  let made = 0;
+  let at = 1_700_000_000_000;
+  db.transaction(() => {
+    for (let i = 0; made < total; i++) {
+      const id = `r${i}`;
+      const [deck, item] = pickPicture(r);
+      const server = Math.floor(r() * 500);
+      const scope = `discord:g${server}`;
+      const channel = `discord:c${server}-${Math.floor(r() * 3)}`;
+      const experiment = r() < 0.5;
+      const mode = experiment ? 'experiment' : 'race';
+      // This picture's difficulty: players recognise it around this step.
+      const center = 1.5 + ((deck.length * 7 + Number(item.slice(1)) * 13) % 40) / 10;
+      const interrupted = r() < 0.02;
+      const lastStep = interrupted ? 1 + Math.floor(r() * 6) : 7;
+      let firstSolver: string | null = null;
+      let firstStep = 7;
+      let roundEnd = lastStep;
+      const rows: unknown[][] = [];
+      // Five different players, up to two guesses each (none after their correct one).
+      const players = new Set<string>();
+      while (players.size < perRound / 2) players.add(`discord:u${Math.floor(r() * 20_000)}`);
+      for (const player of players) {
+        if (made + rows.length >= total) break;
+        const knows = Math.max(1, Math.min(6, Math.round(center + (r() - 0.5) * 3)));
+        const s1 = 1 + Math.floor(r() * Math.min(knows, lastStep));
+        for (const s of [s1, Math.min(6, s1 + 1 + Math.floor(r() * 2))]) {
+          if (made + rows.length >= total) break;
+          const correct = s >= knows && s <= Math.min(lastStep, 6) && r() < 0.9;
+          const first = correct && firstSolver === null;
+          if (first) {
+            firstSolver = player;
+            firstStep = s;
+          }
+          rows.push([id, player, channel, scope, deck, item, mode, s, correct ? 'answer' : WRONG[Math.floor(r() * WRONG.length)]!,
+            correct ? 'correct' : 'wrong', correct ? 7 - s : 0, first ? 1 : 0, at++]);
+          if (correct) break;
+        }
+      }
+      // A race ends at its first correct guess. (The seed does not remove the others' later guesses: the
+      // figures don't matter here, only the volume and shape of the data.)
+      if (!experiment && firstSolver) roundEnd = Math.min(roundEnd, firstStep);
+      insertRound.run(id, channel, scope, deck, item, mode, firstSolver && !experiment ? firstSolver : 'discord:host',
+        interrupted ? 'interrupted' : 'ended', interrupted ? 'interrupted' : 'timeout', roundEnd, firstSolver, at, at + 1000);
+      for (const row of rows) insertGuess.run(...row);
+      made += rows.length;
+    }
+  })();
+  for (const ix of indexes) db.exec(ix.sql);
+  // A live database checkpoints its WAL every 1000 pages; one huge seeding transaction leaves a WAL of
+  // hundreds of MB that every read would have to look through. Fold it into the database file.
+  db.pragma('wal_checkpoint(TRUNCATE)');
+}
+
+/** The measurement, in this process (see `benchStats`). */
+export async function measureStats(opts: BenchStatsOptions = {}): Promise<Record<string, number>> {
+  const total = opts.guesses ?? 1_000_000;
+  const queries = opts.queries ?? 400;
+  const dir = mkdtempSync(join(tmpdir(), 'emergence-bench-stats-'));
+  const store = await Store.open(join(dir, 'stats.db'));
+  try {
+    const t0 = performance.now();
+    await seedStats(store, total);
+    const seedMs = performance.now() - t0;
+    // Seeding leaves a lot of garbage; collect it now (node --expose-gc) so that the queries are timed, not the GC.
+    (globalThis as { gc?: () => void }).gc?.();
+    // The synthetic decks are not in the catalogue: pictures are named by their ids.
+    const stats = new StatsService({ store, decks: new DeckCatalog([]), clock: { now: () => Date.now(), setTimer: () => ({ id: 0 }), clearTimer: () => undefined } });
+    const asker: Caller = {
+      platform: 'discord',
+      userId: 'discord:u77',
+      userName: 'u77',
+      locale: 'en',
+      isHost: false,
+      channelId: 'discord:c7-0',
+      scopeId: 'discord:g7',
+    };
+    const r = rng(7);
+    // Wall time, and this process's CPU time (better-sqlite3 runs queries on this thread): on a shared
+    // machine both include other processes' interference; the CPU figure excludes waiting for a core.
+    const times: number[] = [];
+    const cpu: number[] = [];
+    const timeCurve = async (keep: boolean) => {
+      const [deck, item] = pickPicture(r);
+      const c = process.cpuUsage();
+      const s = performance.now();
+      curveFromAttempts(await pictureAttempts(store.db, deck, item, asker.scopeId));
+      const wall = performance.now() - s;
+      const used = process.cpuUsage(c);
+      if (keep) {
+        times.push(wall);
+        cpu.push((used.user + used.system) / 1000);
+      }
+    };
+    for (let i = 0; i < 20; i++) await timeCurve(false);
+    for (let i = 0; i < queries; i++) await timeCurve(true);
+    times.sort((a, b) => a - b);
+    cpu.sort((a, b) => a - b);
+
+    const once = async (fn: () => Promise<unknown>) => {
+      const s = performance.now();
+      await fn();
+      return ms(performance.now() - s);
+    };
+    return {
+      stats_seed_guesses: (store.sqlite.prepare('SELECT COUNT(*) AS n FROM guesses').get() as { n: number }).n,
+      stats_seed_s: Math.round(seedMs / 100) / 10,
+      stats_curve_p50_ms: ms(percentile(times, 50)),
+      stats_curve_p99_ms: ms(percentile(times, 99)),
+      stats_curve_max_ms: ms(times.at(-1)!),
+      stats_curve_p99_cpu_ms: ms(percentile(cpu, 99)),
+      stats_biggest_picture_ms: await once(() => pictureAttempts(store.db, 'article', 'i0', asker.scopeId)),
+      stats_wrong_ms: await once(() => wrongGuesses(store.db, 'article', 'i0')),
+      stats_deck_masterpieces_ms: await once(() => deckAttempts(store.db, 'masterpieces', asker.scopeId)),
+      stats_server_ms: await once(() => stats.server(asker)),
+      stats_me_ms: await once(() => stats.me(asker)),
+      stats_knowledge_ms: await once(() => allAttempts(store.db)),
+    };
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `npm run bench` part: runs `measureStats` in its own process (with --expose-gc), so that memory
+ * left by the other bench parts does not weigh on these timings.
+ */
+export async function benchStats(opts: BenchStatsOptions = {}): Promise<Record<string, number>> {
+  const args = ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--child'];
+  if (opts.guesses) args.push(`--guesses=${opts.guesses}`);
+  if (opts.queries) args.push(`--queries=${opts.queries}`);
+  const out = execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, number>;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const num = (name: string) => {
+    const v = process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+    return v ? Number(v) : undefined;
+  };
+  const opts = { guesses: num('guesses'), queries: num('queries') };
+  const run = process.argv.includes('--child') ? measureStats(opts) : benchStats(opts);
+  run.then((f) => process.stdout.write(JSON.stringify(f) + '\n'));
+}
