@@ -134,9 +134,12 @@ export function allAttempts(db: Db): Promise<AttemptCountRow[]> {
  * players' guesses on those pictures (a first encounter is chosen per picture and player).
  */
 export function serverAttempts(db: Db, scopeId: string): Promise<AttemptCountRow[]> {
-  const players = sql`(deck_id, item_id, player_id) IN (SELECT deck_id, item_id, player_id
+  return rows(db, attemptsQuery(serverPlayers(scopeId), { byPicture: true, here: scopeId }));
+}
+
+function serverPlayers(scopeId: string): RawBuilder<unknown> {
+  return sql`(deck_id, item_id, player_id) IN (SELECT deck_id, item_id, player_id
     FROM guesses INDEXED BY guesses_stats_scope WHERE scope_id = ${scopeId})`;
-  return rows(db, attemptsQuery(players, { byPicture: true, here: scopeId }));
 }
 
 /**
@@ -159,7 +162,10 @@ export async function pictureServers(db: Db, deckId: string, itemId: string): Pr
   return r?.n ?? 0;
 }
 
-/** The player's own first encounters: one row per picture, with the recognition step (or null). */
+/**
+ * The player's own first encounters (same rules as `attemptsQuery`): one row per picture, with the
+ * recognition step, or null.
+ */
 export function playerFirstEncounters(
   db: Db,
   playerId: string,
@@ -167,16 +173,21 @@ export function playerFirstEncounters(
   return rows(
     db,
     sql<{ deckId: string; itemId: string; recStep: number | null }>`
-      WITH pr AS (
-        SELECT deck_id, item_id, round_id, MIN(id) AS fid,
-               MIN(CASE WHEN verdict = 'correct' THEN step END) AS rec
+      WITH fe1 AS (
+        SELECT deck_id, item_id, player_id, round_id, verdict, step, MIN(id) AS fid, SUM(verdict = 'correct') AS k
         FROM guesses INDEXED BY guesses_stats_player
-        WHERE player_id = ${playerId} AND ${NOT_RUNNING}
-        GROUP BY deck_id, item_id, round_id
+        WHERE player_id = ${playerId}
+        GROUP BY deck_id, item_id
       )
-      SELECT deck_id AS deckId, item_id AS itemId, rec AS recStep, MIN(fid) AS fid
-      FROM pr
-      GROUP BY deck_id, item_id
+      SELECT deck_id AS deckId, item_id AS itemId,
+             CASE WHEN k = 0 THEN NULL
+                  WHEN verdict = 'correct' THEN step
+                  ELSE (SELECT g.step FROM guesses g INDEXED BY guesses_stats_player
+                        WHERE g.player_id = fe1.player_id AND g.deck_id = fe1.deck_id AND g.item_id = fe1.item_id
+                          AND g.round_id = fe1.round_id AND g.verdict = 'correct')
+             END AS recStep
+      FROM fe1
+      WHERE ${NOT_RUNNING}
       ORDER BY deck_id, item_id`,
   );
 }
@@ -281,4 +292,5 @@ export const statsQueries = {
     attemptsQuery(sql`deck_id = ${deckId} AND item_id = ${itemId}`, { here }),
   deck: (deckId: string) => attemptsQuery(sql`deck_id = ${deckId}`, { byPicture: true }),
   wrong: (deckId: string, itemId: string) => wrongQuery(deckId, itemId, 3),
+  server: (scopeId: string) => attemptsQuery(serverPlayers(scopeId), { byPicture: true, here: scopeId }),
 };

@@ -72,7 +72,7 @@ export async function pictureStatsReply(locale: Locale, s: PictureStats, charts?
   const title = t(locale, 'stats.picture.title', { name });
   const e = s.everywhere;
   if (e.attempts === 0) {
-    return { title, text: t(locale, 'stats.picture.empty', { name, item: s.picture.itemId }) };
+    return { title, text: t(locale, 'stats.picture.empty', { name, deck: s.picture.deckId, item: s.picture.itemId }) };
   }
   const lines = [
     t(locale, 'stats.picture.summary', {
@@ -219,15 +219,15 @@ export function privacyInfoReply(locale: Locale, c: PrivacyCounts): Reply {
 }
 
 /**
- * The command a confirm button runs. Button ids that start with `/` are text commands: an adapter runs
- * them for whoever pressed the button with `dispatcher.runText(caller, id)`, like a typed command.
+ * The confirm button's id, in the form every adapter hands to `Dispatcher.runButton`:
+ * `<command>:<option>=<value>&…`, i.e. `/privacy forget-me confirm:<code>` for whoever pressed it.
  */
-export function forgetConfirmCommand(code: string): string {
-  return `/privacy forget-me confirm:${code}`;
+export function forgetConfirmButtonId(code: string): string {
+  return `privacy:action=forget-me&confirm=${encodeURIComponent(code)}`;
 }
 
 export function forgetRequestReply(locale: Locale, r: ForgetRequest): Reply {
-  const button: ReplyButton = { id: forgetConfirmCommand(r.code), label: t(locale, 'privacy.confirm.button'), style: 'danger' };
+  const button: ReplyButton = { id: forgetConfirmButtonId(r.code), label: t(locale, 'privacy.confirm.button'), style: 'danger' };
   return {
     title: t(locale, 'privacy.confirm.title'),
     text: [

@@ -28,7 +28,7 @@ describe('/stats', () => {
     const text = all(r);
     expect(text).toContain('**10** players met it for the first time, in 2 server(s). **6** recognised it; **4** did not.'.replace(/\*\*/g, ''));
     expect(text).toContain('Threshold: 8×8');
-    expect(text).toContain('Instability: 1 steps');
+    expect(text).toContain('Instability: 1: on average, people recognised it 1 step(s) away from the threshold');
     // The article's table, with the curve's share.
     expect(text).toContain('2×2: 0 new · 0 by then · 0%');
     expect(text).toContain('4×4: 2 new · 2 by then · 20%');
@@ -155,7 +155,7 @@ describe('/privacy', () => {
     expect(ask.ephemeral).toBe(true);
     expect(ask.title).toBe('Forget you everywhere?');
     const code = /confirm:([A-Z0-9]{6})/.exec(ask.text)![1]!;
-    expect(ask.buttons).toEqual([{ id: `/privacy forget-me confirm:${code}`, label: 'Delete my data', style: 'danger' }]);
+    expect(ask.buttons).toEqual([{ id: `privacy:action=forget-me&confirm=${code}`, label: 'Delete my data', style: 'danger' }]);
     // Nothing is deleted by asking.
     expect(await count('guesses', 'player_id', p1)).toBe(4);
 
@@ -164,8 +164,12 @@ describe('/privacy', () => {
     expect(plainText((await run('p2', `/privacy forget-me confirm:${code}`)).text)).toBe('Nothing to confirm. Start with `/privacy forget-me`.');
     expect(await count('guesses', 'player_id')).toBe(totalGuesses);
 
-    // The button runs the same text command for whoever presses it.
-    const done = await t.app.dispatcher.runText(caller('p1', { scopeId: A }), ask.buttons![0]!.id);
+    // Somebody else pressing the button (if they could see it) confirms nothing.
+    const other = await t.app.dispatcher.runButton(caller('p2', { scopeId: A }), ask.buttons![0]!.id);
+    expect(plainText(other[0]!.text)).toBe('Nothing to confirm. Start with `/privacy forget-me`.');
+    expect(await count('guesses', 'player_id')).toBe(totalGuesses);
+    // The button runs `/privacy forget-me confirm:<code>` for whoever presses it.
+    const done = await t.app.dispatcher.runButton(caller('p1', { scopeId: A }), ask.buttons![0]!.id);
     expect(plainText(done[0]!.text)).toBe(
       'Done. Deleted 4 guess(es) and 5 leaderboard row(s), and took your name off 3 round(s). If you play again, new guesses are recorded as usual.',
     );

@@ -188,6 +188,10 @@ describe('the SQL', () => {
     expect(plan).not.toMatch(/SCAN guesses/);
     const deck = (await explain(store.db, statsQueries.deck('masterpieces'))).join('\n');
     expect(deck).toMatch(/COVERING INDEX guesses_stats_attempts \(deck_id=\?\)/);
+    const server = (await explain(store.db, statsQueries.server(A))).join('\n');
+    expect(server).toMatch(/COVERING INDEX guesses_stats_attempts \(deck_id=\? AND item_id=\? AND player_id=\?\)/);
+    expect(server).toMatch(/COVERING INDEX guesses_stats_scope \(scope_id=\?\)/);
+    expect(server).not.toMatch(/SCAN guesses/);
     const wrong = (await explain(store.db, statsQueries.wrong('masterpieces', 'mona-lisa'))).join('\n');
     expect(wrong).toMatch(/COVERING INDEX guesses_stats_wrong \(deck_id=\? AND item_id=\? AND verdict=\?\)/);
   });
