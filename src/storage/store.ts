@@ -133,15 +133,52 @@ export class Store {
    * Records a guess, and its points in every score scope, in one transaction.
    * A second "first" for the same round is refused by the database (unique partial index).
    */
-  async recordGuess(g: GuessRecord): Promise<void> {
+  /**
+   * Records a guess and its points. The promise resolves only once the guess is committed.
+   * Guesses arriving in the same tick (many channels at once) share one transaction, each
+   * in its own savepoint, so a commit costs one WAL write for all of them and one guess's
+   * failure (a second first solver) rolls back only that guess.
+   */
+  recordGuess(g: GuessRecord): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ g, resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private pending: { g: GuessRecord; resolve: () => void; reject: (e: unknown) => void }[] = [];
+
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
     try {
-      this.recordGuessTx(g);
-    } catch (e) {
-      if (e instanceof Error && /UNIQUE constraint failed: guesses\.round_id/.test(e.message)) {
-        throw new FirstSolverConflict(g.roundId);
-      }
-      throw e;
+      this.writeGuesses(batch.map((b) => b.g));
+      for (const item of batch) item.resolve();
+      return;
+    } catch {
+      // Rare (a second first solver): the batch rolled back; write each guess on its own.
     }
+    for (const item of batch) {
+      try {
+        this.writeGuesses([item.g]);
+        item.resolve();
+      } catch (e) {
+        item.reject(
+          e instanceof Error && /UNIQUE constraint failed: guesses\.round_id/.test(e.message) ? new FirstSolverConflict(item.g.roundId) : e,
+        );
+      }
+    }
+  }
+
+  private writeGuessesTx: ((gs: GuessRecord[]) => void) | null = null;
+
+  /** All of these guesses in one transaction (one WAL write), or none. */
+  private writeGuesses(gs: GuessRecord[]): void {
+    this.writeGuessesTx ??= this.sqlite.transaction((list: GuessRecord[]) => {
+      for (const g of list) this.writeGuess(g);
+    });
+    this.writeGuessesTx(gs);
   }
 
   /**
@@ -149,66 +186,65 @@ export class Store {
    * cached better-sqlite3 statements in one synchronous transaction: Kysely's async executor
    * costs several times more than the SQLite work itself here.
    */
-  private readonly recordGuessTx = (g: GuessRecord): void =>
-    this.sqlite.transaction(() => {
-      this.exec(
-        this.db.insertInto('guesses').values({
-          round_id: g.roundId,
-          player_id: g.playerId,
-          channel_id: g.channelId,
-          scope_id: g.scopeId,
-          deck_id: g.deckId,
-          item_id: g.itemId,
-          mode: g.mode,
-          step: g.step,
-          text_norm: g.textNorm,
-          verdict: g.verdict,
-          points: g.points,
-          first: g.first ? 1 : 0,
-          created_at: g.at,
-        }),
-      );
-      if (g.first) {
-        const res = this.exec(
-          this.db
-            .updateTable('rounds')
-            .set({ first_solver_id: g.playerId })
-            .where('id', '=', g.roundId)
-            .where('first_solver_id', 'is', null),
-        );
-        if (res.changes !== 1) throw new FirstSolverConflict(g.roundId);
-      }
-      this.exec(
+  private writeGuess(g: GuessRecord): void {
+    this.exec(
+      this.db.insertInto('guesses').values({
+        round_id: g.roundId,
+        player_id: g.playerId,
+        channel_id: g.channelId,
+        scope_id: g.scopeId,
+        deck_id: g.deckId,
+        item_id: g.itemId,
+        mode: g.mode,
+        step: g.step,
+        text_norm: g.textNorm,
+        verdict: g.verdict,
+        points: g.points,
+        first: g.first ? 1 : 0,
+        created_at: g.at,
+      }),
+    );
+    if (g.first) {
+      const res = this.exec(
         this.db
-          .insertInto('players')
-          .values({ id: g.playerId, name: g.playerName, updated_at: g.at })
-          .onConflict((oc) => oc.column('id').doUpdateSet({ name: g.playerName, updated_at: g.at })),
+          .updateTable('rounds')
+          .set({ first_solver_id: g.playerId })
+          .where('id', '=', g.roundId)
+          .where('first_solver_id', 'is', null),
       );
-      if (g.points > 0 || g.win) {
-        const solved = g.verdict === 'correct' ? 1 : 0;
-        const win = g.win ? 1 : 0;
-        const scopes: [string, string][] = [
-          ['channel', g.channelId],
-          ['server', g.scopeId],
-          ['global', GLOBAL_SCOPE_ID],
-        ];
-        for (const [scope, scopeId] of scopes) {
-          this.exec(
-            this.db
-              .insertInto('scores')
-              .values({ scope, scope_id: scopeId, player_id: g.playerId, points: g.points, wins: win, solved, updated_at: g.at })
-              .onConflict((oc) =>
-                oc.columns(['scope', 'scope_id', 'player_id']).doUpdateSet({
-                  points: sql`points + ${g.points}`,
-                  wins: sql`wins + ${win}`,
-                  solved: sql`solved + ${solved}`,
-                  updated_at: g.at,
-                }),
-              ),
-          );
-        }
+      if (res.changes !== 1) throw new FirstSolverConflict(g.roundId);
+    }
+    this.exec(
+      this.db
+        .insertInto('players')
+        .values({ id: g.playerId, name: g.playerName, updated_at: g.at })
+        .onConflict((oc) => oc.column('id').doUpdateSet({ name: g.playerName, updated_at: g.at })),
+    );
+    if (g.points > 0 || g.win) {
+      const solved = g.verdict === 'correct' ? 1 : 0;
+      const win = g.win ? 1 : 0;
+      const scopes: [string, string][] = [
+        ['channel', g.channelId],
+        ['server', g.scopeId],
+        ['global', GLOBAL_SCOPE_ID],
+      ];
+      for (const [scope, scopeId] of scopes) {
+        this.exec(
+          this.db
+            .insertInto('scores')
+            .values({ scope, scope_id: scopeId, player_id: g.playerId, points: g.points, wins: win, solved, updated_at: g.at })
+            .onConflict((oc) =>
+              oc.columns(['scope', 'scope_id', 'player_id']).doUpdateSet({
+                points: sql`points + ${g.points}`,
+                wins: sql`wins + ${win}`,
+                solved: sql`solved + ${solved}`,
+                updated_at: g.at,
+              }),
+            ),
+        );
       }
-    })();
+    }
+  }
 
   private readonly statements = new Map<string, SQLite.Statement>();
 
@@ -256,6 +292,7 @@ export class Store {
   }
 
   async close(): Promise<void> {
+    this.flush();
     await this.db.destroy();
   }
 }
