@@ -11,7 +11,8 @@
  * timed for pictures drawn the same way (popular pictures are asked about more), after a warm-up.
  *
  * `stats_curve_p99_ms`: one picture's curve (the first-encounter query and its figures), 99th percentile
- * of wall time; `stats_curve_p99_cpu_ms` the same in CPU time of this process (steadier on a busy machine).
+ * of wall time; `stats_curve_p99_cpu_ms` the same in this process's CPU time (it leaves out time spent
+ * waiting for a core, not the slowdown of sharing one). Compare runs on the same, quiet machine.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
