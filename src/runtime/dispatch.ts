@@ -9,7 +9,7 @@ import type { Caller, CommandDef, OptionValues } from '../core/commands/define.t
 import { coerceOptions, parseArgs, splitCommand } from '../core/commands/parse.ts';
 import type { Services } from '../core/commands/services.ts';
 import { UserError, isUserError } from '../core/errors.ts';
-import type { Reply } from '../core/reply.ts';
+import { userText, type Reply } from '../core/reply.ts';
 import { t } from '../views/i18n.ts';
 import type { Clock } from './clock.ts';
 
@@ -122,7 +122,11 @@ export class Dispatcher {
       return await fn();
     } catch (err) {
       if (isUserError(err)) {
-        return [{ text: t(caller.locale, `errors.${err.code}`, err.params), ephemeral: true }];
+        // Parameters often repeat what the user typed (a deck name, an option): mark them as user text.
+        const params = Object.fromEntries(
+          Object.entries(err.params).map(([k, v]) => [k, typeof v === 'string' ? userText(v, 80) : v]),
+        );
+        return [{ text: t(caller.locale, `errors.${err.code}`, params), ephemeral: true }];
       }
       const incident = randomUUID().slice(0, 8);
       this.o.log.error({ err, incident, user: caller.userId, channel: caller.channelId }, 'command failed');

@@ -76,3 +76,17 @@ describe('text command syntax', () => {
     expect(() => coerceOptions(guess, {})).toThrow(/missing-option/);
   });
 });
+
+describe('error replies', () => {
+  it('mark what the user typed as user text, so adapters neutralise it', async () => {
+    const { makeTestApp, caller } = await import('../fakes/test-app.ts');
+    const t = await makeTestApp();
+    try {
+      const [r] = await t.app.dispatcher.runText(caller('ann'), '/play deck:<!here>');
+      expect(r!.ephemeral).toBe(true);
+      expect(r!.text).toContain('\uE000<!here>\uE001');
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
