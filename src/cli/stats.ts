@@ -66,7 +66,7 @@ export async function collectStats(
   service: StatsService,
   filter: { deckId?: string; itemId?: string },
 ): Promise<StatsJson> {
-  const rows = await attemptsOf(store.db, filter, { byPicture: true, byScope: true });
+  const rows = await attemptsOf(store.db, filter, { byScope: true });
   const pictures = new Map<string, AttemptCountRow[]>();
   for (const r of rows) {
     const k = `${r.deckId}/${r.itemId}`;
@@ -90,7 +90,7 @@ export async function collectStats(
       wrongGuesses: await wrongGuesses(store.db, deckId, itemId, 3),
     });
   }
-  const all = await attemptsOf(store.db, {}, { byPicture: true });
+  const all = await attemptsOf(store.db, {});
   const knowledge = service.knowledgeOf(all).groups.map((g) => ({ group: g.id, pictures: g.pictures, ...curveJson(g.curve) }));
   return { pictures: out, knowledge };
 }

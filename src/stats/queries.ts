@@ -101,16 +101,16 @@ async function rows<T>(db: Db, q: RawBuilder<T>): Promise<T[]> {
   return (await q.execute(db)).rows;
 }
 
-/** Attempts on one picture, one deck, or every picture (no filter), in the shape asked for. */
+/** Attempts by picture (optionally by server too) on one picture, one deck, or every picture (no filter). */
 export function attemptsOf(
   db: Db,
   filter: { deckId?: string; itemId?: string },
-  shape: AttemptsShape,
+  shape: Omit<AttemptsShape, 'byPicture'> = {},
 ): Promise<AttemptCountRow[]> {
   let where = sql`1 = 1`;
   if (filter.deckId !== undefined) where = sql`${where} AND deck_id = ${filter.deckId}`;
   if (filter.itemId !== undefined) where = sql`${where} AND item_id = ${filter.itemId}`;
-  return rows(db, attemptsQuery(where, shape));
+  return rows(db, attemptsQuery(where, { ...shape, byPicture: true }));
 }
 
 /** One picture's attempts (all servers pooled), with those in the `here` server counted apart. */
