@@ -36,7 +36,8 @@ async function main(): Promise<void> {
     stepSeconds: config.STEP_SECONDS,
     displaySize: config.DISPLAY_SIZE,
   });
-  await app.game.recover();
+  // Before any adapter (or shard) can start a round; the channels hear about it once adapters are up.
+  const interrupted = await app.game.closeInterrupted();
   const running: Running[] = [];
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
       running.push(await startSlack({ app, config, log }));
     }
   }
+  if (!terminal) await app.game.announceInterrupted(interrupted);
   if (terminal) {
     const { TerminalAdapter } = await import('./adapters/terminal/terminal.ts');
     const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
       locale: /^zh/i.test(lang) ? 'zh' : 'en',
       localeKnown: /^zh/i.test(lang),
     });
+    await app.game.announceInterrupted(interrupted);
     await adapter.run();
     if (running.length === 0) await shutdown('end of input');
   }

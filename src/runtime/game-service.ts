@@ -24,7 +24,7 @@ import type { Deck, DeckItem } from '../images/deck-schema.ts';
 import type { DeckCatalog } from '../images/decks.ts';
 import type { LadderCache } from '../images/ladder-cache.ts';
 import { stepFileName, type Ladder } from '../images/ladder.ts';
-import type { Store } from '../storage/store.ts';
+import type { InterruptedRound, Store } from '../storage/store.ts';
 import { recapReply, stepReply } from '../views/game.ts';
 import { t } from '../views/i18n.ts';
 import type { Clock, TimerHandle } from './clock.ts';
@@ -192,11 +192,15 @@ export class GameService implements GamePort {
   }
 
   /**
-   * Closes rounds a previous process left running, and tells their channels.
-   * Scores were committed guess by guess, so nothing is lost.
+   * Closes rounds a previous process left running. Scores were committed guess by guess,
+   * so nothing is lost. Run it before adapters start (no new round can be caught by it);
+   * tell the channels with `announceInterrupted` once the adapters are up.
    */
-  async recover(platform?: string): Promise<number> {
-    const rounds = await this.o.store.interruptRunning(this.o.clock.now(), platform);
+  async closeInterrupted(platform?: string): Promise<InterruptedRound[]> {
+    return this.o.store.interruptRunning(this.o.clock.now(), platform);
+  }
+
+  async announceInterrupted(rounds: InterruptedRound[]): Promise<void> {
     for (const r of rounds) {
       const locale = r.locale === 'zh' ? 'zh' : 'en';
       await this.publishSafely(r.channelId, {
@@ -206,7 +210,6 @@ export class GameService implements GamePort {
         reply: { text: t(locale, 'notice.restart') },
       });
     }
-    return rounds.length;
   }
 
   /** Finishes work in flight, then closes every running round as interrupted. */

@@ -146,7 +146,10 @@ describe('GameService: restart mid-round', () => {
     const t2 = await makeTestApp({ dir: t.dir, databasePath: t.dbPath });
     const sink2 = new RecordingSink();
     t2.app.sinks.register('terminal', sink2);
-    expect(await t2.app.game.recover()).toBe(1);
+    const closed = await t2.app.game.closeInterrupted();
+    expect(closed).toHaveLength(1);
+    expect(sink2.kinds()).toEqual([]);
+    await t2.app.game.announceInterrupted(closed);
     expect(sink2.kinds()).toEqual(['notice:0']);
     expect((await t2.app.store.round(sink.updates[0]!.update.roundId))!.status).toBe('interrupted');
     expect((await t2.app.store.leaderboard('global', ''))[0]).toMatchObject({ name: 'ann', points: 5 + 2 });

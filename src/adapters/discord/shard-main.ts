@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     stepSeconds: config.STEP_SECONDS,
     displaySize: config.DISPLAY_SIZE,
   });
-  // No recover() here: the manager process recovered before spawning any shard.
+  // No closeInterrupted() here: the manager process recovered before spawning any shard.
   const running = await startDiscord({ app, config, log, inProcess: true });
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -7,7 +7,7 @@
  *   - Every shard opens the same SQLite file (WAL, busy_timeout), so scores, leaderboards
  *     and first-solver checks are shared and atomic across shards.
  *   - Recovery of rounds a crash left running happens once, in the manager process
- *     (main.ts, before any shard starts). A shard never recovers on its own: it would
+ *     (main.ts, before any shard starts). A shard never closes rounds on its own: it would
  *     close rounds that another shard is running right now.
  *   - `auto` asks Discord (`GET /gateway/bot`, on DISCORD_API_BASE if set) for the count.
  */
