@@ -56,9 +56,9 @@ describe('/stats', () => {
     expect(r.ephemeral).toBe(true);
     expect(plainText(r.text)).toBe('There is no picture called <@everyone>. Use the suggestions, or see `/decks`.');
     expect(r.text).toContain('\uE000<@everyone>\uE001'); // user text stays marked for escaping
-    expect((await run('asker', '/stats picture')).text).toBe('Say which picture, for example `/stats picture mona-lisa`.');
-    expect((await run('asker', '/stats deck')).text).toBe('Say which deck, for example `/stats deck masterpieces`.');
-    expect((await run('asker', '/stats galaxy')).text).toContain('view must be one of: picture, deck, me, server, knowledge');
+    expect(plainText((await run('asker', '/stats picture')).text)).toBe('Say which picture, for example `/stats picture mona-lisa`.');
+    expect(plainText((await run('asker', '/stats deck')).text)).toBe('Say which deck, for example `/stats deck masterpieces`.');
+    expect(plainText((await run('asker', '/stats galaxy')).text)).toContain('view must be one of: picture, deck, me, server, knowledge');
   });
 
   it('a picture nobody played yet', async () => {
