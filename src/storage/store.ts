@@ -75,6 +75,7 @@ export class Store {
     // WAL + NORMAL: a commit survives a process crash (the OS has the WAL pages);
     // only a power loss may drop the last transactions.
     sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('wal_autocheckpoint = 10000');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
@@ -187,58 +188,88 @@ export class Store {
    * costs several times more than the SQLite work itself here.
    */
   private writeGuess(g: GuessRecord): void {
-    this.exec(
+    const row = {
+      round_id: g.roundId,
+      player_id: g.playerId,
+      channel_id: g.channelId,
+      scope_id: g.scopeId,
+      deck_id: g.deckId,
+      item_id: g.itemId,
+      mode: g.mode,
+      step: g.step,
+      text_norm: g.textNorm,
+      verdict: g.verdict,
+      points: g.points,
+      first: g.first ? 1 : 0,
+      created_at: g.at,
+      player_name: g.playerName,
+      wins: g.win ? 1 : 0,
+      solved: g.verdict === 'correct' ? 1 : 0,
+    };
+    this.run('insert-guess', row, (v) =>
       this.db.insertInto('guesses').values({
-        round_id: g.roundId,
-        player_id: g.playerId,
-        channel_id: g.channelId,
-        scope_id: g.scopeId,
-        deck_id: g.deckId,
-        item_id: g.itemId,
-        mode: g.mode,
-        step: g.step,
-        text_norm: g.textNorm,
-        verdict: g.verdict,
-        points: g.points,
-        first: g.first ? 1 : 0,
-        created_at: g.at,
+        round_id: v.round_id,
+        player_id: v.player_id,
+        channel_id: v.channel_id,
+        scope_id: v.scope_id,
+        deck_id: v.deck_id,
+        item_id: v.item_id,
+        mode: v.mode,
+        step: v.step,
+        text_norm: v.text_norm,
+        verdict: v.verdict,
+        points: v.points,
+        first: v.first,
+        created_at: v.created_at,
       }),
     );
     if (g.first) {
-      const res = this.exec(
+      const res = this.run('claim-first', row, (v) =>
         this.db
           .updateTable('rounds')
-          .set({ first_solver_id: g.playerId })
-          .where('id', '=', g.roundId)
+          .set({ first_solver_id: v.player_id })
+          .where('id', '=', v.round_id)
           .where('first_solver_id', 'is', null),
       );
       if (res.changes !== 1) throw new FirstSolverConflict(g.roundId);
     }
-    this.exec(
+    this.run('upsert-player', row, (v) =>
       this.db
         .insertInto('players')
-        .values({ id: g.playerId, name: g.playerName, updated_at: g.at })
-        .onConflict((oc) => oc.column('id').doUpdateSet({ name: g.playerName, updated_at: g.at })),
+        .values({ id: v.player_id, name: v.player_name, updated_at: v.created_at })
+        // Writes only when the name changed: most guesses come from players already known.
+        .onConflict((oc) =>
+          oc
+            .column('id')
+            .doUpdateSet({ name: v.player_name, updated_at: v.created_at })
+            .where('players.name', '!=', v.player_name),
+        ),
     );
     if (g.points > 0 || g.win) {
-      const solved = g.verdict === 'correct' ? 1 : 0;
-      const win = g.win ? 1 : 0;
       const scopes: [string, string][] = [
         ['channel', g.channelId],
         ['server', g.scopeId],
         ['global', GLOBAL_SCOPE_ID],
       ];
-      for (const [scope, scopeId] of scopes) {
-        this.exec(
+      for (const [scope, scopeKey] of scopes) {
+        this.run('add-score', { ...row, scope, scope_key: scopeKey }, (v) =>
           this.db
             .insertInto('scores')
-            .values({ scope, scope_id: scopeId, player_id: g.playerId, points: g.points, wins: win, solved, updated_at: g.at })
+            .values({
+              scope: v.scope,
+              scope_id: v.scope_key,
+              player_id: v.player_id,
+              points: v.points,
+              wins: v.wins,
+              solved: v.solved,
+              updated_at: v.created_at,
+            })
             .onConflict((oc) =>
               oc.columns(['scope', 'scope_id', 'player_id']).doUpdateSet({
-                points: sql`points + ${g.points}`,
-                wins: sql`wins + ${win}`,
-                solved: sql`solved + ${solved}`,
-                updated_at: g.at,
+                points: sql`points + ${v.points}`,
+                wins: sql`wins + ${v.wins}`,
+                solved: sql`solved + ${v.solved}`,
+                updated_at: v.created_at,
               }),
             ),
         );
@@ -246,17 +277,31 @@ export class Store {
     }
   }
 
-  private readonly statements = new Map<string, SQLite.Statement>();
+  private readonly templates = new Map<string, { stmt: SQLite.Statement; fields: string[] }>();
 
-  /** Runs a Kysely-built write synchronously through a cached prepared statement. */
-  private exec(query: { compile(): CompiledQuery }): SQLite.RunResult {
-    const compiled = query.compile();
-    let stmt = this.statements.get(compiled.sql);
-    if (!stmt) {
-      stmt = this.sqlite.prepare(compiled.sql);
-      this.statements.set(compiled.sql, stmt);
+  /**
+   * Runs a write built with Kysely as a cached prepared statement. The query is built once,
+   * with a marker in place of every value, so its SQL and the order of its parameters are
+   * known; later calls only bind the row's values. Queries are still written only with Kysely
+   * (and would run through it on another dialect); the hot path skips rebuilding them.
+   */
+  private run<R extends Record<string, unknown>>(
+    name: string,
+    row: R,
+    build: (v: Record<keyof R, any>) => { compile(): CompiledQuery },
+  ): SQLite.RunResult {
+    let tpl = this.templates.get(name);
+    if (!tpl) {
+      const marks = Object.fromEntries(Object.keys(row).map((k) => [k, `\u0000${k}`])) as Record<keyof R, any>;
+      const compiled = build(marks).compile();
+      const fields = compiled.parameters.map((p) => {
+        if (typeof p !== 'string' || !p.startsWith('\u0000')) throw new Error(`query ${name}: a value does not come from the row`);
+        return p.slice(1);
+      });
+      tpl = { stmt: this.sqlite.prepare(compiled.sql), fields };
+      this.templates.set(name, tpl);
     }
-    return stmt.run(...(compiled.parameters as unknown[]));
+    return tpl.stmt.run(...tpl.fields.map((f) => row[f]));
   }
 
   async leaderboard(scope: ScoreScope, scopeId: string, limit = 10): Promise<LeaderboardRow[]> {

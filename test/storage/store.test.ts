@@ -76,6 +76,15 @@ describe('Store', () => {
     await s.close();
   });
 
+  it("keeps a player's latest display name", async () => {
+    const s = await Store.open(path);
+    await s.createRound(round('r1'));
+    await s.recordGuess(g({ first: false, win: false }));
+    await s.recordGuess(g({ playerName: 'Annie', first: false, win: false, at: 3000 }));
+    expect((await s.leaderboard('global', ''))[0]).toMatchObject({ name: 'Annie', points: 8 });
+    await s.close();
+  });
+
   it('refuses a second first solver for a round, and keeps nothing of it', async () => {
     const s = await Store.open(path);
     await s.createRound(round('r1'));
