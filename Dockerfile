@@ -16,6 +16,10 @@ ENV NODE_ENV=production \
     LADDER_CACHE_DIR=/data/cache/ladders \
     TERMINAL_OUT_DIR=/data/out
 WORKDIR /app
+# Fonts for the leaderboard card and the charts, Chinese included (sharp renders SVG text with them).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-dejavu-core fonts-noto-cjk \
+ && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system emergence && useradd --system --gid emergence --home /app emergence \
  && mkdir -p /data && chown emergence:emergence /data
 COPY --from=deps /app/node_modules ./node_modules

@@ -51,7 +51,7 @@ export interface DiscordBotOptions {
 }
 
 /** Commands whose answer is private: deferring them says so up front. */
-const PRIVATE_FIRST = new Set(['play', 'guess', 'skip', 'stop']);
+const PRIVATE_FIRST = new Set(['play', 'guess', 'skip', 'stop', 'privacy']);
 /** Commands that always defer: they may build a picture ladder and post the round message first. */
 const ALWAYS_DEFER = new Set(['play']);
 
