@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import { commands as builtInCommands } from '../commands/index.ts';
+import type { Config } from './config/config.ts';
 import type { Caller, CommandDef } from './core/commands/define.ts';
 import type { DeckPort, ScorePort, Services } from './core/commands/services.ts';
 import { leaderboardCard } from './images/cards.ts';
@@ -42,6 +43,20 @@ export interface App {
   dispatcher: Dispatcher;
   services: Services;
   close(): Promise<void>;
+}
+
+/** The app's options as the environment configures them (main.ts and each Discord shard). */
+export function appOptionsFromConfig(config: Config, log: Logger, clock: Clock): AppOptions {
+  return {
+    log,
+    clock,
+    databasePath: config.DATABASE_PATH,
+    decksDir: config.DECKS_DIR,
+    ladderCacheDir: config.LADDER_CACHE_DIR,
+    defaultDeck: config.DEFAULT_DECK,
+    stepSeconds: config.STEP_SECONDS,
+    displaySize: config.DISPLAY_SIZE,
+  };
 }
 
 export async function createApp(o: AppOptions): Promise<App> {

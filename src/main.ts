@@ -3,7 +3,7 @@
  * With no chat tokens, `npm start` plays in the terminal.
  */
 import 'dotenv/config';
-import { createApp } from './app.ts';
+import { appOptionsFromConfig, createApp } from './app.ts';
 import { ConfigError, adaptersFor, loadConfig } from './config/config.ts';
 import { createLogger } from './log.ts';
 import { SystemClock } from './runtime/clock.ts';
@@ -26,16 +26,7 @@ async function main(): Promise<void> {
   const which = adaptersFor(config);
   const terminal = which.includes('terminal');
   const log = createLogger({ level: terminal && config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, stderr: terminal });
-  const app = await createApp({
-    log,
-    clock: new SystemClock(),
-    databasePath: config.DATABASE_PATH,
-    decksDir: config.DECKS_DIR,
-    ladderCacheDir: config.LADDER_CACHE_DIR,
-    defaultDeck: config.DEFAULT_DECK,
-    stepSeconds: config.STEP_SECONDS,
-    displaySize: config.DISPLAY_SIZE,
-  });
+  const app = await createApp(appOptionsFromConfig(config, log, new SystemClock()));
   // Before any adapter (or shard) can start a round; the channels hear about it once adapters are up.
   const interrupted = await app.game.closeInterrupted();
   const running: Running[] = [];

@@ -21,16 +21,8 @@ import { StatsService } from '../stats/service.ts';
 const USAGE = 'usage: npm run --silent cli -- stats [--json] [--deck <deck>] [--item <id>] [--db <file>]\n';
 const ID = /^[a-z0-9][a-z0-9-]*$/;
 
-export interface CurveJson {
-  attempts: number;
-  recognised: number;
-  cut: number;
-  perStep: number[];
-  cumulative: number[];
-  share: number[];
-  threshold: number | null;
-  instability: number | null;
-}
+/** A curve as printed: the same fields as `Curve`, shares and instability rounded. */
+export type CurveJson = Curve;
 
 export interface PictureJson {
   deck: string;

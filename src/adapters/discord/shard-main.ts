@@ -5,7 +5,7 @@
  * finishes the writes in flight, closes its running rounds as interrupted and exits.
  */
 import 'dotenv/config';
-import { createApp } from '../../app.ts';
+import { appOptionsFromConfig, createApp } from '../../app.ts';
 import { loadConfig } from '../../config/config.ts';
 import { createLogger } from '../../log.ts';
 import { SystemClock } from '../../runtime/clock.ts';
@@ -14,16 +14,7 @@ import { startDiscord } from './start.ts';
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger({ level: config.LOG_LEVEL }).child({ shards: process.env.SHARDS ?? '?' });
-  const app = await createApp({
-    log,
-    clock: new SystemClock(),
-    databasePath: config.DATABASE_PATH,
-    decksDir: config.DECKS_DIR,
-    ladderCacheDir: config.LADDER_CACHE_DIR,
-    defaultDeck: config.DEFAULT_DECK,
-    stepSeconds: config.STEP_SECONDS,
-    displaySize: config.DISPLAY_SIZE,
-  });
+  const app = await createApp(appOptionsFromConfig(config, log, new SystemClock()));
   // No closeInterrupted() here: the manager process recovered before spawning any shard.
   const running = await startDiscord({ app, config, log, inProcess: true });
   let stopping = false;
