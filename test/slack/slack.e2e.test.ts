@@ -195,7 +195,7 @@ describe.each(['socket', 'http'] as Mode[])('Slack adapter, %s mode', (mode) => 
     const text = versionText(recap.versions[0]!);
     expect(text).toContain('*Who knew it, and when*');
     expect(text).toContain('Alice: step 1 · 2×2 (4 pixels), +8');
-    expect(text).toContain('小王: step 2 (4×4 (16 pixels)), +5');
+    expect(text).toContain('小王: step 2 · 4×4 (16 pixels), +5');
     expect(text).toContain('2×2: 1 new · 1 of 3 by then');
 
     // A Guess button on an ended round does not open a modal; a late modal answer is not counted.
