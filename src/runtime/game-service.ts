@@ -16,6 +16,7 @@ import {
   startRound,
   type Effect,
   type RoundEvent,
+  type RoundConfig,
   type RoundInput,
   type RoundState,
   type Transition,
@@ -96,23 +97,8 @@ export class GameService implements GamePort {
       const mode = req.mode ?? 'race';
       const now = this.o.clock.now();
       const id = randomUUID();
-      const start = startRound(
-        {
-          id,
-          channelId: caller.channelId,
-          scopeId: caller.scopeId,
-          deckId: deck.id,
-          itemId: item.id,
-          mode,
-          stepSeconds,
-          hostId: caller.userId,
-          locale: caller.locale,
-        },
-        now,
-      );
-      await this.o.store.createRound({
+      const config: RoundConfig = {
         id,
-        platform: caller.platform,
         channelId: caller.channelId,
         scopeId: caller.scopeId,
         deckId: deck.id,
@@ -121,8 +107,9 @@ export class GameService implements GamePort {
         stepSeconds,
         hostId: caller.userId,
         locale: caller.locale,
-        startedAt: now,
-      });
+      };
+      const start = startRound(config, now);
+      await this.o.store.createRound({ ...config, platform: caller.platform, startedAt: now });
       const round: ActiveRound = { state: start.state, deck, item, compiled: this.compile(deck, item), ladder, timer: null };
       this.active.set(caller.channelId, round);
       await this.apply(round, start);

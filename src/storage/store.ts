@@ -131,14 +131,11 @@ export class Store {
   }
 
   /**
-   * Records a guess, and its points in every score scope, in one transaction.
-   * A second "first" for the same round is refused by the database (unique partial index).
-   */
-  /**
-   * Records a guess and its points. The promise resolves only once the guess is committed.
-   * Guesses arriving in the same tick (many channels at once) share one transaction, each
-   * in its own savepoint, so a commit costs one WAL write for all of them and one guess's
-   * failure (a second first solver) rolls back only that guess.
+   * Records a guess, and its points in every score scope. The promise resolves only once
+   * the guess is committed. Guesses arriving in the same tick (many channels at once) share
+   * one transaction, so a commit costs one WAL write for all of them; if any of them fails
+   * (a second "first" for a round, refused by the unique partial index), the batch rolls
+   * back and each guess is written on its own, so only the failing one is refused.
    */
   recordGuess(g: GuessRecord): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -182,11 +179,7 @@ export class Store {
     this.writeGuessesTx(gs);
   }
 
-  /**
-   * The hot path. Queries are built with Kysely (so they port to other dialects) and run as
-   * cached better-sqlite3 statements in one synchronous transaction: Kysely's async executor
-   * costs several times more than the SQLite work itself here.
-   */
+  /** One guess: its row, the first-solver claim, the player's name and its scores (see `run`). */
   private writeGuess(g: GuessRecord): void {
     const row = {
       round_id: g.roundId,
