@@ -491,18 +491,6 @@ function foldColumns(cols: Int32Array, width: number, left: number, side: number
   return sums;
 }
 
-/**
- * Exact area-weighted sums of the 64x64 blocks of the square of `side` px whose top-left pixel
- * is at (left, top) in an RGB picture `width` px wide. Block (i, j) channel c is at
- * (i * 64 + j) * 3 + c; the weights of a block add up to side^2 (in 1/4096 px^2).
- */
-export function blockSums(data: Uint8Array, width: number, left: number, top: number, side: number): Float64Array {
-  const d: Decoded = { data: asBuffer(data), width, height: top + side };
-  if (left === 0 && side === width) return foldRows(rowBlockSums(d), top, side);
-  const sub = copySquare(d, { width, height: top + side, left, top, side });
-  return foldRows(rowBlockSums({ data: sub, width: side, height: side }), 0, side);
-}
-
 /** Sum 2x2 blocks: an n x n grid of sums becomes n/2 x n/2. */
 function halve(sums: Float64Array, n: number): Float64Array {
   const h = n >> 1;
@@ -533,11 +521,6 @@ export function meansFromSums(sums64: Float64Array, side: number): Uint8Array[] 
     }
   }
   return means;
-}
-
-/** Exact means of all six steps of a raw RGB square of `side` px. */
-export function ladderMeans(square: Uint8Array, side: number): Uint8Array[] {
-  return meansFromSums(blockSums(square, side, 0, 0, side), side);
 }
 
 /** Decode, crop and measure: the means of the six steps and where the square was cut. */

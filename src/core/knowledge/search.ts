@@ -185,11 +185,6 @@ function idf(index: KnowledgeIndex, term: string): number {
   return Math.max(0.05, Math.log((n + 1) / (df + 0.5)));
 }
 
-/** Weighted share of the query's units that one hit matches (0..1). */
-function coverage(index: KnowledgeIndex, units: QueryUnit[], hit: SearchResult): number {
-  return evidence(index, units, hit).share;
-}
-
 /** Matched weight of the query's units, absolute and as a share of the total. */
 function evidence(index: KnowledgeIndex, units: QueryUnit[], hit: SearchResult): { got: number; share: number } {
   const docTerms = new Set(hit.terms);
