@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plainText } from '../../src/core/reply.ts';
+import { stripSize } from '../../src/images/ladder.ts';
 import { caller, makeTestApp, type TestApp } from '../fakes/test-app.ts';
 
 let t: TestApp;
@@ -23,8 +24,8 @@ describe('/explain', () => {
     expect(r!.footer).toMatch(/文君/);
     const img = r!.images![0]!;
     const meta = await sharp(img.data).metadata();
-    expect([img.name, meta.format, meta.width]).toEqual(['demo-steps.png', 'png', meta.width]);
-    expect(meta.width! / meta.height!).toBeGreaterThan(5); // a strip of seven tiles
+    const strip = stripSize();
+    expect([img.name, meta.format, meta.width, meta.height]).toEqual(['demo-steps.png', 'png', strip.width, strip.height]);
   });
 
   it('the more button gives the long explanation, a related button another topic', async () => {
