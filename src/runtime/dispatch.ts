@@ -34,10 +34,6 @@ export class Dispatcher {
     return [...this.byName.values()];
   }
 
-  get services(): Services {
-    return this.o.services;
-  }
-
   command(name: string): CommandDef | undefined {
     return this.byName.get(name);
   }
