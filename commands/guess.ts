@@ -14,7 +14,9 @@ export default defineCommand({
       description: { en: 'Your answer, in English, Chinese or pinyin', zh: '你的答案：中文、英文或拼音都可以' },
     },
   ],
-  async run({ caller, services }, opts) {
-    return guessReply(caller.locale, await services.game.guess(caller, String(opts.answer)));
+  async run({ caller, services, report }, opts) {
+    const outcome = await services.game.guess(caller, String(opts.answer));
+    report?.({ kind: 'guess', guess: outcome });
+    return guessReply(caller.locale, outcome);
   },
 });

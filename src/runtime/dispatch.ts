@@ -5,10 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Caller, CommandDef, OptionValues } from '../core/commands/define.ts';
+import type { Caller, CommandDef, CommandOutcome, OptionValues } from '../core/commands/define.ts';
 import { coerceOptions, parseArgs, splitCommand } from '../core/commands/parse.ts';
 import type { Services } from '../core/commands/services.ts';
 import { UserError, isUserError } from '../core/errors.ts';
+import { isPlausibleChatGuess } from '../core/game/chat-guess.ts';
 import { userText, type Reply } from '../core/reply.ts';
 import { t } from '../views/i18n.ts';
 import type { Clock } from './clock.ts';
@@ -20,6 +21,20 @@ export interface DispatcherOptions {
   clock: Clock;
   /** Spam guard: at most `burst` commands per user within `windowMs`. */
   rate?: { burst: number; windowMs: number };
+}
+
+/** What an adapter gives the dispatcher: a slash command's raw options, a line of text, a button id, or a chat message. */
+export type DispatchInput =
+  | { kind: 'command'; name: string; raw: Record<string, string | number | undefined> }
+  | { kind: 'text'; text: string; plainIsGuess?: boolean }
+  | { kind: 'button'; id: string }
+  /** A plain chat message in a race channel: a guess if it could be an answer, else ignored (not stored, no reply). */
+  | { kind: 'chat-guess'; text: string };
+
+/** The replies to send, and what happened (a guess's verdict and whether it won), for the adapter to act on. */
+export interface Dispatched {
+  replies: Reply[];
+  outcome: CommandOutcome | null;
 }
 
 export class Dispatcher {
@@ -38,13 +53,39 @@ export class Dispatcher {
     return this.byName.get(name);
   }
 
+  /** Runs one input from an adapter: the replies and the structured outcome. */
+  async dispatch(caller: Caller, input: DispatchInput): Promise<Dispatched> {
+    let outcome: CommandOutcome | null = null;
+    const report = (o: CommandOutcome) => {
+      outcome = o;
+    };
+    if (input.kind === 'chat-guess') {
+      // Chat that cannot be an answer is conversation: neither judged, stored nor answered.
+      if (!isPlausibleChatGuess(input.text)) return { replies: [], outcome: { kind: 'ignored', reason: 'not-an-answer' } };
+      if (!this.allow(caller)) return { replies: [], outcome: { kind: 'ignored', reason: 'rate-limited' } };
+    }
+    const replies = await this.guard(caller, input.kind !== 'chat-guess', async () => {
+      switch (input.kind) {
+        case 'command': {
+          const def = this.require(input.name);
+          return this.exec(def, caller, coerceOptions(def, input.raw), report);
+        }
+        case 'chat-guess': {
+          const def = this.require('guess');
+          return this.exec(def, caller, coerceOptions(def, { answer: input.text }), report);
+        }
+        case 'text':
+          return this.runLine(caller, input.text, Boolean(input.plainIsGuess), report);
+        case 'button':
+          return this.runButtonId(caller, input.id, report);
+      }
+    });
+    return { replies, outcome };
+  }
+
   /** Runs a command with raw option values (from a slash command payload). */
   async run(caller: Caller, name: string, raw: Record<string, string | number | undefined>): Promise<Reply[]> {
-    return this.guard(caller, async () => {
-      const def = this.byName.get(name);
-      if (!def) throw new UserError('unknown-command', { command: name.slice(0, 32) });
-      return this.exec(def, caller, coerceOptions(def, raw));
-    });
+    return (await this.dispatch(caller, { kind: 'command', name, raw })).replies;
   }
 
   /**
@@ -52,18 +93,7 @@ export class Dispatcher {
    * may be running (`plainIsGuess`).
    */
   async runText(caller: Caller, text: string, opts: { plainIsGuess?: boolean } = {}): Promise<Reply[]> {
-    return this.guard(caller, async () => {
-      const parsed = splitCommand(text);
-      if (!parsed) {
-        if (!opts.plainIsGuess) throw new UserError('unknown-command', { command: '' });
-        const def = this.byName.get('guess');
-        if (!def) throw new UserError('unknown-command', { command: 'guess' });
-        return this.exec(def, caller, coerceOptions(def, { answer: text }));
-      }
-      const def = this.byName.get(parsed.name);
-      if (!def) throw new UserError('unknown-command', { command: parsed.name.slice(0, 32) });
-      return this.exec(def, caller, coerceOptions(def, parseArgs(def, parsed.args)));
-    });
+    return (await this.dispatch(caller, { kind: 'text', text, plainIsGuess: opts.plainIsGuess })).replies;
   }
 
   /**
@@ -74,22 +104,40 @@ export class Dispatcher {
    * handle `guess:<roundId>` themselves (it opens a text box), and send every other id here.
    */
   async runButton(caller: Caller, id: string): Promise<Reply[]> {
-    return this.guard(caller, async () => {
-      const colon = id.indexOf(':');
-      const name = colon < 0 ? id : id.slice(0, colon);
-      const payload = colon < 0 ? '' : id.slice(colon + 1);
-      const def = this.byName.get(name);
-      if (!def) throw new UserError('unknown-command', { command: name.slice(0, 32) });
-      const raw: Record<string, string> = {};
-      if (payload.includes('=')) {
-        for (const [k, v] of new URLSearchParams(payload)) raw[k] = v;
-        const unknown = Object.keys(raw).find((k) => !def.options.some((o) => o.name === k));
-        if (unknown) throw new UserError('unknown-option', { option: unknown.slice(0, 32), command: def.name });
-      } else if (payload && def.options[0]) {
-        raw[def.options[0].name] = payload;
-      }
-      return this.exec(def, caller, coerceOptions(def, raw));
-    });
+    return (await this.dispatch(caller, { kind: 'button', id })).replies;
+  }
+
+  private require(name: string): CommandDef {
+    const def = this.byName.get(name);
+    if (!def) throw new UserError('unknown-command', { command: name.slice(0, 32) });
+    return def;
+  }
+
+  private async runLine(caller: Caller, text: string, plainIsGuess: boolean, report: (o: CommandOutcome) => void): Promise<Reply[]> {
+    const parsed = splitCommand(text);
+    if (!parsed) {
+      if (!plainIsGuess) throw new UserError('unknown-command', { command: '' });
+      const def = this.require('guess');
+      return this.exec(def, caller, coerceOptions(def, { answer: text }), report);
+    }
+    const def = this.require(parsed.name);
+    return this.exec(def, caller, coerceOptions(def, parseArgs(def, parsed.args)), report);
+  }
+
+  private async runButtonId(caller: Caller, id: string, report: (o: CommandOutcome) => void): Promise<Reply[]> {
+    const colon = id.indexOf(':');
+    const name = colon < 0 ? id : id.slice(0, colon);
+    const payload = colon < 0 ? '' : id.slice(colon + 1);
+    const def = this.require(name);
+    const raw: Record<string, string> = {};
+    if (payload.includes('=')) {
+      for (const [k, v] of new URLSearchParams(payload)) raw[k] = v;
+      const unknown = Object.keys(raw).find((k) => !def.options.some((o) => o.name === k));
+      if (unknown) throw new UserError('unknown-option', { option: unknown.slice(0, 32), command: def.name });
+    } else if (payload && def.options[0]) {
+      raw[def.options[0].name] = payload;
+    }
+    return this.exec(def, caller, coerceOptions(def, raw), report);
   }
 
   async autocomplete(caller: Caller, name: string, option: string, partial: string) {
@@ -103,18 +151,23 @@ export class Dispatcher {
     }
   }
 
-  private async exec(def: CommandDef, caller: Caller, opts: OptionValues): Promise<Reply[]> {
+  private async exec(
+    def: CommandDef,
+    caller: Caller,
+    opts: OptionValues,
+    report: (o: CommandOutcome) => void,
+  ): Promise<Reply[]> {
     if (def.host && !caller.isHost) throw new UserError('not-host');
     for (const o of def.options) {
       if (o.hostOnly && opts[o.name] !== undefined && !caller.isHost) throw new UserError('host-option', { option: o.name });
     }
-    const out = await def.run({ caller, services: this.o.services }, opts);
+    const out = await def.run({ caller, services: this.o.services, report }, opts);
     return Array.isArray(out) ? out : [out];
   }
 
-  private async guard(caller: Caller, fn: () => Promise<Reply[]>): Promise<Reply[]> {
+  private async guard(caller: Caller, rateLimited: boolean, fn: () => Promise<Reply[]>): Promise<Reply[]> {
     try {
-      this.checkRate(caller);
+      if (rateLimited && !this.allow(caller)) throw new UserError('rate-limited');
       return await fn();
     } catch (err) {
       if (isUserError(err)) {
@@ -130,16 +183,22 @@ export class Dispatcher {
     }
   }
 
-  private checkRate(caller: Caller): void {
+  /**
+   * The spam guard: at most `burst` inputs per user within `windowMs`. The terminal's one local user
+   * is the operator at their own keyboard (or a script), so it is not limited.
+   */
+  private allow(caller: Caller): boolean {
+    if (caller.platform === 'terminal') return true;
     const rate = this.o.rate ?? { burst: 8, windowMs: 10_000 };
     const now = this.o.clock.now();
     const times = (this.recent.get(caller.userId) ?? []).filter((x) => now - x < rate.windowMs);
     if (times.length >= rate.burst) {
       this.recent.set(caller.userId, times);
-      throw new UserError('rate-limited');
+      return false;
     }
     times.push(now);
     this.recent.set(caller.userId, times);
     if (this.recent.size > 10_000) this.recent.clear();
+    return true;
   }
 }

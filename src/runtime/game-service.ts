@@ -195,6 +195,8 @@ export class GameService implements GamePort {
         kind: 'notice',
         step: 0,
         reply: { text: t(locale, 'notice.restart') },
+        locale,
+        mode: r.mode === 'experiment' ? 'experiment' : 'race',
       });
     }
   }
@@ -274,13 +276,13 @@ export class GameService implements GamePort {
       case 'step.revealed': {
         if (event.step > 1) await this.o.store.setRoundStep(s.config.id, event.step);
         const image = { name: stepFileName(event.step), data: round.ladder.steps[event.step - 1]! };
-        await this.publishSafely(channelId, { roundId: s.config.id, kind: 'step', step: event.step, reply: stepReply(s, image) });
+        await this.publishSafely(channelId, { roundId: s.config.id, kind: 'step', step: event.step, reply: stepReply(s, image), locale: s.config.locale, mode: s.config.mode });
         return;
       }
       case 'window.final': {
         await this.o.store.setRoundStep(s.config.id, 7);
         const image = { name: stepFileName(6), data: round.ladder.steps[5]! };
-        await this.publishSafely(channelId, { roundId: s.config.id, kind: 'final', step: 7, reply: stepReply(s, image) });
+        await this.publishSafely(channelId, { roundId: s.config.id, kind: 'final', step: 7, reply: stepReply(s, image), locale: s.config.locale, mode: s.config.mode });
         return;
       }
       case 'round.ended': {
@@ -298,6 +300,8 @@ export class GameService implements GamePort {
           kind: 'recap',
           step: Math.min(s.step, 6),
           reply: recapReply(s, round.item, strip),
+          locale: s.config.locale,
+          mode: s.config.mode,
         });
         return;
       }

@@ -1,4 +1,5 @@
-import type { Reply } from '../core/reply.ts';
+import type { Mode } from '../core/game/round.ts';
+import type { Locale, Reply } from '../core/reply.ts';
 
 /**
  * Where the runtime sends a round's public messages. Each adapter decides how:
@@ -11,6 +12,9 @@ export interface RoundUpdate {
   kind: 'step' | 'final' | 'recap' | 'notice';
   step: number;
   reply: Reply;
+  /** The round's locale and mode, so a sink needs no back-channel to the adapter to render or route it. */
+  locale: Locale;
+  mode: Mode;
 }
 
 export interface RoundSink {

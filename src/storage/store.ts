@@ -53,6 +53,7 @@ export interface InterruptedRound {
   id: string;
   channelId: string;
   locale: string;
+  mode: string;
 }
 
 /** Raised when the database refuses a second first solver for a round. */
@@ -314,11 +315,11 @@ export class Store {
 
   /** Closes rounds a previous process left running. Scores were committed per guess, so none is lost. */
   async interruptRunning(at: number, platform?: string): Promise<InterruptedRound[]> {
-    let q = this.db.selectFrom('rounds').select(['id', 'channel_id', 'locale']).where('status', '=', 'running');
+    let q = this.db.selectFrom('rounds').select(['id', 'channel_id', 'locale', 'mode']).where('status', '=', 'running');
     if (platform) q = q.where('platform', '=', platform);
     const rows = await q.execute();
     for (const r of rows) await this.endRound(r.id, 'interrupted', 'interrupted', at);
-    return rows.map((r) => ({ id: r.id, channelId: r.channel_id, locale: r.locale }));
+    return rows.map((r) => ({ id: r.id, channelId: r.channel_id, locale: r.locale, mode: r.mode }));
   }
 
   async round(id: string) {

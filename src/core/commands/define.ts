@@ -4,7 +4,7 @@
  * terminal/Slack text parser are all generated from these definitions.
  */
 import type { Locale, Reply } from '../reply.ts';
-import type { Services } from './services.ts';
+import type { GuessOutcome, Services } from './services.ts';
 
 export interface I18nText {
   en: string;
@@ -61,7 +61,15 @@ export interface Caller {
 export interface CommandContext {
   caller: Caller;
   services: Services;
+  /** Tells the adapter what happened (a guess's verdict, a win), beside the replies. */
+  report?(outcome: CommandOutcome): void;
 }
+
+/**
+ * What a command did, for adapters to act on without reading reply text or the database:
+ * a guess's outcome (verdict, win, whether the round ended), or a chat message that was not taken as a guess.
+ */
+export type CommandOutcome = { kind: 'guess'; guess: GuessOutcome } | { kind: 'ignored'; reason: 'not-an-answer' | 'rate-limited' };
 
 export interface CommandDef {
   name: string;
