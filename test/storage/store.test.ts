@@ -105,7 +105,7 @@ describe('Store', () => {
     // No close(): the process "dies" with the round running. Reopen the same file.
     const s2 = await Store.open(path);
     const interrupted = await s2.interruptRunning(9000);
-    expect(interrupted).toEqual([{ id: 'r1', channelId: 'terminal:c1', locale: 'en' }]);
+    expect(interrupted).toEqual([{ id: 'r1', channelId: 'terminal:c1', locale: 'en', mode: 'race' }]);
     expect(await s2.round('r1')).toMatchObject({ status: 'interrupted', end_reason: 'interrupted', ended_at: 9000 });
     expect((await s2.leaderboard('global', ''))[0]!.points).toBe(4);
     expect(await s2.interruptRunning(9001)).toEqual([]);
