@@ -30,7 +30,7 @@ import { recapReply, stepReply } from '../views/game.ts';
 import { t } from '../views/i18n.ts';
 import type { Clock, TimerHandle } from './clock.ts';
 import { SerialQueues } from './serial-queue.ts';
-import type { RoundSink } from './sink.ts';
+import type { RoundSink, RoundUpdate } from './sink.ts';
 
 export interface GameServiceOptions {
   clock: Clock;
@@ -53,6 +53,17 @@ interface ActiveRound {
   compiled: CompiledAnswers;
   ladder: Ladder;
   timer: TimerHandle | null;
+  /** The round message, as the sink named it (see RoundUpdate.messageRef). */
+  messageRef: string | null;
+}
+
+/** What an adapter may know of a channel's round (no answer in it). */
+export interface ChannelRound {
+  id: string;
+  status: 'running' | 'ended';
+  mode: RoundConfig['mode'];
+  locale: RoundConfig['locale'];
+  messageRef: string | null;
 }
 
 export class GameService implements GamePort {
@@ -67,6 +78,14 @@ export class GameService implements GamePort {
   /** Rounds currently running, by channel (for tests, shutdown and diagnostics). */
   activeRound(channelId: string): RoundState | undefined {
     return this.active.get(channelId)?.state;
+  }
+
+  /** The round running in a channel, wherever it is played from; null when none. Adapters check buttons and chat against it. */
+  async roundInChannel(channelId: string): Promise<ChannelRound | null> {
+    const r = this.active.get(channelId);
+    if (!r) return null;
+    const c = r.state.config;
+    return { id: c.id, status: r.state.status, mode: c.mode, locale: c.locale, messageRef: r.messageRef };
   }
 
   activeCount(): number {
@@ -110,7 +129,15 @@ export class GameService implements GamePort {
       };
       const start = startRound(config, now);
       await this.o.store.createRound({ ...config, platform: caller.platform, startedAt: now });
-      const round: ActiveRound = { state: start.state, deck, item, compiled: this.compile(deck, item), ladder, timer: null };
+      const round: ActiveRound = {
+        state: start.state,
+        deck,
+        item,
+        compiled: this.compile(deck, item),
+        ladder,
+        timer: null,
+        messageRef: null,
+      };
       this.active.set(caller.channelId, round);
       await this.apply(round, start);
       return { roundId: id, deckId: deck.id, deckName: deck.name, mode, stepSeconds };
@@ -190,8 +217,9 @@ export class GameService implements GamePort {
   async announceInterrupted(rounds: InterruptedRound[]): Promise<void> {
     for (const r of rounds) {
       const locale = r.locale === 'zh' ? 'zh' : 'en';
-      await this.publishSafely(r.channelId, {
+      await this.publishSafely(null, r.channelId, {
         roundId: r.id,
+        messageRef: null,
         kind: 'notice',
         step: 0,
         reply: { text: t(locale, 'notice.restart') },
@@ -276,13 +304,13 @@ export class GameService implements GamePort {
       case 'step.revealed': {
         if (event.step > 1) await this.o.store.setRoundStep(s.config.id, event.step);
         const image = { name: stepFileName(event.step), data: round.ladder.steps[event.step - 1]! };
-        await this.publishSafely(channelId, { roundId: s.config.id, kind: 'step', step: event.step, reply: stepReply(s, image), locale: s.config.locale, mode: s.config.mode });
+        await this.publishSafely(round, channelId, { roundId: s.config.id, messageRef: round.messageRef, kind: 'step', step: event.step, reply: stepReply(s, image), locale: s.config.locale, mode: s.config.mode });
         return;
       }
       case 'window.final': {
         await this.o.store.setRoundStep(s.config.id, 7);
         const image = { name: stepFileName(6), data: round.ladder.steps[5]! };
-        await this.publishSafely(channelId, { roundId: s.config.id, kind: 'final', step: 7, reply: stepReply(s, image), locale: s.config.locale, mode: s.config.mode });
+        await this.publishSafely(round, channelId, { roundId: s.config.id, messageRef: round.messageRef, kind: 'final', step: 7, reply: stepReply(s, image), locale: s.config.locale, mode: s.config.mode });
         return;
       }
       case 'round.ended': {
@@ -295,8 +323,9 @@ export class GameService implements GamePort {
         } catch (err) {
           this.o.log.warn({ err, roundId: s.config.id }, 'recap strip failed; sending the recap without it');
         }
-        await this.publishSafely(channelId, {
+        await this.publishSafely(round, channelId, {
           roundId: s.config.id,
+          messageRef: round.messageRef,
           kind: 'recap',
           step: Math.min(s.step, 6),
           reply: recapReply(s, round.item, strip),
@@ -312,9 +341,10 @@ export class GameService implements GamePort {
   }
 
   /** A platform failure (missing permission, network) must not break the round or lose its data. */
-  private async publishSafely(channelId: string, update: Parameters<RoundSink['publish']>[1]): Promise<void> {
+  private async publishSafely(round: ActiveRound | null, channelId: string, update: RoundUpdate): Promise<void> {
     try {
-      await this.o.sink.publish(channelId, update);
+      const ref = await this.o.sink.publish(channelId, update);
+      if (round && typeof ref === 'string') round.messageRef = ref;
     } catch (err) {
       this.o.log.warn({ err, channelId, roundId: update.roundId, kind: update.kind }, 'could not publish a round update');
     }

@@ -15,10 +15,17 @@ export interface RoundUpdate {
   /** The round's locale and mode, so a sink needs no back-channel to the adapter to render or route it. */
   locale: Locale;
   mode: Mode;
+  /**
+   * The round message's reference as this or another instance's sink returned it before (the runtime
+   * keeps it in the database), or null before the round's first post. Opaque to the runtime: a sink
+   * edits that message from any instance, and keeps no round state of its own.
+   */
+  messageRef: string | null;
 }
 
 export interface RoundSink {
-  publish(channelId: string, update: RoundUpdate): Promise<void>;
+  /** Returns the round message's reference to keep for later updates, or nothing to keep the one it had. */
+  publish(channelId: string, update: RoundUpdate): Promise<string | void>;
 }
 
 /** Routes updates to the adapter that owns the channel, by its platform prefix (`discord:`, `slack:` …). */
@@ -29,10 +36,10 @@ export class SinkRouter implements RoundSink {
     this.sinks.set(platform, sink);
   }
 
-  async publish(channelId: string, update: RoundUpdate): Promise<void> {
+  async publish(channelId: string, update: RoundUpdate): Promise<string | void> {
     const platform = channelId.slice(0, channelId.indexOf(':'));
     const sink = this.sinks.get(platform);
     if (!sink) throw new Error(`no sink for platform "${platform}"`);
-    await sink.publish(channelId, update);
+    return sink.publish(channelId, update);
   }
 }
