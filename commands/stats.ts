@@ -50,10 +50,10 @@ export default defineCommand({
     const locale = caller.locale;
     switch (view) {
       case 'picture':
-        if (!target) throw new UserError('stats-need-target', { view: VIEW_WORD.picture[locale], example: '/stats picture mona-lisa' });
+        if (!target) throw new UserError('stats-need-target', { view: VIEW_WORD.picture[locale], example: 'picture mona-lisa' });
         return pictureStatsReply(locale, await stats.picture(caller, target), services.charts);
       case 'deck':
-        if (!target) throw new UserError('stats-need-target', { view: VIEW_WORD.deck[locale], example: '/stats deck masterpieces' });
+        if (!target) throw new UserError('stats-need-target', { view: VIEW_WORD.deck[locale], example: 'deck masterpieces' });
         return deckStatsReply(locale, await stats.deck(caller, target));
       case 'me':
         return personalStatsReply(locale, await stats.me(caller));

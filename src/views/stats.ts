@@ -86,7 +86,7 @@ export async function pictureStatsReply(locale: Locale, s: PictureStats, charts?
   if (e.threshold === null) lines.push(t(locale, 'stats.threshold.none'));
   else {
     lines.push(t(locale, 'stats.threshold', { size: sizeOf(e.threshold) }));
-    lines.push(t(locale, 'stats.instability', { value: decimal(e.instability ?? 0) }));
+    lines.push(t(locale, 'stats.instability', { value: Number(decimal(e.instability ?? 0)) }));
   }
   const fields: NonNullable<Reply['fields']> = [{ name: t(locale, 'stats.table'), value: curveTable(locale, e) }];
   fields.push({

@@ -93,7 +93,7 @@ describe('discord: a race round', () => {
     const description: string = recap.embeds[0].description;
     expect(description).toContain('@\u200beveryone \\*\\*Bob\\*\\*');
     expect(description).not.toMatch(/@everyone/);
-    expect(description).toContain('+1 points');
+    expect(description).toContain('+1 point.');
     expect(recap.allowed_mentions).toMatchObject({ parse: [] });
     // The round message keeps its last picture and loses its button.
     await fake.waitFor(() => fake.messages.get(roundMsg.id)!.components.length === 0, 10_000, 'button removal');

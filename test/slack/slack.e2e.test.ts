@@ -132,7 +132,7 @@ describe.each(['socket', 'http'] as Mode[])('Slack adapter, %s mode', (mode) => 
     await w.slash('UBOB', 'leaderboard scope:channel');
     const board = slack.channelMessages(CHANNEL).filter((m) => m.kind === 'message').at(-1)!;
     expect(header(board.versions[0])).toBe('Leaderboard · this channel');
-    expect(versionText(board.versions[0]!)).toContain('1. Alice: 5 pts · 1 wins');
+    expect(versionText(board.versions[0]!)).toContain('1. Alice: 5 pts · 1 win · 1 solved');
     const card = slack.files.get(imageFileIds(board.versions[0])[0]!)!;
     expect((await png(card.bytes)).format).toBe('png');
 

@@ -26,9 +26,9 @@ describe('/stats', () => {
     const r = await run('asker', '/stats picture mona-lisa');
     expect(r.title).toBe('Emergence curve · Mona Lisa (蒙娜丽莎)');
     const text = all(r);
-    expect(text).toContain('**10** players met it for the first time, in 2 server(s). **6** recognised it; **4** did not.'.replace(/\*\*/g, ''));
+    expect(text).toContain('**10** players met it for the first time, in 2 servers. **6** recognised it; **4** did not.'.replace(/\*\*/g, ''));
     expect(text).toContain('Threshold: 8×8');
-    expect(text).toContain('Instability: 1: on average, people recognised it 1 step(s) away from the threshold');
+    expect(text).toContain('Instability: 1: on average, people recognised it 1 step away from the threshold');
     // The article's table, with the curve's share.
     expect(text).toContain('2×2: 0 new · 0 by then · 0%');
     expect(text).toContain('4×4: 2 new · 2 by then · 20%');
@@ -73,7 +73,7 @@ describe('/stats', () => {
     const lines = plainText(r.text).split('\n');
     expect(lines[1]).toBe('Mona Lisa (蒙娜丽莎) ★: threshold 8×8 · instability 1 · 6/10 recognised');
     expect(lines[2]).toMatch(/^The Kiss .* ★: threshold 16×16 · instability 0\.7 · 3\/3 recognised$/);
-    expect(lines.at(-1)).toBe('10 picture(s) not played yet.');
+    expect(lines.at(-1)).toBe('10 pictures not played yet.');
   });
 
   it('me: personal threshold, only for the asker', async () => {
@@ -81,7 +81,7 @@ describe('/stats', () => {
     expect(r.ephemeral).toBe(true);
     expect(plainText(r.text)).toBe(
       [
-        'You met 3 picture(s) and recognised 2 of them at first sight.',
+        'You met 3 pictures and recognised 2 of them at first sight.',
         "Your median step: 4×4. Everyone's, on the same pictures: 16×16.",
         'Against each picture\'s threshold you were earlier on 1, right at it on 0 and later on 1.',
       ].join('\n'),
@@ -91,7 +91,7 @@ describe('/stats', () => {
 
   it('server: totals and most played pictures', async () => {
     const r = await run('asker', '/stats server');
-    expect(plainText(r.text)).toBe('4 round(s), 9 player(s), 21 guess(es). 4 picture(s) met here.');
+    expect(plainText(r.text)).toBe('4 rounds, 9 players, 21 guesses. 4 pictures met here.');
     expect(plainText(r.fields![0]!.value).split('\n')[0]).toBe('Mona Lisa (蒙娜丽莎): 8×8 · 8×8 (5 players here)');
     const empty = await run('asker', '/stats server', { scopeId: 'terminal:empty' });
     expect(plainText(empty.text)).toContain('No round has ended in this server yet');
@@ -103,7 +103,7 @@ describe('/stats', () => {
     const lines = plainText(r.text).split('\n');
     expect(lines).toContain('Famous (2 pictures, 13 players): 0% · 23% · 31% · 62% · 81% · 81% · threshold 16×16');
     expect(lines).toContain('Less known (2 pictures, 4 players): 0% · 0% · 25% · 25% · 50% · 50% · threshold 8×8');
-    expect(lines).toContain('Flags (1 pictures, 2 players): 0% · 0% · 50% · 50% · 50% · 50% · threshold 8×8');
+    expect(lines).toContain('Flags (1 picture, 2 players): 0% · 0% · 50% · 50% · 50% · 50% · threshold 8×8');
     expect(lines).toContain('Paintings (3 pictures, 15 players): 0% · 20% · 27% · 53% · 77% · 77% · threshold 16×16');
     expect(r.images).toHaveLength(1);
     const meta = await sharp(r.images![0]!.data).metadata();
@@ -142,7 +142,7 @@ describe('/privacy', () => {
     expect(r.ephemeral).toBe(true);
     // p1: 2 guesses in R1, 2 in R2; scores: channel a1, b1, server s1, s2, global = 5 rows;
     // first solver of R1 and R2, host of R3 = 3 rounds.
-    expect(plainText(r.text)).toContain('Right now: 4 guess(es), 5 leaderboard row(s), 3 round(s) that name you.');
+    expect(plainText(r.text)).toContain('Right now: 4 guesses, 5 leaderboard rows, 3 rounds that name you.');
   });
 
   it('forget-me deletes only after the confirmation, only the asker, everywhere', async () => {
@@ -171,7 +171,7 @@ describe('/privacy', () => {
     // The button runs `/privacy forget-me confirm:<code>` for whoever presses it.
     const done = await t.app.dispatcher.runButton(caller('p1', { scopeId: A }), ask.buttons![0]!.id);
     expect(plainText(done[0]!.text)).toBe(
-      'Done. Deleted 4 guess(es) and 5 leaderboard row(s), and took your name off 3 round(s). If you play again, new guesses are recorded as usual.',
+      'Done. Deleted 4 guesses and 5 leaderboard rows, and took your name off 3 rounds. If you play again, new guesses are recorded as usual.',
     );
     expect(await count('guesses', 'player_id', p1)).toBe(0);
     expect(await count('scores', 'player_id', p1)).toBe(0);

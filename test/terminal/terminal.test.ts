@@ -45,7 +45,7 @@ describe('terminal adapter, scripted', () => {
     expect(out).toContain('Close!');
     expect(out).toContain('You win this round at step 1');
     expect(out).toContain('== It was: Mona Lisa');
-    expect(out).toMatch(/1\. you: 6 pts · 1 wins/);
+    expect(out).toMatch(/1\. you: 6 pts · 1 win · 1 solved/);
     const png = readFileSync(join(outDir, 'step-1.png'));
     expect((await sharp(png).metadata()).width).toBe(512);
     expect(existsSync(join(outDir, 'recap.png'))).toBe(true);
@@ -109,5 +109,5 @@ describe('npm start with piped stdin', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 90_000);
 });
