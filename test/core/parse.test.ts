@@ -88,5 +88,6 @@ describe('error replies', () => {
     } finally {
       await t.cleanup();
     }
-  });
+    // Loading the whole app (sharp, SQLite) can take seconds on a busy machine.
+  }, 60_000);
 });
