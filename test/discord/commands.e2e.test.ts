@@ -62,7 +62,8 @@ describe('discord: commands', () => {
 
     // Nothing moved.
     expect(fake.messages.get(roundMsg.id)!.history).toHaveLength(1);
-    expect(app.game.activeRound(`discord:${fake.channelId}`)?.step).toBe(1);
+    const round = (await app.game.roundInChannel(`discord:${fake.channelId}`))!;
+    expect((await app.store.round(round.id))?.step).toBe(1);
 
     // The configured host role is enough.
     const quizmaster = fake.member({ name: 'Quinn', roles: [hostRole] });
@@ -87,6 +88,27 @@ describe('discord: commands', () => {
     const embed = board.embeds[0];
     expect(embed.image.url).toBe('attachment://leaderboard.png');
     expect(embed.description).toContain('<\u200b@\u200b123> \\_Zed\\_: 6 pts');
+    expect(board.allowed_mentions).toMatchObject({ parse: [] });
+  });
+
+  it('shows a display name with formatting as plain text in the recap and the leaderboard', async () => {
+    h = await startHarness();
+    const { fake } = h;
+    const roundMsg = await startRound(fake);
+    const name = '**bold** ~~strike~~ `code` @everyone';
+    // Every markdown mark escaped, `@everyone` broken by a zero-width space: Discord shows the name as typed.
+    const shown = '\\*\\*bold\\*\\* \\~\\~strike\\~\\~ \\`code\\` @\u200beveryone';
+    const winner = fake.member({ name });
+    await fake.waitForAnswer(fake.sendInteraction(fake.command('guess', { answer: 'mona lisa' }, { member: winner })));
+    await fake.waitFor(() => fake.channelMessages().length === 2, 10_000, 'the recap');
+    const recap = fake.channelMessages().find((m) => m.id !== roundMsg.id)!;
+    const description: string = recap.embeds[0].description;
+    expect(description).toContain(`${shown} knew it first`);
+    expect(description).not.toContain(name);
+    expect(recap.allowed_mentions).toMatchObject({ parse: [] });
+
+    const board = await fake.waitForAnswer(fake.sendInteraction(fake.command('leaderboard', { scope: 'server' })));
+    expect(board.embeds[0].description).toContain(`${shown}: 6 pts`);
     expect(board.allowed_mentions).toMatchObject({ parse: [] });
   });
 
@@ -178,7 +200,7 @@ describe('discord: message guesses (DISCORD_MESSAGE_GUESSES=true)', () => {
     h = undefined;
   });
 
-  it('asks for the message intents, takes plain messages as race guesses without answering them, and the recap names the winner', async () => {
+  it('asks for the message intents, takes plain messages that could be answers as race guesses without answering them, and the recap names the winner', async () => {
     h = await startHarness({ env: { DISCORD_MESSAGE_GUESSES: 'true' } });
     const { fake, app } = h;
     const GUILD_MESSAGES = 1 << 9;
@@ -186,21 +208,41 @@ describe('discord: message guesses (DISCORD_MESSAGE_GUESSES=true)', () => {
     expect(fake.identifies[0]!.intents).toBe(1 | GUILD_MESSAGES | MESSAGE_CONTENT);
 
     await startRound(fake);
-    const roundId = app.game.activeRound(`discord:${fake.channelId}`)!.config.id;
+    const roundId = (await app.game.roundInChannel(`discord:${fake.channelId}`))!.id;
     const sam = fake.member({ name: 'Sam' });
     const before = fake.requests.length;
-    fake.dispatch('MESSAGE_CREATE', fake.userMessage('the scream', sam));
+    const wrong = fake.userMessage('the scream', sam);
+    fake.dispatch('MESSAGE_CREATE', wrong);
     await waitUntil(async () => (await app.store.guessesOfRound(roundId)).length === 1);
-    // A wrong guess gets no reply at all: no request reached Discord.
-    expect(fake.requests.length).toBe(before);
+    // Chat that could not be an answer (a link) is not a guess, even if it holds the answer.
+    const chat = fake.userMessage('mona lisa? https://example.com/mona', sam);
+    fake.dispatch('MESSAGE_CREATE', chat);
 
     const winning = fake.userMessage('Mona Lisa!', sam);
     fake.dispatch('MESSAGE_CREATE', winning);
     await fake.waitFor(() => fake.channelMessages().length === 2, 10_000, 'the recap');
     expect(fake.channelMessages()[1]!.embeds[0].description).toContain('Sam knew it first');
-    // The winning message gets a ✅, the wrong one nothing.
     await fake.waitFor(() => fake.reactions.length === 1, 10_000, 'the reaction');
+    // Every message handler has finished, the wrong guess's included: whatever it would send has been sent.
+    await h.running.bot!.idle();
+
+    const guesses = await app.store.guessesOfRound(roundId);
+    expect(guesses.map((g) => [g.text_norm, g.verdict])).toEqual([
+      ['scream', 'wrong'],
+      ['mona lisa', 'correct'],
+    ]);
+    // Only the winning message got a ✅; the wrong guess and the chat got nothing.
     expect(fake.reactions).toEqual([{ channelId: fake.channelId, messageId: winning.id, emoji: '✅' }]);
+    // All Discord heard after the guesses: the recap, the round message losing its button, the ✅. No reply.
+    const roundMsg = fake.channelMessages()[0]!;
+    const sent = fake.requests.slice(before).map((r) => `${r.method} ${r.path}`);
+    expect(sent.sort()).toEqual(
+      [
+        `POST /channels/${fake.channelId}/messages`,
+        `PATCH /channels/${fake.channelId}/messages/${roundMsg.id}`,
+        `PUT /channels/${fake.channelId}/messages/${winning.id}/reactions/✅/@me`,
+      ].sort(),
+    );
   });
 
   it('fails fast, with the reason, when the Message Content intent is not enabled in the portal', async () => {
@@ -213,7 +255,7 @@ describe('discord: message guesses (DISCORD_MESSAGE_GUESSES=true)', () => {
     h = await startHarness({ env: { DISCORD_MESSAGE_GUESSES: 'true' } });
     const { fake, app } = h;
     await startRound(fake, 'experiment');
-    const roundId = app.game.activeRound(`discord:${fake.channelId}`)!.config.id;
+    const roundId = (await app.game.roundInChannel(`discord:${fake.channelId}`))!.id;
     fake.dispatch('MESSAGE_CREATE', fake.userMessage('mona lisa', fake.member({ name: 'Sam' })));
     // Then a real /guess, which is handled after the message (one gateway, in order).
     const ann = fake.member({ name: 'Ann' });

@@ -26,7 +26,7 @@ describe('discord: an experiment round', () => {
     );
     await fake.waitForAnswer(play);
     const roundMsg = fake.channelMessages()[0]!;
-    const roundId = app.game.activeRound(channel)!.config.id;
+    const roundId = (await app.game.roundInChannel(channel))!.id;
     expect(roundMsg.embeds[0].description).toContain('Experiment');
 
     const answers: FakeInteraction[] = [];
@@ -63,9 +63,9 @@ describe('discord: an experiment round', () => {
     expect(b1.content).toContain('第 5 步');
 
     // A correct guess does not end an experiment: the round runs to the end.
-    expect(app.game.activeRound(channel)).toBeDefined();
-    for (let i = 0; i < 6 && app.game.activeRound(channel); i++) await clock.advance(15_000);
-    expect(app.game.activeRound(channel)).toBeUndefined();
+    expect(await app.game.roundInChannel(channel)).not.toBeNull();
+    for (let i = 0; i < 6 && (await app.game.roundInChannel(channel)); i++) await clock.advance(15_000);
+    expect(await app.game.roundInChannel(channel)).toBeNull();
 
     // Two channel messages in all: the round message (edited through step 6 and the last window) and the recap.
     await fake.waitFor(() => fake.channelMessages().length === 2, 10_000, 'the recap');

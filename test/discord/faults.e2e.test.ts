@@ -36,7 +36,8 @@ describe('discord: faults', () => {
 
     await clock.advance(15_000);
     expect(fake.messages.get(roundMsg.id)!.attachments.map((a) => a.filename)).toEqual(['step-3.png']);
-    expect(app.game.activeRound(`discord:${fake.channelId}`)?.step).toBe(3);
+    const round = (await app.game.roundInChannel(`discord:${fake.channelId}`))!;
+    expect((await app.store.round(round.id))?.step).toBe(3);
     expect(fake.channelMessages()).toHaveLength(1);
   });
 
@@ -65,7 +66,7 @@ describe('discord: faults', () => {
     const answer = await fake.waitForAnswer(guess);
     expect(answer.content).toContain('You win this round at step 3');
     await fake.waitFor(() => fake.channelMessages().length === 2, 10_000, 'the recap');
-    expect(app.game.activeRound(`discord:${fake.channelId}`)).toBeUndefined();
+    expect(await app.game.roundInChannel(`discord:${fake.channelId}`)).toBeNull();
   });
 
   it('explains a missing channel permission privately instead of starting a round', async () => {
@@ -78,7 +79,7 @@ describe('discord: faults', () => {
     expect(cb.data.flags & EPHEMERAL).toBe(EPHEMERAL);
     expect(cb.data.content).toContain('Attach Files');
     expect(cb.data.content).not.toContain('Send Messages');
-    expect(app.game.activeRound(`discord:${fake.channelId}`)).toBeUndefined();
+    expect(await app.game.roundInChannel(`discord:${fake.channelId}`)).toBeNull();
     expect(fake.channelMessages()).toHaveLength(0);
 
     const zh = fake.sendInteraction(fake.command('play', {}, { appPermissions: PERMISSIONS.ViewChannel.toString(), locale: 'zh-TW' }));
@@ -92,7 +93,7 @@ describe('discord: faults', () => {
     h = await startHarness();
     const { fake, clock, app } = h;
     await startRound(fake, 'experiment');
-    const roundId = app.game.activeRound(`discord:${fake.channelId}`)!.config.id;
+    const roundId = (await app.game.roundInChannel(`discord:${fake.channelId}`))!.id;
     await clock.advance(15_000);
     const ann = fake.member({ name: 'Ann' });
     await fake.waitForAnswer(fake.sendInteraction(fake.command('guess', { answer: 'mona lisa' }, { member: ann })));

@@ -18,9 +18,16 @@ export interface Harness extends TestApp {
 }
 
 export async function startHarness(
-  o: { env?: Record<string, string>; fake?: FakeDiscordOptions; app?: Partial<AppOptions>; deferAfterMs?: number } = {},
+  o: {
+    env?: Record<string, string>;
+    /** Options for a new fake Discord, or a running one to share (a second process on the same Discord). */
+    fake?: FakeDiscordOptions | FakeDiscord;
+    app?: Partial<AppOptions>;
+    deferAfterMs?: number;
+  } = {},
 ): Promise<Harness> {
-  const fake = await FakeDiscord.start(o.fake);
+  const shared = o.fake instanceof FakeDiscord;
+  const fake = o.fake instanceof FakeDiscord ? o.fake : await FakeDiscord.start(o.fake);
   const t = await makeTestApp(o.app);
   const config = loadConfig({
     DISCORD_TOKEN: fake.token,
@@ -41,7 +48,7 @@ export async function startHarness(
     });
   } catch (err) {
     await t.cleanup();
-    await fake.close();
+    if (!shared) await fake.close();
     throw err;
   }
   return {
@@ -51,7 +58,7 @@ export async function startHarness(
     async stop() {
       await running.stop();
       await t.cleanup();
-      await fake.close();
+      if (!shared) await fake.close();
     },
   };
 }

@@ -37,13 +37,13 @@ describe('discord: a race round', () => {
     // The round message: step 1, a 512×512 PNG, a Guess button, no mentions.
     expect(fake.channelMessages()).toHaveLength(1);
     const roundMsg = fake.channelMessages()[0]!;
-    const round = app.game.activeRound(`discord:${fake.channelId}`)!;
-    expect(round.config.itemId).toBe('mona-lisa');
+    const round = (await app.game.roundInChannel(`discord:${fake.channelId}`))!;
+    expect((await app.store.round(round.id))?.item_id).toBe('mona-lisa');
     expect(roundMsg.attachments.map((a) => a.filename)).toEqual(['step-1.png']);
     await expectPng512(roundMsg.attachments[0]!.data);
     expect(roundMsg.embeds[0].image.url).toBe('attachment://step-1.png');
     expect(roundMsg.embeds[0].title).toContain('Step 1/6');
-    expect(roundMsg.components[0].components[0]).toMatchObject({ custom_id: `guess:${round.config.id}`, type: 2 });
+    expect(roundMsg.components[0].components[0]).toMatchObject({ custom_id: `guess:${round.id}`, type: 2 });
     expect(roundMsg.allowed_mentions).toMatchObject({ parse: [] });
 
     // Steps 2..6: the same message is edited; the new image replaces the old one.
@@ -70,14 +70,14 @@ describe('discord: a race round', () => {
     expect(wrongCb.data.content).toContain('Not it');
 
     // The Guess button opens a modal…
-    const press = fake.sendInteraction(fake.button(`guess:${round.config.id}`, roundMsg, { member: player }));
+    const press = fake.sendInteraction(fake.button(`guess:${round.id}`, roundMsg, { member: player }));
     const modal = await fake.waitForCallback(press);
     expect(modal.type).toBe(9);
-    expect(modal.data.custom_id).toBe(`guess-modal:${round.config.id}`);
+    expect(modal.data.custom_id).toBe(`guess-modal:${round.id}`);
     expect(modal.data.components[0].components[0]).toMatchObject({ custom_id: 'answer', type: 4 });
 
     // …whose answer wins the round.
-    const submit = fake.sendInteraction(fake.modalSubmit(`guess-modal:${round.config.id}`, { answer: 'Mona Lisa' }, { member: player }));
+    const submit = fake.sendInteraction(fake.modalSubmit(`guess-modal:${round.id}`, { answer: 'Mona Lisa' }, { member: player }));
     const won = await fake.waitForAnswer(submit);
     expect(won.flags & EPHEMERAL).toBe(EPHEMERAL);
     expect(won.content).toContain('You win this round at step 6');
@@ -105,7 +105,7 @@ describe('discord: a race round', () => {
     expect(board).toEqual([expect.objectContaining({ points: 1, wins: 1 })]);
 
     // A late press on the old button gets a clear private answer.
-    const stale = fake.sendInteraction(fake.button(`guess:${round.config.id}`, roundMsg, { member: player }));
+    const stale = fake.sendInteraction(fake.button(`guess:${round.id}`, roundMsg, { member: player }));
     const staleCb = await fake.waitForCallback(stale);
     expect(staleCb.type).toBe(4);
     expect(staleCb.data.flags & EPHEMERAL).toBe(EPHEMERAL);

@@ -1,15 +1,40 @@
 /** commands/ → Discord application command JSON. */
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.ts';
+import { deployCommands } from '../../src/adapters/discord/deploy.ts';
 import { buildCommands, commandJSON, diffCommands } from '../../src/adapters/discord/register.ts';
-import { defineCommand } from '../../src/core/commands/define.ts';
+import { defineCommand, type CommandDef } from '../../src/core/commands/define.ts';
+import { FakeDiscord } from './fake-discord.ts';
 
 const json = buildCommands(commands);
 const byName = new Map(json.map((c) => [c.name, c]));
 
 describe('discord command registration', () => {
-  it('registers every command of commands/', () => {
-    expect(json.map((c) => c.name).sort()).toEqual(commands.map((c) => c.name).sort());
+  it('registers every command defined in commands/, as the fake Discord receives them', async () => {
+    // The definitions, file by file (not through the list the registration is built from).
+    const dir = new URL('../../commands/', import.meta.url);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'index.ts' && f !== 'list.ts');
+    const defined: CommandDef[] = [];
+    for (const f of files) defined.push(((await import(new URL(f, dir).href)) as { default: CommandDef }).default);
+    const names = defined.map((d) => d.name).sort();
+    expect(names).toContain('play');
+    expect(names).toHaveLength(files.length);
+
+    const fake = await FakeDiscord.start();
+    try {
+      await deployCommands({ token: fake.token, appId: fake.appId, apiBase: fake.apiBase });
+      const [put] = fake.requestsMatching('PUT', /^\/applications\/\d+\/commands$/);
+      const received = put!.body as { name: string; description: string }[];
+      expect(received.map((c) => c.name).sort()).toEqual(names);
+      // Each payload describes its own definition.
+      for (const d of defined) {
+        const description = received.find((c) => c.name === d.name)!.description;
+        expect(d.description.en.startsWith(description.replace(/…$/, ''))).toBe(true);
+      }
+    } finally {
+      await fake.close();
+    }
   });
 
   it('localises descriptions for en-US, zh-CN and zh-TW (traditional characters)', () => {

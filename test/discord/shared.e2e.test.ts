@@ -74,23 +74,16 @@ async function discordDriver(): Promise<AdapterDriver> {
     evil: fake.member({ id: IDS.evil, name: NAMES.evil, permissions: MEMBER_PERMISSIONS }),
   };
 
-  /** Waits until the bot has finished every handler and the fake has seen no request for a while. */
-  async function settle(): Promise<void> {
-    for (let seen = -1; seen !== fake.requests.length; ) {
-      seen = fake.requests.length;
-      await bot.idle();
-      await new Promise((r) => setTimeout(r, 40));
-    }
-  }
-
   /** A slash command as Discord delivers it: options by name, typed in the client's form. */
   async function slash(p: Player, name: string, args = ''): Promise<void> {
     const def = app.dispatcher.command(name);
     // An unregistered command carries no options on Discord.
     const options = def ? parseArgs(def, args) : {};
     const i = fake.sendInteraction(fake.command(name, options, { member: members[p] }));
+    // The interaction is acknowledged, so its handler is running; once every handler is done, everything
+    // it sends (edits, follow-ups, the round's posts and recap) has reached the fake.
     await fake.waitForCallback(i);
-    await settle();
+    await bot.idle();
   }
 
   const interactionMessages = () =>

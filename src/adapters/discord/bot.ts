@@ -114,7 +114,7 @@ export class DiscordBot {
     const id = i.customId;
     if (id.startsWith(GUESS_BUTTON)) {
       const roundId = id.slice(GUESS_BUTTON.length);
-      if (this.o.app.game.activeRound(caller.channelId)?.config.id !== roundId) {
+      if (!(await this.isRunning(caller.channelId, roundId))) {
         await i.reply(renderReply({ text: t(caller.locale, 'guess.refused.ended'), ephemeral: true }));
         return;
       }
@@ -131,7 +131,7 @@ export class DiscordBot {
     }
     const roundId = i.customId.slice(GUESS_MODAL.length);
     // A modal left open across rounds must not guess in the next one.
-    if (this.o.app.game.activeRound(caller.channelId)?.config.id !== roundId) {
+    if (!(await this.isRunning(caller.channelId, roundId))) {
       await i.reply(renderReply({ text: t(caller.locale, 'guess.refused.ended'), ephemeral: true }));
       return;
     }
@@ -160,25 +160,28 @@ export class DiscordBot {
     );
   }
 
+  /** Whether `roundId` is the round running in the channel (wherever it is run from: the database decides). */
+  private async isRunning(channelId: string, roundId: string): Promise<boolean> {
+    const round = await this.o.app.game.roundInChannel(channelId);
+    return round?.id === roundId && round.status === 'running';
+  }
+
   /**
    * Plain messages as guesses (DISCORD_MESSAGE_GUESSES=true), only in a channel with a
-   * running race: no reply, right or wrong (no spam); the winning message gets a ✅ reaction
-   * and the recap names the winner.
+   * running race: no reply, right or wrong (no spam); a correct guess gets a ✅ reaction
+   * and the recap names the winner. The dispatcher drops chat that could not be an answer.
    * An experiment's guesses must stay private, so plain messages never count there.
    */
   async onMessage(m: Message): Promise<void> {
     if (m.author.bot || m.webhookId || m.system || !m.inGuild()) return;
-    const round = this.o.app.game.activeRound(channelKey(m.channelId));
-    if (!round || round.status !== 'running' || round.config.mode !== 'race') return;
+    const round = await this.o.app.game.roundInChannel(channelKey(m.channelId));
+    if (!round || round.status !== 'running' || round.mode !== 'race') return;
     const text = m.content.trim();
-    if (!text || text.startsWith('/')) return;
-    const caller = callerFromMessage(m, round.config.locale, this.o.hostRole);
-    await this.o.app.dispatcher.run(caller, 'guess', { answer: text });
-    // The winning message gets a ✅ (the recap says the rest); anything else gets nothing.
-    const guesses = await this.o.app.store.guessesOfRound(round.config.id);
-    const mine = guesses.filter((g) => g.player_id === caller.userId);
-    if (mine.at(-1)?.verdict === 'correct') {
-      await m.react('✅').catch((err: unknown) => this.o.log.debug({ err }, 'could not react to a winning guess'));
+    if (!text) return;
+    const caller = callerFromMessage(m, round.locale, this.o.hostRole);
+    const { outcome } = await this.o.app.dispatcher.dispatch(caller, { kind: 'chat-guess', text });
+    if (outcome?.kind === 'guess' && outcome.guess.kind === 'judged' && outcome.guess.verdict === 'correct') {
+      await m.react('✅').catch((err: unknown) => this.o.log.debug({ err }, 'could not react to a correct guess'));
     }
   }
 
