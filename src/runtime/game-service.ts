@@ -1,22 +1,26 @@
 /**
- * Runs rounds: owns the per-channel state, feeds inputs to the pure engine,
- * commits every guess before acknowledging it, schedules timers on the Clock
- * and publishes public messages through the RoundSink.
+ * Runs rounds. A round's state lives in the database (src/storage/rounds.ts), not in this process: every
+ * input (a guess, a step timer, a host's skip or stop) is one transaction that loads the round, lets the
+ * pure engine decide, and writes the result with compare-and-set. So any instance can take any input for
+ * any round, and a crash loses nothing that was acknowledged. After the commit, the public messages go
+ * through a per-channel outbox, outside any lock, and the next step is scheduled (local timer plus, on
+ * PostgreSQL, a durable job). This process keeps only caches it can rebuild (ladders, compiled answers).
  */
 import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { Caller } from '../core/commands/define.ts';
 import type { GamePort, GuessOutcome, HintOutcome, PlayOutcome, PlayRequest } from '../core/commands/services.ts';
-import { UserError } from '../core/errors.ts';
+import { UserError, isUserError } from '../core/errors.ts';
 import { compileAnswers, judge, normalizeGuess, rivalKeys, type CompiledAnswers } from '../core/game/judge.ts';
 import {
   DEFAULT_STEP_SECONDS,
+  STEP_COUNT,
   clampStepSeconds,
   reduce,
   startRound,
-  type Effect,
-  type RoundEvent,
   type RoundConfig,
+  type RoundEvent,
   type RoundInput,
   type RoundState,
   type Transition,
@@ -25,10 +29,32 @@ import type { Deck, DeckItem } from '../images/deck-schema.ts';
 import type { DeckCatalog } from '../images/decks.ts';
 import type { LadderCache } from '../images/ladder-cache.ts';
 import { stepFileName, type Ladder } from '../images/ladder.ts';
+import {
+  casRound,
+  claimLease,
+  insertRound,
+  lastEndedRound,
+  lockChannel,
+  markAnnounced,
+  orphanedRounds,
+  playersOf,
+  releaseLeases,
+  renewLeases,
+  roundById,
+  runningRoundOf,
+  savePlayer,
+  setMessageRef,
+  stateOf,
+  unannounced,
+  type RoundRecord,
+} from '../storage/rounds.ts';
+import type { Database } from '../storage/schema.ts';
+import { writeGuess, type GuessRecord } from '../storage/guess-write.ts';
 import type { InterruptedRound, Store } from '../storage/store.ts';
 import { recapReply, stepReply } from '../views/game.ts';
 import { t } from '../views/i18n.ts';
 import type { Clock, TimerHandle } from './clock.ts';
+import { LocalScheduler, type StepJob, type StepScheduler } from './scheduler.ts';
 import { SerialQueues } from './serial-queue.ts';
 import type { RoundSink, RoundUpdate } from './sink.ts';
 
@@ -44,17 +70,14 @@ export interface GameServiceOptions {
   displaySize?: number;
   /** Picks a random index below n; injected so tests can choose. */
   random?: (n: number) => number;
-}
-
-interface ActiveRound {
-  state: RoundState;
-  deck: Deck;
-  item: DeckItem;
-  compiled: CompiledAnswers;
-  ladder: Ladder;
-  timer: TimerHandle | null;
-  /** The round message, as the sink named it (see RoundUpdate.messageRef). */
-  messageRef: string | null;
+  /** Step timers; local timers on the clock by default (SQLite). */
+  scheduler?: StepScheduler;
+  /** This instance's id, for round leases (random by default). */
+  instanceId?: string;
+  /** A round whose overdue step is picked up later than this is closed as interrupted (default 120 s). */
+  resumeWindowMs?: number;
+  /** How long a lease holds without a heartbeat (default 15 s); heartbeats come every third of it. */
+  leaseMs?: number;
 }
 
 /** What an adapter may know of a channel's round (no answer in it). */
@@ -66,36 +89,84 @@ export interface ChannelRound {
   messageRef: string | null;
 }
 
+/** A transition that committed, with the round row it started from. */
+interface Committed {
+  row: RoundRecord;
+  before: RoundState;
+  tr: Transition;
+}
+
+/** Another input moved the round between our read and our write: read again and retry. */
+class Conflict extends Error {}
+
+const LATE_GUESS_MS = 10_000;
+const STEP_RETRY_MS = 5_000;
+
 export class GameService implements GamePort {
-  private readonly active = new Map<string, ActiveRound>();
   private readonly queues = new SerialQueues();
+  private readonly outbox = new SerialQueues();
   private readonly compiled = new Map<string, CompiledAnswers>();
   private readonly rivals = new Map<string, Set<string>>();
+  /** The last state this instance committed per channel: a cache for diagnostics and tests, never a source of truth. */
+  private readonly seen = new Map<string, RoundState>();
+  private readonly scheduler: StepScheduler;
+  readonly instanceId: string;
+  private readonly resumeWindowMs: number;
+  private readonly leaseMs: number;
+  private heartbeat: TimerHandle | null = null;
+  private started = false;
   private closing = false;
 
-  constructor(private readonly o: GameServiceOptions) {}
-
-  /** Rounds currently running, by channel (for tests, shutdown and diagnostics). */
-  activeRound(channelId: string): RoundState | undefined {
-    return this.active.get(channelId)?.state;
+  constructor(private readonly o: GameServiceOptions) {
+    this.scheduler = o.scheduler ?? new LocalScheduler(o.clock);
+    this.instanceId = o.instanceId ?? randomUUID();
+    this.resumeWindowMs = o.resumeWindowMs ?? 120_000;
+    this.leaseMs = o.leaseMs ?? 15_000;
   }
 
-  /** The round running in a channel, wherever it is played from; null when none. Adapters check buttons and chat against it. */
-  async roundInChannel(channelId: string): Promise<ChannelRound | null> {
-    const r = this.active.get(channelId);
-    if (!r) return null;
-    const c = r.state.config;
-    return { id: c.id, status: r.state.status, mode: c.mode, locale: c.locale, messageRef: r.messageRef };
+  private get db(): Kysely<Database> {
+    return this.o.store.db;
+  }
+
+  /** Starts the timers' worker and the lease heartbeat. Idempotent; `play` and `recover` call it. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await this.scheduler.start((job) => this.onStepDue(job));
+    this.beat();
+  }
+
+  private beat(): void {
+    this.heartbeat = this.o.clock.setTimer(this.o.clock.now() + this.leaseMs / 3, async () => {
+      if (this.closing) return;
+      await renewLeases(this.db, this.instanceId, this.o.clock.now() + this.leaseMs).catch((err: unknown) =>
+        this.o.log.warn({ err }, 'could not renew round leases'),
+      );
+      this.beat();
+    });
+  }
+
+  /** The state this instance last committed for a channel's running round (tests, diagnostics). */
+  activeRound(channelId: string): RoundState | undefined {
+    return this.seen.get(channelId);
   }
 
   activeCount(): number {
-    return this.active.size;
+    return this.seen.size;
+  }
+
+  /** The round running in a channel, whichever instance runs it; null when none. Adapters check buttons and chat against it. */
+  async roundInChannel(channelId: string): Promise<ChannelRound | null> {
+    const r = await runningRoundOf(this.db, channelId);
+    if (!r) return null;
+    return { id: r.id, status: 'running', mode: r.mode === 'experiment' ? 'experiment' : 'race', locale: r.locale === 'zh' ? 'zh' : 'en', messageRef: r.message_ref };
   }
 
   async play(caller: Caller, req: PlayRequest): Promise<PlayOutcome> {
     if (this.closing) throw new UserError('shutting-down');
+    await this.start();
     return this.queues.run(caller.channelId, async () => {
-      if (this.active.has(caller.channelId)) throw new UserError('round-running');
+      if (await runningRoundOf(this.db, caller.channelId)) throw new UserError('round-running');
       const deckId = req.deck ?? this.o.defaultDeck ?? 'masterpieces';
       const deck = this.o.decks.get(deckId);
       if (!deck) {
@@ -109,15 +180,15 @@ export class GameService implements GamePort {
         const random = this.o.random ?? ((n: number) => Math.floor(Math.random() * n));
         item = deck.items[random(deck.items.length)]!;
       }
-      const ladder = await this.o.ladders.getFile(this.o.decks.imagePath(deck, item), this.ladderOptions(item));
+      // Before the round exists: a picture that cannot be drawn refuses the round, it does not break it.
+      await this.ladderOf(deck, item);
       // Hosts choose within 5-120 s; the operator default (STEP_SECONDS) may be shorter, for scripted play.
       const stepSeconds =
         req.stepSeconds !== undefined ? clampStepSeconds(req.stepSeconds) : (this.o.defaultStepSeconds ?? DEFAULT_STEP_SECONDS);
       const mode = req.mode ?? 'race';
       const now = this.o.clock.now();
-      const id = randomUUID();
       const config: RoundConfig = {
-        id,
+        id: randomUUID(),
         channelId: caller.channelId,
         scopeId: caller.scopeId,
         deckId: deck.id,
@@ -128,131 +199,388 @@ export class GameService implements GamePort {
         locale: caller.locale,
       };
       const start = startRound(config, now);
-      await this.o.store.createRound({ ...config, platform: caller.platform, startedAt: now });
-      const round: ActiveRound = {
-        state: start.state,
-        deck,
-        item,
-        compiled: this.compile(deck, item),
-        ladder,
-        timer: null,
-        messageRef: null,
-      };
-      this.active.set(caller.channelId, round);
-      await this.apply(round, start);
-      return { roundId: id, deckId: deck.id, deckName: deck.name, mode, stepSeconds };
+      try {
+        await this.db.transaction().execute(async (trx) => {
+          await lockChannel(trx, caller.channelId);
+          if (await runningRoundOf(trx, caller.channelId)) throw new UserError('round-running');
+          await insertRound(trx, start.state, { platform: caller.platform, ownerId: this.instanceId, leaseUntil: now + this.leaseMs });
+        });
+      } catch (err) {
+        // Two instances starting a round in one channel at once: the database's unique index refuses the second.
+        if (isUserError(err) || !(await runningRoundOf(this.db, caller.channelId))) throw err;
+        throw new UserError('round-running');
+      }
+      await this.after(start.state, start.state, start);
+      return { roundId: config.id, deckId: deck.id, deckName: deck.name, mode, stepSeconds };
     });
   }
 
   async guess(caller: Caller, text: string): Promise<GuessOutcome> {
     if (!text.trim()) throw new UserError('empty-guess');
     return this.queues.run(caller.channelId, async () => {
-      const round = this.requireRound(caller);
-      const verdict = judge(text, round.compiled);
       const now = this.o.clock.now();
-      const tr = reduce(
-        round.state,
-        { type: 'player.guess', playerId: caller.userId, name: caller.userName, text, verdict },
-        now,
-      );
+      let textNorm = '';
+      let done: Committed | null;
+      try {
+        done = await this.commit(caller.channelId, null, async (trx, row) => {
+          const { deck, item } = this.pictureOf(row);
+          const verdict = judge(text, this.compile(deck, item));
+          const before = stateOf(row, await playersOf(trx, row.id, caller.userId));
+          const tr = reduce(before, { type: 'player.guess', playerId: caller.userId, name: caller.userName, text, verdict }, now);
+          const judged = tr.events.find((e) => e.type === 'guess.judged');
+          if (!judged) return { before, tr };
+          if (!(await savePlayer(trx, row.id, before.players[caller.userId], tr.state.players[caller.userId]!))) throw new Conflict();
+          if (!(await casIfMoved(trx, before, tr.state))) throw new Conflict();
+          textNorm = normalizeGuess(text);
+          await writeGuess(trx, this.guessRecord(caller, before, judged, textNorm, now));
+          return { before, tr };
+        });
+      } catch (err) {
+        if (isUserError(err)) throw err;
+        // Said honestly: the guess was not stored, so it does not count.
+        this.o.log.error({ err, channel: caller.channelId }, 'a guess could not be committed');
+        throw new UserError('not-saved');
+      }
+      if (!done) return this.lateGuess(caller, text, now);
+      const { tr } = done;
       const judged = tr.events.find((e) => e.type === 'guess.judged');
-      if (!judged) {
+      if (!judged || judged.type !== 'guess.judged') {
         const refused = tr.events.find((e) => e.type === 'guess.refused');
         return { kind: 'refused', reason: refused?.type === 'guess.refused' ? refused.reason : 'ended' };
       }
-      const s = round.state.config;
-      // Committed before the player hears anything: a crash after this loses nothing.
-      await this.o.store.recordGuess({
-        roundId: s.id,
-        playerId: caller.userId,
-        playerName: caller.userName,
-        channelId: s.channelId,
-        scopeId: s.scopeId,
-        deckId: s.deckId,
-        itemId: s.itemId,
-        mode: s.mode,
-        step: judged.step,
-        textNorm: normalizeGuess(text),
-        verdict: judged.verdict,
-        points: judged.points,
-        first: judged.first,
-        win: judged.first && s.mode === 'race',
-        at: now,
-      });
-      await this.apply(round, tr);
+      await this.after(done.before, tr.state, tr);
       return {
         kind: 'judged',
         verdict: judged.verdict,
         step: judged.step,
         points: judged.points,
         first: judged.first,
-        mode: s.mode,
+        mode: done.before.config.mode,
         roundEnded: tr.state.status === 'ended',
       };
     });
   }
 
+  /**
+   * No round is running: a correct guess that arrives just after the winner's is still recorded (the player
+   * did know it), and the player hears who got there first.
+   */
+  private async lateGuess(caller: Caller, text: string, now: number): Promise<GuessOutcome> {
+    const last = await lastEndedRound(this.db, caller.channelId);
+    if (!last || last.end_reason !== 'solved' || last.ended_at === null || now - last.ended_at > LATE_GUESS_MS) {
+      throw new UserError('no-round');
+    }
+    const { deck, item } = this.pictureOf(last);
+    const verdict = judge(text, this.compile(deck, item));
+    const winner = last.first_solver_id
+      ? await this.db.selectFrom('players').select('name').where('id', '=', last.first_solver_id).executeTakeFirst()
+      : undefined;
+    if (verdict !== 'correct' || last.first_solver_id === caller.userId) return { kind: 'refused', reason: 'ended' };
+    const state = stateOf(last, {});
+    const step = Math.min(last.step, STEP_COUNT);
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        await writeGuess(trx, {
+          ...this.guessRecord(caller, state, { step, verdict, points: 0, first: false }, normalizeGuess(text), now),
+        });
+      });
+    } catch (err) {
+      this.o.log.error({ err, channel: caller.channelId }, 'a late guess could not be committed');
+      throw new UserError('not-saved');
+    }
+    return { kind: 'late', step, winner: winner?.name ?? '' };
+  }
+
+  private guessRecord(
+    caller: Caller,
+    s: RoundState,
+    judged: { step: number; verdict: string; points: number; first: boolean },
+    textNorm: string,
+    at: number,
+  ): GuessRecord {
+    const c = s.config;
+    return {
+      roundId: c.id,
+      playerId: caller.userId,
+      playerName: caller.userName,
+      channelId: c.channelId,
+      scopeId: c.scopeId,
+      deckId: c.deckId,
+      itemId: c.itemId,
+      mode: c.mode,
+      step: judged.step,
+      textNorm,
+      verdict: judged.verdict,
+      points: judged.points,
+      first: judged.first,
+      win: judged.first && c.mode === 'race',
+      at,
+    };
+  }
+
   async hint(caller: Caller): Promise<HintOutcome> {
-    const round = this.requireRound(caller);
-    return { category: round.item.category, step: round.state.step };
+    const row = await runningRoundOf(this.db, caller.channelId);
+    if (!row) throw new UserError('no-round');
+    return { category: this.pictureOf(row).item.category, step: row.step };
   }
 
   async skip(caller: Caller): Promise<void> {
-    await this.input(caller.channelId, { type: 'host.skip' }, caller);
+    await this.hostInput(caller, { type: 'host.skip' });
   }
 
   async stop(caller: Caller): Promise<void> {
-    await this.input(caller.channelId, { type: 'host.stop' }, caller);
+    await this.hostInput(caller, { type: 'host.stop' });
+  }
+
+  private async hostInput(caller: Caller, input: RoundInput): Promise<void> {
+    await this.queues.run(caller.channelId, async () => {
+      const done = await this.commit(caller.channelId, null, async (trx, row) => {
+        const before = stateOf(row, {});
+        const tr = reduce(before, input, this.o.clock.now());
+        if (!(await casRound(trx, before, tr.state, this.ownerLease()))) throw new Conflict();
+        return { before, tr };
+      });
+      if (!done) throw new UserError('no-round');
+      await this.after(done.before, done.tr.state, done.tr);
+    });
+  }
+
+  /** A step fell due (a local timer, the durable backstop, or recovery): move it on, once, or close a stale round. */
+  private async onStepDue(job: StepJob): Promise<void> {
+    try {
+      await this.queues.run(job.channelId, async () => {
+        const now = this.o.clock.now();
+        const done = await this.commit(job.channelId, job.roundId, async (trx, row) => {
+          if (row.step !== job.step) return null;
+          const before = stateOf(row, {});
+          // A round picked up long after its step fell due (the bot was down) is not finished a day later.
+          const stale = row.due_at === null || now - row.due_at > this.resumeWindowMs;
+          const tr = reduce(before, stale ? { type: 'round.interrupt' } : { type: 'timer.fired' }, now);
+          if (!(await casRound(trx, before, tr.state, this.ownerLease()))) return null;
+          return { before, tr };
+        });
+        if (done) await this.after(done.before, done.tr.state, done.tr);
+      });
+    } catch (err) {
+      // The round must not hang on a failed write (disk full, a lost connection): try again shortly.
+      this.o.log.error({ err, roundId: job.roundId, step: job.step }, 'a round step failed; trying again in 5 s');
+      if (!this.closing) {
+        await this.scheduler
+          .schedule({ ...job, dueAt: this.o.clock.now() + STEP_RETRY_MS })
+          .catch((e: unknown) => this.o.log.error({ err: e, roundId: job.roundId }, 'could not schedule the retry'));
+      }
+    }
+  }
+
+  private ownerLease() {
+    return { ownerId: this.instanceId, leaseUntil: this.o.clock.now() + this.leaseMs };
   }
 
   /**
-   * Closes rounds a previous process left running. Scores were committed guess by guess,
-   * so nothing is lost. Run it before adapters start (no new round can be caught by it);
-   * tell the channels with `announceInterrupted` once the adapters are up.
+   * One input in one transaction: lock the channel (PostgreSQL), load the running round, decide, write.
+   * `decide` throws Conflict when a compare-and-set lost; the whole transaction is then retried.
+   * Resolves null when there is no running round (or `decide` found nothing to do).
    */
-  async closeInterrupted(platform?: string): Promise<InterruptedRound[]> {
-    return this.o.store.interruptRunning(this.o.clock.now(), platform);
+  private async commit(
+    channelId: string,
+    roundId: string | null,
+    decide: (trx: Transaction<Database>, row: RoundRecord) => Promise<{ before: RoundState; tr: Transition } | null>,
+  ): Promise<Committed | null> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.db.transaction().execute(async (trx) => {
+          await lockChannel(trx, channelId);
+          const row = roundId ? await roundById(trx, roundId) : await runningRoundOf(trx, channelId);
+          if (!row || row.status !== 'running') return null;
+          const out = await decide(trx, row);
+          return out ? { row, ...out } : null;
+        });
+      } catch (err) {
+        if (!(err instanceof Conflict) || attempt >= 5) throw err;
+      }
+    }
   }
 
-  async announceInterrupted(rounds: InterruptedRound[]): Promise<void> {
-    for (const r of rounds) {
+  /** After a commit: timers, then the public messages through the channel's outbox (awaited, in order). */
+  private async after(before: RoundState, state: RoundState, tr: Transition): Promise<void> {
+    const c = state.config;
+    if (state.status === 'running') this.seen.set(c.channelId, state);
+    else if (this.seen.get(c.channelId)?.config.id === c.id) this.seen.delete(c.channelId);
+    for (const effect of tr.effects) {
+      if (effect.type === 'timer.set') {
+        await this.scheduler
+          .schedule({ roundId: c.id, channelId: c.channelId, step: state.step, dueAt: effect.at })
+          .catch((err: unknown) => this.o.log.error({ err, roundId: c.id }, 'could not schedule the next step'));
+      } else this.scheduler.cancel(c.id);
+    }
+    const posts = tr.events.filter((e) => e.type === 'step.revealed' || e.type === 'window.final' || e.type === 'round.ended');
+    if (posts.length === 0) return;
+    await this.outbox.run(c.channelId, async () => {
+      for (const event of posts) await this.post(before, state, event);
+    });
+  }
+
+  private async post(before: RoundState, state: RoundState, event: RoundEvent): Promise<void> {
+    const c = state.config;
+    const base = { roundId: c.id, locale: c.locale, mode: c.mode };
+    try {
+      const { deck, item } = this.pictureOf(c);
+      switch (event.type) {
+        case 'step.revealed':
+        case 'window.final': {
+          const step = event.type === 'step.revealed' ? event.step : STEP_COUNT + 1;
+          const ladder = await this.ladderOf(deck, item);
+          const image = { name: stepFileName(Math.min(step, STEP_COUNT)), data: ladder.steps[Math.min(step, STEP_COUNT) - 1]! };
+          const shown = { ...state, step };
+          await this.publish({ ...base, kind: event.type === 'step.revealed' ? 'step' : 'final', step, reply: stepReply(shown, image) });
+          return;
+        }
+        case 'round.ended': {
+          // The recap needs every player, not only those this transition read.
+          const full: RoundState = { ...state, players: await playersOf(this.db, c.id) };
+          let strip: Uint8Array | null = null;
+          try {
+            strip = await this.o.ladders.stripFile(this.o.decks.imagePath(deck, item), this.ladderOptions(item));
+          } catch (err) {
+            this.o.log.warn({ err, roundId: c.id }, 'recap strip failed; sending the recap without it');
+          }
+          const sent = await this.publish({ ...base, kind: 'recap', step: Math.min(before.step, STEP_COUNT), reply: recapReply(full, item, strip) });
+          if (sent && event.reason === 'interrupted') await markAnnounced(this.db, c.id);
+          return;
+        }
+        default:
+          return;
+      }
+    } catch (err) {
+      this.o.log.error({ err, roundId: c.id, event: event.type }, 'could not prepare a round update');
+    }
+  }
+
+  /** Publishes with the round message's reference from the database, and keeps the one the sink returns. */
+  private async publish(update: Omit<RoundUpdate, 'messageRef'>): Promise<boolean> {
+    const row = await roundById(this.db, update.roundId);
+    try {
+      const ref = await this.o.sink.publish(row?.channel_id ?? '', { ...update, messageRef: row?.message_ref ?? null });
+      if (typeof ref === 'string' && ref !== row?.message_ref) await setMessageRef(this.db, update.roundId, ref);
+      return true;
+    } catch (err) {
+      // A platform failure (missing permission, network) must not break the round or lose its data.
+      this.o.log.warn({ err, roundId: update.roundId, kind: update.kind }, 'could not publish a round update');
+      return false;
+    }
+  }
+
+  /**
+   * At start: takes over the rounds whose owner is gone (expired lease), never those of a live instance.
+   * A round within the resume window goes on from its due step; an older one is closed as interrupted.
+   * Returns the rounds closed; `announceInterrupted` tells their channels once adapters are up.
+   */
+  async recover(platform?: string): Promise<InterruptedRound[]> {
+    await this.start();
+    const now = this.o.clock.now();
+    const closed: InterruptedRound[] = [];
+    for (const r of await orphanedRounds(this.db, now)) {
+      if (platform && r.platform !== platform) continue;
+      if (!(await claimLease(this.db, r, this.instanceId, now, now + this.leaseMs))) continue;
+      if (r.due_at === null || now - r.due_at > this.resumeWindowMs) {
+        const done = await this.commit(r.channel_id, r.id, async (trx, row) => {
+          const before = stateOf(row, {});
+          const tr = reduce(before, { type: 'round.interrupt' }, now);
+          if (!(await casRound(trx, before, tr.state))) return null;
+          return { before, tr };
+        });
+        if (done) {
+          closed.push({ id: r.id, channelId: r.channel_id, locale: r.locale, mode: r.mode });
+          // The recap (with its scores) tells the channel; if it cannot be delivered now, announceInterrupted will.
+          await this.after(done.before, done.tr.state, done.tr);
+        }
+        continue;
+      }
+      this.seen.set(r.channel_id, stateOf(r, {}));
+      await this.scheduler.schedule({ roundId: r.id, channelId: r.channel_id, step: r.step, dueAt: r.due_at });
+    }
+    return closed;
+  }
+
+  /** Kept for callers of the single-process API: recovery, which closes only what cannot go on. */
+  async closeInterrupted(platform?: string): Promise<InterruptedRound[]> {
+    return this.recover(platform);
+  }
+
+  /**
+   * Tells channels of rounds closed as interrupted (by this start or an earlier one that could not tell
+   * them). A round is marked told only once its notice was delivered, so a failed start loses no notice.
+   */
+  async announceInterrupted(_rounds?: InterruptedRound[], platform?: string): Promise<void> {
+    for (const r of await unannounced(this.db, platform)) {
       const locale = r.locale === 'zh' ? 'zh' : 'en';
-      await this.publishSafely(null, r.channelId, {
+      try {
+        const ref = await this.o.sink.publish(r.channel_id, {
+          roundId: r.id,
+          kind: 'notice',
+          step: 0,
+          reply: { text: t(locale, 'notice.restart') },
+          locale,
+          mode: r.mode === 'experiment' ? 'experiment' : 'race',
+          messageRef: r.message_ref,
+        });
+        void ref;
+        await markAnnounced(this.db, r.id);
+      } catch (err) {
+        this.o.log.warn({ err, roundId: r.id }, 'could not deliver a restart notice; it will be tried at the next start');
+      }
+    }
+  }
+
+  /**
+   * Stops taking inputs and hands this instance's rounds on: their leases are released and their due
+   * times stay in the database, so another instance (PostgreSQL) or this one restarted within the resume
+   * window (SQLite) goes on with them. Each round's channel hears that the round will go on.
+   */
+  async shutdown(o: { announce?: boolean } = {}): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    if (this.heartbeat) this.o.clock.clearTimer(this.heartbeat);
+    await this.queues.drain();
+    await this.scheduler.stop();
+    await this.outbox.drain();
+    const mine = await this.db
+      .selectFrom('rounds')
+      .selectAll()
+      .where('owner_id', '=', this.instanceId)
+      .where('status', '=', 'running')
+      .execute()
+      .catch((err: unknown) => {
+        this.o.log.error({ err }, 'could not list the rounds to hand over');
+        return [];
+      });
+    await releaseLeases(this.db, this.instanceId).catch((err: unknown) => this.o.log.error({ err }, 'could not release round leases'));
+    if (o.announce === false) return;
+    for (const r of mine) {
+      const locale = r.locale === 'zh' ? 'zh' : 'en';
+      await this.publish({
         roundId: r.id,
-        messageRef: null,
         kind: 'notice',
-        step: 0,
-        reply: { text: t(locale, 'notice.restart') },
+        step: r.step,
+        reply: { text: t(locale, 'notice.restarting') },
         locale,
         mode: r.mode === 'experiment' ? 'experiment' : 'race',
       });
     }
+    this.seen.clear();
   }
 
-  /** Finishes work in flight, then closes every running round as interrupted. */
-  async shutdown(): Promise<void> {
-    this.closing = true;
-    await this.queues.drain();
-    const channels = [...this.active.keys()];
-    await Promise.all(channels.map((ch) => this.input(ch, { type: 'round.interrupt' }).catch(() => undefined)));
-    await this.queues.drain();
+  private pictureOf(r: { deck_id: string; item_id: string } | { deckId: string; itemId: string }): { deck: Deck; item: DeckItem } {
+    const deckId = 'deck_id' in r ? r.deck_id : r.deckId;
+    const itemId = 'item_id' in r ? r.item_id : r.itemId;
+    const deck = this.o.decks.get(deckId);
+    const item = deck?.items.find((i) => i.id === itemId);
+    if (!deck || !item) throw new UserError('picture-gone');
+    return { deck, item };
   }
 
-  private requireRound(caller: Caller): ActiveRound {
-    const round = this.active.get(caller.channelId);
-    if (!round) throw new UserError('no-round');
-    return round;
-  }
-
-  private async input(channelId: string, input: RoundInput, caller?: Caller): Promise<void> {
-    await this.queues.run(channelId, async () => {
-      const round = this.active.get(channelId);
-      if (!round) {
-        if (caller) throw new UserError('no-round');
-        return;
-      }
-      await this.apply(round, reduce(round.state, input, this.o.clock.now()));
-    });
+  private async ladderOf(deck: Deck, item: DeckItem): Promise<Ladder> {
+    return this.o.ladders.getFile(this.o.decks.imagePath(deck, item), this.ladderOptions(item));
   }
 
   private ladderOptions(item: DeckItem) {
@@ -274,79 +602,10 @@ export class GameService implements GamePort {
     }
     return c;
   }
+}
 
-  /** Applies a transition: state, storage, public messages, timers. Runs inside the channel's queue. */
-  private async apply(round: ActiveRound, tr: Transition): Promise<void> {
-    round.state = tr.state;
-    for (const effect of tr.effects) this.runEffect(round, effect);
-    for (const event of tr.events) await this.onEvent(round, event);
-  }
-
-  private runEffect(round: ActiveRound, effect: Effect): void {
-    if (round.timer) this.o.clock.clearTimer(round.timer);
-    round.timer = null;
-    if (effect.type === 'timer.set') {
-      const channelId = round.state.config.channelId;
-      const roundId = round.state.config.id;
-      round.timer = this.o.clock.setTimer(effect.at, async () => {
-        if (this.active.get(channelId)?.state.config.id !== roundId) return;
-        await this.input(channelId, { type: 'timer.fired' }).catch((err: unknown) =>
-          this.o.log.error({ err, roundId }, 'round timer failed'),
-        );
-      });
-    }
-  }
-
-  private async onEvent(round: ActiveRound, event: RoundEvent): Promise<void> {
-    const s = round.state;
-    const channelId = s.config.channelId;
-    switch (event.type) {
-      case 'step.revealed': {
-        if (event.step > 1) await this.o.store.setRoundStep(s.config.id, event.step);
-        const image = { name: stepFileName(event.step), data: round.ladder.steps[event.step - 1]! };
-        await this.publishSafely(round, channelId, { roundId: s.config.id, messageRef: round.messageRef, kind: 'step', step: event.step, reply: stepReply(s, image), locale: s.config.locale, mode: s.config.mode });
-        return;
-      }
-      case 'window.final': {
-        await this.o.store.setRoundStep(s.config.id, 7);
-        const image = { name: stepFileName(6), data: round.ladder.steps[5]! };
-        await this.publishSafely(round, channelId, { roundId: s.config.id, messageRef: round.messageRef, kind: 'final', step: 7, reply: stepReply(s, image), locale: s.config.locale, mode: s.config.mode });
-        return;
-      }
-      case 'round.ended': {
-        const reason = event.reason;
-        await this.o.store.endRound(s.config.id, reason === 'interrupted' ? 'interrupted' : 'ended', reason, this.o.clock.now());
-        this.active.delete(channelId);
-        let strip: Uint8Array | null = null;
-        try {
-          strip = await this.o.ladders.stripFile(this.o.decks.imagePath(round.deck, round.item), this.ladderOptions(round.item));
-        } catch (err) {
-          this.o.log.warn({ err, roundId: s.config.id }, 'recap strip failed; sending the recap without it');
-        }
-        await this.publishSafely(round, channelId, {
-          roundId: s.config.id,
-          messageRef: round.messageRef,
-          kind: 'recap',
-          step: Math.min(s.step, 6),
-          reply: recapReply(s, round.item, strip),
-          locale: s.config.locale,
-          mode: s.config.mode,
-        });
-        return;
-      }
-      case 'guess.judged':
-      case 'guess.refused':
-        return;
-    }
-  }
-
-  /** A platform failure (missing permission, network) must not break the round or lose its data. */
-  private async publishSafely(round: ActiveRound | null, channelId: string, update: RoundUpdate): Promise<void> {
-    try {
-      const ref = await this.o.sink.publish(channelId, update);
-      if (round && typeof ref === 'string') round.messageRef = ref;
-    } catch (err) {
-      this.o.log.warn({ err, channelId, roundId: update.roundId, kind: update.kind }, 'could not publish a round update');
-    }
-  }
+/** A guess changes the round row only when it made the first solver (or ended the race). */
+async function casIfMoved(trx: Transaction<Database>, before: RoundState, after: RoundState): Promise<boolean> {
+  if (after.firstSolverId === before.firstSolverId && after.status === before.status) return true;
+  return casRound(trx, before, after);
 }

@@ -109,6 +109,37 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('rounds_host').on('rounds').column('host_id').execute();
     },
   },
+  /**
+   * A round's live state in the database (issue: many instances on one PostgreSQL): the next step's due
+   * time, the owning instance's lease, the round message's reference, per-player guess counts, and at
+   * most one running round per channel, enforced by the database across instances.
+   */
+  '0050_live_rounds': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('rounds').addColumn('due_at', 'bigint').execute();
+      await db.schema.alterTable('rounds').addColumn('owner_id', 'text').execute();
+      await db.schema.alterTable('rounds').addColumn('lease_until', 'bigint').execute();
+      await db.schema.alterTable('rounds').addColumn('message_ref', 'text').execute();
+      await db.schema.alterTable('rounds').addColumn('announced', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+      // Rounds running before this migration have no due time: recovery closes them as interrupted, as before.
+      // Two running rounds in one channel (a crash left one behind) would break the index: keep the newest.
+      await sql`UPDATE rounds SET status = 'interrupted', end_reason = 'interrupted', ended_at = started_at
+        WHERE status = 'running' AND EXISTS (SELECT 1 FROM rounds r2
+          WHERE r2.channel_id = rounds.channel_id AND r2.status = 'running' AND r2.started_at > rounds.started_at)`.execute(db);
+      await sql`CREATE UNIQUE INDEX rounds_one_running ON rounds (channel_id) WHERE status = 'running'`.execute(db);
+      await db.schema
+        .createTable('round_players')
+        .addColumn('round_id', 'text', (c) => c.notNull().references('rounds.id'))
+        .addColumn('player_id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('count_step', 'integer', (c) => c.notNull())
+        .addColumn('guesses', 'integer', (c) => c.notNull())
+        .addColumn('solved_step', 'integer')
+        .addColumn('points', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('round_players_pk', ['round_id', 'player_id'])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

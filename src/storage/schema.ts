@@ -18,6 +18,26 @@ export interface RoundsTable {
   first_solver_id: string | null;
   started_at: number;
   ended_at: number | null;
+  /** When the pending step fires (the durable timer); null once ended. */
+  due_at: number | null;
+  /** The instance that keeps this round's local timer, and until when its lease holds (heartbeat). */
+  owner_id: string | null;
+  lease_until: number | null;
+  /** The round message, as the platform's sink named it (message id; Slack channel and ts), for edits from any instance. */
+  message_ref: string | null;
+  /** 1 once the channel has been told that the round was interrupted. */
+  announced: Generated<number>;
+}
+
+/** A player's state in a round: the guesses used at the current step (limit 3) survive instances and restarts. */
+export interface RoundPlayersTable {
+  round_id: string;
+  player_id: string;
+  name: string;
+  count_step: number;
+  guesses: number;
+  solved_step: number | null;
+  points: number;
 }
 
 export interface GuessesTable {
@@ -60,4 +80,5 @@ export interface Database {
   guesses: GuessesTable;
   scores: ScoresTable;
   players: PlayersTable;
+  round_players: RoundPlayersTable;
 }

@@ -112,6 +112,7 @@ export function playReply(locale: Locale, o: PlayOutcome): Reply {
 
 export function guessReply(locale: Locale, o: GuessOutcome): Reply {
   if (o.kind === 'refused') return { text: t(locale, `guess.refused.${o.reason}`), ephemeral: true };
+  if (o.kind === 'late') return { text: t(locale, 'guess.late', { winner: userText(o.winner, 64) }), ephemeral: true };
   const size = stepSizeLabel(locale, o.step);
   let text: string;
   if (o.verdict === 'correct') {

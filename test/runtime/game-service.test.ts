@@ -1,9 +1,11 @@
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { UserError } from '../../src/core/errors.ts';
 import { plainText } from '../../src/core/reply.ts';
 import { caller, makeTestApp, type TestApp } from '../fakes/test-app.ts';
 import { RecordingSink } from '../fakes/recording-sink.ts';
+import { FakeClock } from '../fakes/fake-clock.ts';
 
 let t: TestApp;
 let sink: RecordingSink;
@@ -52,13 +54,21 @@ describe('GameService: a whole race round', () => {
     expect(recap.footer).toMatch(/Leonardo/);
     expect((await sharp(recap.images![0]!.data).metadata()).format).toBe('png');
     expect(t.app.game.activeRound(host.channelId)).toBeUndefined();
-    expect(await t.app.game.guess(bob, 'mona lisa').catch((e: UserError) => e.code)).toBe('no-round');
+    // Right, just after the winner: recorded, and told who got there first (no points, no win).
+    expect(await t.app.game.guess(bob, 'mona lisa')).toEqual({ kind: 'late', step: 3, winner: 'ann' });
+    expect(await t.app.game.guess(cat, 'sunset')).toEqual({ kind: 'refused', reason: 'ended' });
+    await t.clock.advance(60_000);
+    expect(await t.app.game.guess(cat, 'mona lisa').catch((e: UserError) => e.code)).toBe('no-round');
 
     const board = await t.app.store.leaderboard('channel', host.channelId);
     expect(board).toEqual([{ playerId: 'terminal:ann', name: 'ann', points: 4, wins: 1, solved: 1 }]);
     const guesses = await t.app.store.db.selectFrom('guesses').select(['player_id', 'step', 'verdict', 'text_norm']).orderBy('id').execute();
-    expect(guesses.map((g) => g.verdict)).toEqual(['wrong', 'close', 'correct']);
-    expect(t.clock.pending()).toBe(0);
+    expect(guesses.map((g) => [g.player_id, g.verdict])).toEqual([
+      ['terminal:ann', 'wrong'],
+      ['terminal:bob', 'close'],
+      ['terminal:ann', 'correct'],
+      ['terminal:bob', 'correct'],
+    ]);
   });
 
   it('refuses a second round in the same channel and unknown decks or items', async () => {
@@ -137,32 +147,132 @@ describe('GameService: guess limits, skip and stop', () => {
   });
 });
 
-describe('GameService: restart mid-round', () => {
-  it('closes the old round as interrupted, tells the channel, and loses no score', async () => {
+describe('GameService: a crash resumes the round; it does not end it', () => {
+  /** A second process on the same database, `ms` after the first one's clock: the first died (no shutdown). */
+  async function secondProcess(ms: number) {
+    const clock = new FakeClock(t.clock.now() + ms);
+    const t2 = await makeTestApp({ dir: t.dir, databasePath: t.dbPath, clock });
+    const sink2 = new RecordingSink();
+    t2.app.sinks.register('terminal', sink2);
+    return { t2, sink2, clock };
+  }
+
+  it('another process picks the round up within the window: same round, next step, guesses and limits kept', async () => {
+    await t.app.game.play(host, { item: 'mona-lisa', mode: 'experiment' });
+    await t.clock.advance(15_000); // step 2, due to move at +30 s
+    for (let i = 0; i < 3; i++) await t.app.game.guess(ann, `wrong ${i}`);
+    await t.app.game.guess(bob, 'mona lisa');
+    const roundId = sink.updates[0]!.update.roundId;
+    // The process dies at +16 s. A new one starts at +35 s: the lease (15 s) has expired, the step is 5 s overdue.
+    const { t2, sink2, clock } = await secondProcess(20_000);
+    expect(await t2.app.game.recover()).toEqual([]);
+    await clock.advance(0);
+    expect(sink2.kinds()).toEqual(['step:3']);
+    expect(sink2.updates[0]!.update.roundId).toBe(roundId);
+    // The limit of 3 guesses a step is per step: a new step, new guesses; the old ones are all kept.
+    expect(await t2.app.game.guess(ann, 'mona lisa')).toMatchObject({ kind: 'judged', verdict: 'correct', step: 3, first: false });
+    expect(await t2.app.game.guess(bob, 'mona lisa')).toEqual({ kind: 'refused', reason: 'solved' });
+    for (let i = 0; i < 5; i++) await clock.advance(15_000);
+    expect(sink2.kinds()).toEqual(['step:3', 'step:4', 'step:5', 'step:6', 'final:7', 'recap:6']);
+    const recap = sink2.updates.at(-1)!.update.reply;
+    expect(recap.fields!.map((f) => plainText(f.value)).join('\n')).toContain('4×4: 1 new · 1 of 2 by then');
+    expect((await t2.app.store.round(roundId))!.status).toBe('ended');
+    await t2.cleanup();
+  });
+
+  it('the limit of 3 guesses a step holds across processes', async () => {
+    await t.app.game.play(host, { item: 'mona-lisa' });
+    for (let i = 0; i < 3; i++) await t.app.game.guess(ann, `wrong ${i}`);
+    const { t2 } = await secondProcess(1_000);
+    expect(await t2.app.game.guess(ann, 'mona lisa')).toEqual({ kind: 'refused', reason: 'limit' });
+    await t2.cleanup();
+  });
+
+  it('a starting process never closes the round of a live one', async () => {
+    await t.app.game.play(host, { item: 'mona-lisa' });
+    const { t2, sink2 } = await secondProcess(1_000);
+    expect(await t2.app.game.recover()).toEqual([]);
+    await t2.app.game.announceInterrupted();
+    expect(sink2.kinds()).toEqual([]);
+    await t.clock.advance(15_000);
+    expect(sink.kinds()).toEqual(['step:1', 'step:2']);
+    expect((await t.app.store.round(sink.updates[0]!.update.roundId))!.status).toBe('running');
+    await t2.app.store.close();
+  });
+
+  it('a round picked up after the resume window is closed as interrupted, scores kept, channel told once', async () => {
     await t.app.game.play(host, { item: 'mona-lisa', mode: 'experiment' });
     await t.clock.advance(15_000);
     await t.app.game.guess(ann, 'mona lisa');
-    // The process dies: no shutdown. A new process opens the same database.
-    const t2 = await makeTestApp({ dir: t.dir, databasePath: t.dbPath });
-    const sink2 = new RecordingSink();
-    t2.app.sinks.register('terminal', sink2);
-    const closed = await t2.app.game.closeInterrupted();
+    const { t2, sink2 } = await secondProcess(10 * 60_000);
+    const closed = await t2.app.game.recover();
     expect(closed).toHaveLength(1);
-    expect(sink2.kinds()).toEqual([]);
-    await t2.app.game.announceInterrupted(closed);
-    expect(sink2.kinds()).toEqual(['notice:0']);
-    expect((await t2.app.store.round(sink.updates[0]!.update.roundId))!.status).toBe('interrupted');
+    expect(sink2.kinds()).toEqual(['recap:2']);
+    expect(plainText(sink2.updates[0]!.update.reply.text)).toMatch(/interrupted/);
+    expect((await t2.app.store.round(closed[0]!.id))!.status).toBe('interrupted');
     expect((await t2.app.store.leaderboard('global', ''))[0]).toMatchObject({ name: 'ann', points: 5 + 2 });
-    // The channel is free for a new round in the new process.
+    await t2.app.game.announceInterrupted();
+    expect(sink2.kinds()).toEqual(['recap:2']);
+    // The channel is free for a new round.
     await t2.app.game.play(host, { item: 'the-kiss' });
     expect(t2.app.game.activeRound(host.channelId)?.config.itemId).toBe('the-kiss');
     await t2.cleanup();
   });
 
-  it('shutdown closes running rounds as interrupted with a recap', async () => {
+  it('a notice that could not be delivered is delivered at the next start', async () => {
+    await t.app.game.play(host, { item: 'mona-lisa' });
+    const later = await secondProcess(10 * 60_000);
+    later.sink2.failNext = 1;
+    expect(await later.t2.app.game.recover()).toHaveLength(1);
+    expect(later.sink2.kinds()).toEqual([]);
+    await later.t2.app.store.close();
+    const again = await secondProcess(11 * 60_000);
+    expect(await again.t2.app.game.recover()).toEqual([]);
+    await again.t2.app.game.announceInterrupted();
+    expect(again.sink2.kinds()).toEqual(['notice:0']);
+    await again.t2.app.game.announceInterrupted();
+    expect(again.sink2.kinds()).toEqual(['notice:0']);
+    await again.t2.cleanup();
+  });
+
+  it('shutdown hands the round over: it stays running, the channel hears it will go on, a restart resumes it', async () => {
     await t.app.game.play(host, { item: 'mona-lisa' });
     await t.app.game.shutdown();
-    expect(sink.kinds()).toEqual(['step:1', 'recap:1']);
-    expect((await t.app.store.round(sink.updates[0]!.update.roundId))!.status).toBe('interrupted');
+    expect(sink.kinds()).toEqual(['step:1', 'notice:1']);
+    expect(plainText(sink.updates[1]!.update.reply.text)).toMatch(/restarting/i);
+    const roundId = sink.updates[0]!.update.roundId;
+    expect(await t.app.store.round(roundId)).toMatchObject({ status: 'running', owner_id: null });
+    await expect(t.app.game.play(host, { item: 'the-kiss' })).rejects.toMatchObject({ code: 'shutting-down' });
+    // Restarted a little later, within the window: no lease to wait for.
+    const { t2, sink2, clock } = await secondProcess(2_000);
+    expect(await t2.app.game.recover()).toEqual([]);
+    await clock.advance(15_000);
+    expect(sink2.kinds()).toEqual(['step:2']);
+    await t2.cleanup();
+  });
+});
+
+describe('GameService: a failing store', () => {
+  it('a guess that cannot be committed is refused honestly and not counted', async () => {
+    await t.app.game.play(host, { item: 'mona-lisa' });
+    await sql`CREATE TRIGGER no_guesses BEFORE INSERT ON guesses BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`.execute(t.app.store.db);
+    await expect(t.app.game.guess(ann, 'mona lisa')).rejects.toMatchObject({ code: 'not-saved' });
+    expect(await t.app.store.db.selectFrom('round_players').selectAll().execute()).toEqual([]);
+    await sql`DROP TRIGGER no_guesses`.execute(t.app.store.db);
+    expect(await t.app.game.guess(ann, 'mona lisa')).toMatchObject({ verdict: 'correct', first: true, roundEnded: true });
+  });
+
+  it('a round whose end cannot be written is not stuck: the step timer tries again, and the channel is freed', async () => {
+    await t.app.game.play(host, { item: 'mona-lisa' });
+    await sql`CREATE TRIGGER no_end BEFORE UPDATE ON rounds WHEN NEW.status <> 'running' BEGIN SELECT RAISE(ABORT, 'disk full'); END`.execute(
+      t.app.store.db,
+    );
+    await expect(t.app.game.stop(host)).rejects.toThrow();
+    for (let i = 0; i < 7; i++) await t.clock.advance(15_000); // steps 2..6, the last window, then the end fails
+    expect(sink.kinds()).toEqual(['step:1', 'step:2', 'step:3', 'step:4', 'step:5', 'step:6', 'final:7']);
+    await sql`DROP TRIGGER no_end`.execute(t.app.store.db);
+    await t.clock.advance(5_000);
+    expect(sink.kinds().at(-1)).toBe('recap:6');
+    await t.app.game.play(host, { item: 'the-kiss' });
   });
 });

@@ -36,7 +36,9 @@ export interface PlayOutcome {
 
 export type GuessOutcome =
   | { kind: 'judged'; verdict: Verdict; step: number; points: number; first: boolean; mode: Mode; roundEnded: boolean }
-  | { kind: 'refused'; reason: RefusalReason };
+  | { kind: 'refused'; reason: RefusalReason }
+  /** Right, but just after the round was won: recorded (the player knew it), with the winner's name. */
+  | { kind: 'late'; step: number; winner: string };
 
 export interface HintOutcome {
   category: I18nText;

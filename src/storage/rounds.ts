@@ -1,0 +1,219 @@
+/**
+ * A round's live state in the database, the single source of truth for every instance: one `rounds`
+ * row (step, status, winner, due time, owner lease, message reference) and one `round_players` row per
+ * player. Every transition runs in one transaction (`transitionTx`): on PostgreSQL it first takes a
+ * transaction-level advisory lock per channel, so one channel's inputs are ordered across instances;
+ * SQLite has one writer. Writes are compare-and-set: a step moves from n to n+1 only if it is still n.
+ * Portable Kysely only; the one dialect-specific statement (the advisory lock) sits in `lockChannel`.
+ */
+import { PostgresAdapter, sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { EndReason, Mode, PlayerState, RoundConfig, RoundState } from '../core/game/round.ts';
+import type { Database, RoundsTable } from './schema.ts';
+
+type Db = Kysely<Database>;
+type Tx = Transaction<Database>;
+export type RoundRecord = Selectable<RoundsTable>;
+
+export function isPostgres(db: Kysely<any>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/** Orders one channel's transitions across instances (PostgreSQL); SQLite serialises writers already. */
+export async function lockChannel(trx: Tx, channelId: string): Promise<void> {
+  if (isPostgres(trx)) await sql`SELECT pg_advisory_xact_lock(hashtext(${channelId}))`.execute(trx);
+}
+
+export async function runningRoundOf(db: Db | Tx, channelId: string): Promise<RoundRecord | undefined> {
+  return db.selectFrom('rounds').selectAll().where('channel_id', '=', channelId).where('status', '=', 'running').executeTakeFirst();
+}
+
+export async function roundById(db: Db | Tx, id: string): Promise<RoundRecord | undefined> {
+  return db.selectFrom('rounds').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function playersOf(db: Db | Tx, roundId: string, playerId?: string): Promise<Record<string, PlayerState>> {
+  let q = db.selectFrom('round_players').selectAll().where('round_id', '=', roundId);
+  if (playerId !== undefined) q = q.where('player_id', '=', playerId);
+  const out: Record<string, PlayerState> = {};
+  for (const r of await q.execute()) {
+    out[r.player_id] = {
+      id: r.player_id,
+      name: r.name,
+      countStep: r.count_step,
+      guesses: r.guesses,
+      solvedStep: r.solved_step ?? undefined,
+      points: r.points,
+    };
+  }
+  return out;
+}
+
+/** The engine's state from the rows (players: those given; the engine needs only the guesser's for a guess). */
+export function stateOf(r: RoundRecord, players: Record<string, PlayerState>): RoundState {
+  const config: RoundConfig = {
+    id: r.id,
+    channelId: r.channel_id,
+    scopeId: r.scope_id,
+    deckId: r.deck_id,
+    itemId: r.item_id,
+    mode: r.mode as Mode,
+    stepSeconds: r.step_seconds,
+    hostId: r.host_id,
+    locale: r.locale === 'zh' ? 'zh' : 'en',
+  };
+  return {
+    config,
+    status: r.status === 'running' ? 'running' : 'ended',
+    step: r.step,
+    startedAt: r.started_at,
+    deadline: r.due_at,
+    players,
+    firstSolverId: r.first_solver_id,
+    endReason: r.status === 'running' ? null : ((r.end_reason as EndReason | null) ?? 'interrupted'),
+    endedAt: r.ended_at,
+  };
+}
+
+export async function insertRound(
+  trx: Tx,
+  s: RoundState,
+  o: { platform: string; ownerId: string; leaseUntil: number },
+): Promise<void> {
+  const c = s.config;
+  await trx
+    .insertInto('rounds')
+    .values({
+      id: c.id,
+      platform: o.platform,
+      channel_id: c.channelId,
+      scope_id: c.scopeId,
+      deck_id: c.deckId,
+      item_id: c.itemId,
+      mode: c.mode,
+      step_seconds: c.stepSeconds,
+      host_id: c.hostId,
+      locale: c.locale,
+      status: 'running',
+      end_reason: null,
+      step: s.step,
+      first_solver_id: null,
+      started_at: s.startedAt,
+      ended_at: null,
+      due_at: s.deadline,
+      owner_id: o.ownerId,
+      lease_until: o.leaseUntil,
+      message_ref: null,
+      announced: 1,
+    })
+    .execute();
+}
+
+/**
+ * Compare-and-set of the round row from `before` to `after`: only if it is still running at the same step
+ * (and, for a new first solver, has none yet). Returns false when another input got there first.
+ */
+export async function casRound(
+  trx: Tx,
+  before: RoundState,
+  after: RoundState,
+  owner?: { ownerId: string; leaseUntil: number },
+): Promise<boolean> {
+  let q = trx
+    .updateTable('rounds')
+    .set({
+      step: after.step,
+      status: after.status === 'running' ? 'running' : after.endReason === 'interrupted' ? 'interrupted' : 'ended',
+      end_reason: after.endReason,
+      ended_at: after.endedAt,
+      due_at: after.status === 'running' ? after.deadline : null,
+      first_solver_id: after.firstSolverId,
+      ...(owner ? { owner_id: owner.ownerId, lease_until: owner.leaseUntil } : {}),
+      ...(after.endReason === 'interrupted' ? { announced: 0 } : {}),
+    })
+    .where('id', '=', before.config.id)
+    .where('status', '=', 'running')
+    .where('step', '=', before.step);
+  if (after.firstSolverId !== before.firstSolverId) q = q.where('first_solver_id', 'is', null);
+  const res = await q.executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+/** The player's row after a guess: insert, or compare-and-set on the guesses they had used. */
+export async function savePlayer(trx: Tx, roundId: string, before: PlayerState | undefined, after: PlayerState): Promise<boolean> {
+  const values = {
+    name: after.name,
+    count_step: after.countStep,
+    guesses: after.guesses,
+    solved_step: after.solvedStep ?? null,
+    points: after.points,
+  };
+  if (!before) {
+    await trx.insertInto('round_players').values({ round_id: roundId, player_id: after.id, ...values }).execute();
+    return true;
+  }
+  const res = await trx
+    .updateTable('round_players')
+    .set(values)
+    .where('round_id', '=', roundId)
+    .where('player_id', '=', after.id)
+    .where('count_step', '=', before.countStep)
+    .where('guesses', '=', before.guesses)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+export async function setMessageRef(db: Db, roundId: string, ref: string): Promise<void> {
+  await db.updateTable('rounds').set({ message_ref: ref }).where('id', '=', roundId).execute();
+}
+
+/** Heartbeat: extends this instance's leases on the rounds it keeps timers for. */
+export async function renewLeases(db: Db, ownerId: string, until: number): Promise<void> {
+  await db.updateTable('rounds').set({ lease_until: until }).where('owner_id', '=', ownerId).where('status', '=', 'running').execute();
+}
+
+/** Hands this instance's rounds over (PostgreSQL shutdown): another instance's worker takes the next step. */
+export async function releaseLeases(db: Db, ownerId: string): Promise<void> {
+  await db.updateTable('rounds').set({ owner_id: null, lease_until: null }).where('owner_id', '=', ownerId).where('status', '=', 'running').execute();
+}
+
+/** Running rounds whose owner is gone (lease expired or none): the ones an instance may take over. */
+export async function orphanedRounds(db: Db, now: number): Promise<RoundRecord[]> {
+  return db
+    .selectFrom('rounds')
+    .selectAll()
+    .where('status', '=', 'running')
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+    .orderBy('due_at')
+    .execute();
+}
+
+/** Takes an orphaned round's lease, only if it is still orphaned (two instances starting together take it once). */
+export async function claimLease(db: Db, r: RoundRecord, ownerId: string, now: number, until: number): Promise<boolean> {
+  let q = db.updateTable('rounds').set({ owner_id: ownerId, lease_until: until }).where('id', '=', r.id).where('status', '=', 'running');
+  q = r.lease_until === null ? q.where('lease_until', 'is', null) : q.where('lease_until', '=', r.lease_until).where('lease_until', '<', now);
+  const res = await q.executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+/** Interrupted rounds whose channel has not been told yet (the notice is marked delivered only once sent). */
+export async function unannounced(db: Db, platform?: string): Promise<RoundRecord[]> {
+  let q = db.selectFrom('rounds').selectAll().where('status', '=', 'interrupted').where('announced', '=', 0);
+  if (platform) q = q.where('platform', '=', platform);
+  return q.orderBy('ended_at').limit(500).execute();
+}
+
+export async function markAnnounced(db: Db, roundId: string): Promise<void> {
+  await db.updateTable('rounds').set({ announced: 1 }).where('id', '=', roundId).execute();
+}
+
+/** The round that ended last in a channel (a correct guess just after the winner's is still recorded). */
+export async function lastEndedRound(db: Db | Tx, channelId: string): Promise<RoundRecord | undefined> {
+  return db
+    .selectFrom('rounds')
+    .selectAll()
+    .where('channel_id', '=', channelId)
+    .where('status', '=', 'ended')
+    .orderBy('ended_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
