@@ -27,8 +27,6 @@ async function main(): Promise<void> {
   const terminal = which.includes('terminal');
   const log = createLogger({ level: terminal && config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, stderr: terminal });
   const app = await createApp(appOptionsFromConfig(config, log, new SystemClock()));
-  // Before any adapter (or shard) can start a round; the channels hear about it once adapters are up.
-  const interrupted = await app.game.closeInterrupted();
   const running: Running[] = [];
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -51,7 +49,12 @@ async function main(): Promise<void> {
       running.push(await startSlack({ app, config, log }));
     }
   }
-  if (!terminal) await app.game.announceInterrupted(interrupted);
+  // Once the adapters can post: rounds whose owner is gone go on (or, past the resume window, are closed
+  // and their channels told). A live instance's rounds are left alone.
+  if (!terminal) {
+    await app.game.recover();
+    await app.game.announceInterrupted();
+  }
   if (terminal) {
     const { TerminalAdapter } = await import('./adapters/terminal/terminal.ts');
     const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
@@ -65,7 +68,8 @@ async function main(): Promise<void> {
       locale: /^zh/i.test(lang) ? 'zh' : 'en',
       localeKnown: /^zh/i.test(lang),
     });
-    await app.game.announceInterrupted(interrupted);
+    await app.game.recover();
+    await app.game.announceInterrupted();
     await adapter.run();
     if (running.length === 0) await shutdown('end of input');
   }
