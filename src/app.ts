@@ -32,6 +32,8 @@ export interface AppOptions {
   random?: (n: number) => number;
   commands?: CommandDef[];
   rate?: { burst: number; windowMs: number };
+  /** See GameServiceOptions.resumeWindowMs. */
+  resumeWindowMs?: number;
 }
 
 export interface App {
@@ -56,6 +58,7 @@ export function appOptionsFromConfig(config: Config, log: Logger, clock: Clock):
     defaultDeck: config.DEFAULT_DECK,
     stepSeconds: config.STEP_SECONDS,
     displaySize: config.DISPLAY_SIZE,
+    resumeWindowMs: config.RESUME_WINDOW_SECONDS * 1000,
   };
 }
 
@@ -75,6 +78,7 @@ export async function createApp(o: AppOptions): Promise<App> {
     defaultStepSeconds: o.stepSeconds,
     displaySize: o.displaySize,
     random: o.random,
+    resumeWindowMs: o.resumeWindowMs,
   });
   const deckPort: DeckPort = {
     list: () =>

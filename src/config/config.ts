@@ -22,6 +22,8 @@ export const ConfigSchema = z.object({
   DECKS_DIR: optionalString,
   DEFAULT_DECK: z.string().min(1).default('masterpieces'),
   STEP_SECONDS: z.coerce.number().int().min(1).max(120).default(15),
+  /** A round whose overdue step is picked up later than this (the bot was down) is closed, not finished. */
+  RESUME_WINDOW_SECONDS: z.coerce.number().int().min(0).max(86_400).default(120),
   DISPLAY_SIZE: z.coerce.number().int().min(64).max(2048).default(512),
   /** Force the terminal adapter even when chat tokens are set. */
   TERMINAL: bool,
