@@ -50,11 +50,16 @@ async function main(): Promise<void> {
     }
   }
   // Once the adapters can post: rounds whose owner is gone go on (or, past the resume window, are closed
-  // and their channels told). A live instance's rounds are left alone.
-  if (!terminal) {
-    await app.game.recover();
-    await app.game.announceInterrupted();
-  }
+  // and their channels told). A live instance's rounds are left alone. Discord shards recover their own
+  // guilds' rounds in their processes, so the sharding manager leaves Discord rounds to them.
+  const recoverHere = async () => {
+    for (const platform of which) {
+      if (platform === 'discord' && config.DISCORD_SHARDS) continue;
+      await app.game.recover({ platform });
+      await app.game.announceInterrupted({ platform });
+    }
+  };
+  if (!terminal) await recoverHere();
   if (terminal) {
     const { TerminalAdapter } = await import('./adapters/terminal/terminal.ts');
     const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
@@ -68,8 +73,7 @@ async function main(): Promise<void> {
       locale: /^zh/i.test(lang) ? 'zh' : 'en',
       localeKnown: /^zh/i.test(lang),
     });
-    await app.game.recover();
-    await app.game.announceInterrupted();
+    await recoverHere();
     await adapter.run();
     if (running.length === 0) await shutdown('end of input');
   }

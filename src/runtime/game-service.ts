@@ -89,6 +89,16 @@ export interface ChannelRound {
   messageRef: string | null;
 }
 
+/** Which rounds a recovery or announcement is for: a platform, or a Discord shard's guilds (scope ids). */
+export interface RoundFilter {
+  platform?: string;
+  scopeIds?: readonly string[];
+}
+
+function matches(r: RoundRecord, f: RoundFilter): boolean {
+  return (!f.platform || r.platform === f.platform) && (!f.scopeIds || f.scopeIds.includes(r.scope_id));
+}
+
 /** A transition that committed, with the round row it started from. */
 interface Committed {
   row: RoundRecord;
@@ -475,12 +485,12 @@ export class GameService implements GamePort {
    * A round within the resume window goes on from its due step; an older one is closed as interrupted.
    * Returns the rounds closed; `announceInterrupted` tells their channels once adapters are up.
    */
-  async recover(platform?: string): Promise<InterruptedRound[]> {
+  async recover(filter: RoundFilter = {}): Promise<InterruptedRound[]> {
     await this.start();
     const now = this.o.clock.now();
     const closed: InterruptedRound[] = [];
     for (const r of await orphanedRounds(this.db, now)) {
-      if (platform && r.platform !== platform) continue;
+      if (!matches(r, filter)) continue;
       if (!(await claimLease(this.db, r, this.instanceId, now, now + this.leaseMs))) continue;
       if (r.due_at === null || now - r.due_at > this.resumeWindowMs) {
         const done = await this.commit(r.channel_id, r.id, async (trx, row) => {
@@ -502,17 +512,13 @@ export class GameService implements GamePort {
     return closed;
   }
 
-  /** Kept for callers of the single-process API: recovery, which closes only what cannot go on. */
-  async closeInterrupted(platform?: string): Promise<InterruptedRound[]> {
-    return this.recover(platform);
-  }
-
   /**
    * Tells channels of rounds closed as interrupted (by this start or an earlier one that could not tell
    * them). A round is marked told only once its notice was delivered, so a failed start loses no notice.
    */
-  async announceInterrupted(_rounds?: InterruptedRound[], platform?: string): Promise<void> {
-    for (const r of await unannounced(this.db, platform)) {
+  async announceInterrupted(filter: RoundFilter = {}): Promise<void> {
+    for (const r of await unannounced(this.db, filter.platform)) {
+      if (!matches(r, filter)) continue;
       const locale = r.locale === 'zh' ? 'zh' : 'en';
       try {
         const ref = await this.o.sink.publish(r.channel_id, {

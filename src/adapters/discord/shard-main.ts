@@ -2,7 +2,7 @@
  * One shard's process, spawned by the ShardingManager (see shard.ts). discord.js reads
  * the shard ids and count from the environment the manager sets (SHARDS, SHARD_COUNT).
  * It opens the shared database, runs the rounds of its own guilds, and on SIGTERM
- * finishes the writes in flight, closes its running rounds as interrupted and exits.
+ * finishes the writes in flight, hands its running rounds over (they go on after a restart) and exits.
  */
 import 'dotenv/config';
 import { appOptionsFromConfig, createApp } from '../../app.ts';
@@ -15,8 +15,12 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger({ level: config.LOG_LEVEL }).child({ shards: process.env.SHARDS ?? '?' });
   const app = await createApp(appOptionsFromConfig(config, log, new SystemClock()));
-  // No closeInterrupted() here: the manager process recovered before spawning any shard.
   const running = await startDiscord({ app, config, log, inProcess: true });
+  // Each shard goes on with (or closes, past the resume window) the rounds of its own guilds, and tells
+  // their channels; the manager process leaves Discord rounds to the shards.
+  const scopeIds = [...(running.client?.guilds.cache.keys() ?? [])].map((id) => `discord:${id}`);
+  await app.game.recover({ platform: 'discord', scopeIds });
+  await app.game.announceInterrupted({ platform: 'discord', scopeIds });
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
