@@ -15,6 +15,7 @@ import type { Clock } from './runtime/clock.ts';
 import { Dispatcher } from './runtime/dispatch.ts';
 import { GameService } from './runtime/game-service.ts';
 import { SinkRouter } from './runtime/sink.ts';
+import { databaseRateLimiter } from './storage/rate-limits.ts';
 import { Store } from './storage/store.ts';
 import { StatsService } from './stats/service.ts';
 import { KnowledgeService } from './knowledge/service.ts';
@@ -113,6 +114,7 @@ export async function createApp(o: AppOptions): Promise<App> {
     log: o.log,
     clock: o.clock,
     rate: o.rate,
+    limiter: databaseRateLimiter(store.db, o.rate ?? { burst: 8, windowMs: 10_000 }),
   });
   let closed = false;
   return {

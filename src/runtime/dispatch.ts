@@ -19,8 +19,15 @@ export interface DispatcherOptions {
   services: Services;
   log: Logger;
   clock: Clock;
-  /** Spam guard: at most `burst` commands per user within `windowMs`. */
+  /** Spam guard: at most `burst` commands per user within `windowMs` (in this process, when no limiter is given). */
   rate?: { burst: number; windowMs: number };
+  /** A shared spam guard (the database's, so it holds across instances). */
+  limiter?: RateLimiter;
+}
+
+/** Counts one input of `key` at `now`; false when over the limit. */
+export interface RateLimiter {
+  take(key: string, now: number): Promise<boolean>;
 }
 
 /** What an adapter gives the dispatcher: a slash command's raw options, a line of text, a button id, or a chat message. */
@@ -62,7 +69,7 @@ export class Dispatcher {
     if (input.kind === 'chat-guess') {
       // Chat that cannot be an answer is conversation: neither judged, stored nor answered.
       if (!isPlausibleChatGuess(input.text)) return { replies: [], outcome: { kind: 'ignored', reason: 'not-an-answer' } };
-      if (!this.allow(caller)) return { replies: [], outcome: { kind: 'ignored', reason: 'rate-limited' } };
+      if (!(await this.allow(caller))) return { replies: [], outcome: { kind: 'ignored', reason: 'rate-limited' } };
     }
     const replies = await this.guard(caller, input.kind !== 'chat-guess', async () => {
       switch (input.kind) {
@@ -167,7 +174,7 @@ export class Dispatcher {
 
   private async guard(caller: Caller, rateLimited: boolean, fn: () => Promise<Reply[]>): Promise<Reply[]> {
     try {
-      if (rateLimited && !this.allow(caller)) throw new UserError('rate-limited');
+      if (rateLimited && !(await this.allow(caller))) throw new UserError('rate-limited');
       return await fn();
     } catch (err) {
       if (isUserError(err)) {
@@ -187,8 +194,9 @@ export class Dispatcher {
    * The spam guard: at most `burst` inputs per user within `windowMs`. The terminal's one local user
    * is the operator at their own keyboard (or a script), so it is not limited.
    */
-  private allow(caller: Caller): boolean {
+  private async allow(caller: Caller): Promise<boolean> {
     if (caller.platform === 'terminal') return true;
+    if (this.o.limiter) return this.o.limiter.take(caller.userId, this.o.clock.now());
     const rate = this.o.rate ?? { burst: 8, windowMs: 10_000 };
     const now = this.o.clock.now();
     const times = (this.recent.get(caller.userId) ?? []).filter((x) => now - x < rate.windowMs);

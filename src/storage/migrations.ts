@@ -140,6 +140,17 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  /** The per-user spam guard, shared by every instance (src/storage/rate-limits.ts). */
+  '0060_rate_limits': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('rate_limits')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('window_start', 'bigint', (c) => c.notNull())
+        .addColumn('hits', 'integer', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -75,10 +75,18 @@ export interface PlayersTable {
   updated_at: number;
 }
 
+/** The spam guard's window per user (src/storage/rate-limits.ts). */
+export interface RateLimitsTable {
+  key: string;
+  window_start: number;
+  hits: number;
+}
+
 export interface Database {
   rounds: RoundsTable;
   guesses: GuessesTable;
   scores: ScoresTable;
   players: PlayersTable;
   round_players: RoundPlayersTable;
+  rate_limits: RateLimitsTable;
 }

@@ -53,6 +53,17 @@ describe('Dispatcher: outcomes beside the replies', () => {
     expect(await guessRows()).toEqual([]);
   });
 
+  it('the limit is kept in the database, so it holds across instances, and a new window lets the user in again', async () => {
+    const t2 = await makeTestApp({ dir: t.dir, databasePath: t.dbPath, clock: t.clock });
+    for (let i = 0; i < 4; i++) await t.app.dispatcher.dispatch(ann, { kind: 'command', name: 'help', raw: {} });
+    for (let i = 0; i < 4; i++) await t2.app.dispatcher.dispatch(ann, { kind: 'command', name: 'help', raw: {} });
+    expect((await t2.app.dispatcher.dispatch(ann, { kind: 'command', name: 'help', raw: {} })).replies[0]!.text).toMatch(/slow down/i);
+    expect((await t.app.dispatcher.dispatch(ann, { kind: 'command', name: 'help', raw: {} })).replies[0]!.text).toMatch(/slow down/i);
+    await t.clock.advance(10_000);
+    expect((await t2.app.dispatcher.dispatch(ann, { kind: 'command', name: 'help', raw: {} })).replies[0]!.text).not.toMatch(/slow down/i);
+    await t2.app.store.close();
+  });
+
   it('never limits the terminal’s local user (a scripted game can always /stop)', async () => {
     const local = caller('me', { isHost: true });
     await t.app.dispatcher.runText(local, '/play deck:masterpieces item:mona-lisa');
