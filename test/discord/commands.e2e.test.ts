@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { commands as builtIn } from '../../commands/index.ts';
 import { defineCommand } from '../../src/core/commands/define.ts';
 import { ADMIN_PERMISSIONS, snowflake, type FakeDiscord } from './fake-discord.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { E2E_TIMEOUT_MS, startHarness, type Harness } from './harness.ts';
 
 const EPHEMERAL = 64;
 
@@ -31,7 +31,7 @@ function slowCommand(o: { ephemeral?: boolean } = {}) {
   return { def, release };
 }
 
-describe('discord: commands', () => {
+describe('discord: commands', { timeout: E2E_TIMEOUT_MS }, () => {
   let h: Harness | undefined;
   afterEach(async () => {
     await h?.stop();
@@ -193,7 +193,7 @@ describe('discord: commands', () => {
   });
 });
 
-describe('discord: message guesses (DISCORD_MESSAGE_GUESSES=true)', () => {
+describe('discord: message guesses (DISCORD_MESSAGE_GUESSES=true)', { timeout: E2E_TIMEOUT_MS }, () => {
   let h: Harness | undefined;
   afterEach(async () => {
     await h?.stop();

@@ -1,11 +1,11 @@
 /** A whole experiment round with two players: every guess and result is private. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_PERMISSIONS, type FakeInteraction } from './fake-discord.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { E2E_TIMEOUT_MS, startHarness, type Harness } from './harness.ts';
 
 const EPHEMERAL = 64;
 
-describe('discord: an experiment round', () => {
+describe('discord: an experiment round', { timeout: E2E_TIMEOUT_MS }, () => {
   let h: Harness;
   beforeEach(async () => {
     h = await startHarness();

@@ -1,7 +1,7 @@
 /** Faults: a 429, a lost gateway connection, a missing channel permission, SIGTERM. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ADMIN_PERMISSIONS, MEMBER_PERMISSIONS, PERMISSIONS, type FakeDiscord } from './fake-discord.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { E2E_TIMEOUT_MS, startHarness, type Harness } from './harness.ts';
 
 const EPHEMERAL = 64;
 const EDIT = /^\/channels\/\d+\/messages\/\d+$/;
@@ -13,7 +13,7 @@ async function startRound(fake: FakeDiscord, mode = 'race') {
   return fake.channelMessages()[0]!;
 }
 
-describe('discord: faults', () => {
+describe('discord: faults', { timeout: E2E_TIMEOUT_MS }, () => {
   let h: Harness | undefined;
   afterEach(async () => {
     await h?.stop();

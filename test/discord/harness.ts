@@ -70,3 +70,9 @@ export async function expectPng512(data: Buffer): Promise<void> {
   expect(meta.format).toBe('png');
   expect([meta.width, meta.height]).toEqual([512, 512]);
 }
+
+/**
+ * A bound for one e2e test (a real client, real pictures, a real database): generous, because the
+ * machines that run the suite are shared. It only stops a hung test; nothing asserts on time.
+ */
+export const E2E_TIMEOUT_MS = 30_000;

@@ -2,12 +2,12 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_PERMISSIONS } from './fake-discord.ts';
-import { expectPng512, startHarness, type Harness } from './harness.ts';
+import { expectPng512, E2E_TIMEOUT_MS, startHarness, type Harness } from './harness.ts';
 
 const EPHEMERAL = 64;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-describe('discord: a race round', () => {
+describe('discord: a race round', { timeout: E2E_TIMEOUT_MS }, () => {
   let h: Harness;
   beforeEach(async () => {
     h = await startHarness();

@@ -10,11 +10,11 @@ import { decodeMessageRef, encodeMessageRef } from '../../src/adapters/discord/s
 import type { RoundUpdate } from '../../src/runtime/sink.ts';
 import { t } from '../../src/views/i18n.ts';
 import { ADMIN_PERMISSIONS, FakeDiscord } from './fake-discord.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { E2E_TIMEOUT_MS, startHarness, type Harness } from './harness.ts';
 
 const EDIT = /^\/channels\/\d+\/messages\/\d+$/;
 
-describe('discord: a round message across processes', () => {
+describe('discord: a round message across processes', { timeout: E2E_TIMEOUT_MS }, () => {
   let fake: FakeDiscord | undefined;
   const harnesses: Harness[] = [];
   afterEach(async () => {
