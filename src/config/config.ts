@@ -34,6 +34,24 @@ export const ConfigSchema = z.object({
   DISCORD_GUILD_ID: optionalString,
   DISCORD_MESSAGE_GUESSES: bool,
   DISCORD_SHARDS: optionalString,
+  /** Shards this machine runs (`0,1`, `0-3`, `4-7,9`), of DISCORD_SHARD_COUNT: shard ranges on several machines. */
+  DISCORD_SHARD_IDS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v?.trim()) return undefined;
+      const ids = parseShardIds(v);
+      if (typeof ids === 'string') {
+        ctx.addIssue({ code: 'custom', message: ids });
+        return z.NEVER;
+      }
+      return ids;
+    }),
+  /** The total number of shards, the same on every machine (with DISCORD_SHARD_IDS, or alone for all of them here). */
+  DISCORD_SHARD_COUNT: z.preprocess(
+    (v) => (typeof v === 'string' && !v.trim() ? undefined : v),
+    z.coerce.number().int().min(1).max(10_000).optional(),
+  ),
   DISCORD_API_BASE: optionalString,
   DISCORD_HOST_ROLE: optionalString,
 
@@ -65,8 +83,32 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (c.SLACK_BOT_TOKEN && c.SLACK_MODE === 'http' && !c.SLACK_SIGNING_SECRET) {
     problems.push('  - SLACK_SIGNING_SECRET: required when SLACK_MODE=http');
   }
+  if (c.DISCORD_SHARD_IDS && c.DISCORD_SHARD_COUNT === undefined) {
+    problems.push('  - DISCORD_SHARD_COUNT: required with DISCORD_SHARD_IDS (every machine must use the same total)');
+  }
+  const outside = c.DISCORD_SHARD_COUNT !== undefined ? c.DISCORD_SHARD_IDS?.filter((id) => id >= c.DISCORD_SHARD_COUNT!) : [];
+  if (outside?.length) {
+    problems.push(`  - DISCORD_SHARD_IDS: shard ${outside.join(', ')} is not below DISCORD_SHARD_COUNT (${c.DISCORD_SHARD_COUNT}); shards count from 0`);
+  }
+  if (c.DISCORD_SHARD_COUNT !== undefined && c.DISCORD_SHARDS && c.DISCORD_SHARDS !== String(c.DISCORD_SHARD_COUNT)) {
+    problems.push('  - DISCORD_SHARDS: conflicts with DISCORD_SHARD_COUNT; set only DISCORD_SHARD_COUNT');
+  }
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   return c;
+}
+
+/** `0,1`, `0-3`, `4-7,9` → sorted shard ids, or what is wrong with the text. */
+export function parseShardIds(text: string): number[] | string {
+  const ids = new Set<number>();
+  for (const part of text.split(',').map((p) => p.trim())) {
+    const m = /^(\d{1,5})(?:\s*-\s*(\d{1,5}))?$/.exec(part);
+    if (!m) return `"${part}" is not a shard id or a range like 0-3 (use "0,1" or "0-3")`;
+    const from = Number(m[1]);
+    const to = m[2] === undefined ? from : Number(m[2]);
+    if (to < from) return `the range "${part}" runs backwards`;
+    for (let id = from; id <= to; id++) ids.add(id);
+  }
+  return [...ids].sort((a, b) => a - b);
 }
 
 /** Which adapters to start: chat platforms when their tokens are set, else the terminal. */

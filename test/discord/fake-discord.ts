@@ -12,7 +12,10 @@
  *     GET|PUT|POST /applications/:app[/guilds/:gid]/commands
  *     anything else → 404 with a JSON error code
  *   Gateway (ws) at /gateway: HELLO, IDENTIFY → READY + GUILD_CREATE, heartbeat ACK,
- *   RESUME → replay + RESUMED; `dropConnection()` kills the socket, `dispatch()` sends events.
+ *   RESUME → replay + RESUMED; `dropConnection()` kills the sockets, `dispatch()` sends events.
+ *   One session per shard: IDENTIFY with `shard: [id, count]` gets the guilds Discord's formula
+ *   puts on that shard (`(guild_id >> 22) % count`), and each guild's events go to its shard's
+ *   session only, so several shard processes (or machines) can share one fake.
  *   429s with a `Retry-After` header on demand (`rateLimit()`); a request that comes back
  *   before the window is over gets another 429 and counts as a violation.
  */
@@ -91,11 +94,32 @@ export interface FakeDiscordOptions {
   disallowedIntents?: number;
 }
 
+interface GatewaySession {
+  id: string;
+  seq: number;
+  buffer: { s: number; t: string; d: unknown }[];
+  shard: [number, number];
+  conn: WebSocket | null;
+  ready: boolean;
+}
+
 const EPOCH = 1420070400000n;
 let increment = 0n;
 export function snowflake(): string {
   increment = (increment + 1n) & 0xfffn;
   return ((BigInt(Date.now()) - EPOCH) << 22n | (1n << 17n) | increment).toString();
+}
+
+/** The shard a guild's events go to (Discord's formula). */
+export function shardOf(guildId: string, count: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(count));
+}
+
+/** A fresh snowflake for a guild that lands on `shard` of `count`: its timestamp part rounded to that remainder. */
+export function guildIdOnShard(shard: number, count: number): string {
+  const id = BigInt(snowflake());
+  const ts = id >> 22n;
+  return (((ts - (ts % BigInt(count)) + BigInt(shard)) << 22n) | (id & 0x3fffffn)).toString();
 }
 
 export const PERMISSIONS = {
@@ -153,9 +177,8 @@ export class FakeDiscord {
   private server!: Server;
   private wss!: WebSocketServer;
   private port = 0;
-  private conn: WebSocket | null = null;
-  private ready = false;
-  private session: { id: string; seq: number; buffer: { s: number; t: string; d: unknown }[] } | null = null;
+  /** Gateway sessions by shard id (a new IDENTIFY for a shard replaces its session). */
+  private readonly sessions = new Map<number, GatewaySession>();
   private rules: RateRule[] = [];
   private waiters: { check: () => boolean; resolve: () => void }[] = [];
 
@@ -186,8 +209,15 @@ export class FakeDiscord {
     return this.guild.channels[0]!.id;
   }
 
+  /** Every shard that identified is connected and ready (and at least one did). */
   get connected(): boolean {
-    return this.ready && this.conn?.readyState === WebSocket.OPEN;
+    const all = [...this.sessions.values()];
+    return all.length > 0 && all.every((x) => x.ready && x.conn?.readyState === WebSocket.OPEN);
+  }
+
+  /** Guilds on a shard, by Discord's formula. */
+  guildsOfShard(shard: number, count: number): FakeGuildOptions[] {
+    return this.guilds.filter((g) => shardOf(g.id, count) === shard);
   }
 
   private async listen(): Promise<void> {
@@ -216,20 +246,31 @@ export class FakeDiscord {
     this.rules.push({ ...rule, method: rule.method.toUpperCase(), times: rule.times ?? 1, until: 0 });
   }
 
-  /** Sends a gateway event (buffered for resume when the connection is down). */
+  /**
+   * Sends a gateway event to the session of the shard its guild is on (buffered for resume when
+   * that connection is down). An event without a guild goes to every session.
+   */
   dispatch(t: string, d: unknown): void {
-    if (!this.session) throw new Error('no gateway session yet');
-    const s = ++this.session.seq;
-    this.session.buffer.push({ s, t, d });
-    if (this.session.buffer.length > 1000) this.session.buffer.shift();
-    if (this.connected) this.conn!.send(JSON.stringify({ op: 0, s, t, d }));
+    const guildId = (d as { guild_id?: string } | null)?.guild_id;
+    const targets = [...this.sessions.values()].filter((x) => !guildId || shardOf(guildId, x.shard[1]) === x.shard[0]);
+    if (!targets.length) throw new Error(guildId ? `no gateway session for the shard of guild ${guildId}` : 'no gateway session yet');
+    for (const session of targets) this.sendEvent(session, t, d);
   }
 
-  /** Loses the gateway connection abruptly (like a network failure): the client should resume. */
+  private sendEvent(session: GatewaySession, t: string, d: unknown): void {
+    const s = ++session.seq;
+    session.buffer.push({ s, t, d });
+    if (session.buffer.length > 1000) session.buffer.shift();
+    if (session.ready && session.conn?.readyState === WebSocket.OPEN) session.conn.send(JSON.stringify({ op: 0, s, t, d }));
+  }
+
+  /** Loses every gateway connection abruptly (like a network failure): the clients should resume. */
   dropConnection(): void {
-    this.ready = false;
-    this.conn?.terminate();
-    this.conn = null;
+    for (const session of this.sessions.values()) {
+      session.ready = false;
+      session.conn?.terminate();
+      session.conn = null;
+    }
   }
 
   /** Dispatches INTERACTION_CREATE; resolves with the interaction record (see `waitForCallback`). */
@@ -305,9 +346,6 @@ export class FakeDiscord {
   // ---------------------------------------------------------------- gateway
 
   private onConnection(ws: WebSocket): void {
-    this.conn?.terminate();
-    this.conn = ws;
-    this.ready = false;
     ws.send(JSON.stringify({ op: 10, d: { heartbeat_interval: this.o.heartbeatIntervalMs ?? 41_250 } }));
     ws.on('message', (raw) => {
       let msg: { op: number; d: any };
@@ -320,9 +358,11 @@ export class FakeDiscord {
       this.onGatewayMessage(ws, msg);
     });
     ws.on('close', () => {
-      if (this.conn === ws) {
-        this.conn = null;
-        this.ready = false;
+      for (const session of this.sessions.values()) {
+        if (session.conn === ws) {
+          session.conn = null;
+          session.ready = false;
+        }
       }
       this.notify();
     });
@@ -344,15 +384,19 @@ export class FakeDiscord {
           ws.close(4014, 'Disallowed intent(s).');
           return;
         }
-        this.session = { id: `session-${snowflake()}`, seq: 0, buffer: [] };
-        this.ready = true;
-        this.dispatch('READY', {
+        const shard: [number, number] = msg.d.shard ?? [0, 1];
+        // A shard identifying again (a restarted process) replaces its old session.
+        this.sessions.get(shard[0])?.conn?.terminate();
+        const session: GatewaySession = { id: `session-${snowflake()}`, seq: 0, buffer: [], shard, conn: ws, ready: true };
+        this.sessions.set(shard[0], session);
+        const guilds = this.guildsOfShard(shard[0], shard[1]);
+        this.sendEvent(session, 'READY', {
           v: 10,
           user: this.botUser,
-          guilds: this.guilds.map((g) => ({ id: g.id, unavailable: true })),
-          session_id: this.session.id,
+          guilds: guilds.map((g) => ({ id: g.id, unavailable: true })),
+          session_id: session.id,
           resume_gateway_url: this.gatewayUrl,
-          shard: msg.d.shard ?? [0, 1],
+          shard,
           application: { id: this.appId, flags: 0 },
           private_channels: [],
           relationships: [],
@@ -361,21 +405,23 @@ export class FakeDiscord {
           guild_join_requests: [],
           geo_ordered_rtc_regions: [],
         });
-        for (const g of this.guilds) this.dispatch('GUILD_CREATE', this.guildPayload(g));
+        for (const g of guilds) this.sendEvent(session, 'GUILD_CREATE', this.guildPayload(g));
         this.notify();
         return;
       }
       case 6: {
-        if (!this.session || msg.d?.session_id !== this.session.id || msg.d?.token !== this.token) {
+        const session = [...this.sessions.values()].find((x) => x.id === msg.d?.session_id);
+        if (!session || msg.d?.token !== this.token) {
           ws.send(JSON.stringify({ op: 9, d: false }));
           return;
         }
         this.resumes++;
-        this.ready = true;
-        for (const e of this.session.buffer.filter((x) => x.s > Number(msg.d.seq))) {
+        session.conn = ws;
+        session.ready = true;
+        for (const e of session.buffer.filter((x) => x.s > Number(msg.d.seq))) {
           ws.send(JSON.stringify({ op: 0, s: e.s, t: e.t, d: e.d }));
         }
-        this.dispatch('RESUMED', {});
+        this.sendEvent(session, 'RESUMED', {});
         this.notify();
         return;
       }

@@ -9,8 +9,10 @@ import {
   createShardManager,
   parseShards,
   resolveShardCount,
+  shardPlan,
   startShardManager,
 } from '../../src/adapters/discord/shard.ts';
+import { ConfigError, loadConfig } from '../../src/config/config.ts';
 import { FakeDiscord } from './fake-discord.ts';
 
 const SHARD_ENV = ['DISCORD_APP_ID', 'DISCORD_API_BASE', 'DISCORD_SHARDS', 'DATABASE_PATH', 'LADDER_CACHE_DIR', 'LOG_LEVEL'];
@@ -32,6 +34,37 @@ describe('discord sharding', () => {
     expect(parseShards(' AUTO ')).toBe('auto');
     expect(parseShards('4')).toBe(4);
     for (const bad of ['0', '-1', '2.5', 'many']) expect(() => parseShards(bad)).toThrow(/DISCORD_SHARDS/);
+  });
+
+  it('reads shard ranges (DISCORD_SHARD_IDS of DISCORD_SHARD_COUNT) and refuses inconsistent ones', () => {
+    const base = { DISCORD_TOKEN: 't', DISCORD_APP_ID: '1' };
+    const ids = (v: string, count = '8') => loadConfig({ ...base, DISCORD_SHARD_IDS: v, DISCORD_SHARD_COUNT: count }).DISCORD_SHARD_IDS;
+    expect(ids('0,1')).toEqual([0, 1]);
+    expect(ids('0-3')).toEqual([0, 1, 2, 3]);
+    expect(ids(' 4-5 , 7,4 ')).toEqual([4, 5, 7]);
+    expect(loadConfig({ ...base, DISCORD_SHARD_IDS: '', DISCORD_SHARD_COUNT: '' })).toMatchObject({
+      DISCORD_SHARD_IDS: undefined,
+      DISCORD_SHARD_COUNT: undefined,
+    });
+    const refused = (env: Record<string, string>, message: RegExp) => {
+      expect(() => loadConfig({ ...base, ...env })).toThrow(ConfigError);
+      expect(() => loadConfig({ ...base, ...env })).toThrow(message);
+    };
+    refused({ DISCORD_SHARD_IDS: 'one', DISCORD_SHARD_COUNT: '2' }, /DISCORD_SHARD_IDS: "one" is not a shard id/);
+    refused({ DISCORD_SHARD_IDS: '3-1', DISCORD_SHARD_COUNT: '4' }, /range "3-1" runs backwards/);
+    refused({ DISCORD_SHARD_IDS: '0-1' }, /DISCORD_SHARD_COUNT: required with DISCORD_SHARD_IDS/);
+    refused({ DISCORD_SHARD_IDS: '1-2', DISCORD_SHARD_COUNT: '2' }, /shard 2 is not below DISCORD_SHARD_COUNT \(2\)/);
+    refused({ DISCORD_SHARD_COUNT: '0' }, /DISCORD_SHARD_COUNT/);
+    refused({ DISCORD_SHARD_COUNT: '2', DISCORD_SHARDS: 'auto' }, /DISCORD_SHARDS: conflicts with DISCORD_SHARD_COUNT/);
+
+    const plan = (env: Record<string, string>) => shardPlan(loadConfig({ ...base, ...env }));
+    expect(plan({})).toBeNull();
+    expect(plan({ DISCORD_SHARDS: 'auto' })).toEqual({ totalShards: 'auto' });
+    expect(plan({ DISCORD_SHARD_COUNT: '4' })).toEqual({ totalShards: 4 });
+    expect(plan({ DISCORD_SHARD_COUNT: '4', DISCORD_SHARDS: '4', DISCORD_SHARD_IDS: '2-3' })).toEqual({ totalShards: 4, shardList: [2, 3] });
+    const m = createShardManager({ totalShards: 4, shardList: [2, 3], token: 'secret' });
+    expect(m.shardList).toEqual([2, 3]);
+    expect(m.totalShards).toBe(4);
   });
 
   it('resolves `auto` from GET /gateway/bot on DISCORD_API_BASE', async () => {
@@ -71,7 +104,7 @@ describe('discord sharding', () => {
       LOG_LEVEL: 'silent',
     });
     try {
-      const running = await startShardManager({ token: fake.token, setting: 'auto', apiBase: fake.apiBase, log: pino({ level: 'silent' }) });
+      const running = await startShardManager({ token: fake.token, plan: { totalShards: 'auto' }, apiBase: fake.apiBase, log: pino({ level: 'silent' }) });
       expect(running.manager.totalShards).toBe(1);
       expect(fake.identifies).toEqual([{ intents: 1, shard: [0, 1] }]);
       const help = await fake.waitForAnswer(fake.sendInteraction(fake.command('help')));

@@ -1,6 +1,8 @@
 /**
- * Scale: with DISCORD_SHARDS=auto or a number, the bot runs under discord.js's
- * ShardingManager, one process per shard (`shard-main.ts`, run with tsx).
+ * Scale: with DISCORD_SHARDS=auto or a number, or DISCORD_SHARD_COUNT, the bot runs under
+ * discord.js's ShardingManager, one process per shard (`shard-main.ts`, run with tsx).
+ * DISCORD_SHARD_IDS runs only a range of the DISCORD_SHARD_COUNT shards here, so the
+ * shards can be spread over several machines that share one database.
  *
  *   - Discord sends each shard the events of its own guilds, so each shard process owns
  *     the rounds of its guilds: their timers, state and messages live there.
@@ -8,14 +10,31 @@
  *     and first-solver checks are shared and atomic across shards.
  *   - Recovery of rounds a crash left running happens once, in the manager process
  *     (main.ts, before any shard starts). A shard never closes rounds on its own: it would
- *     close rounds that another shard is running right now.
+ *     close rounds that another shard is running right now. The channels are told by the
+ *     shards that serve them (shard-notices.ts).
  *   - `auto` asks Discord (`GET /gateway/bot`, on DISCORD_API_BASE if set) for the count.
  */
 import { REST, Routes, ShardingManager, type Shard } from 'discord.js';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
+import type { Config } from '../../config/config.ts';
 
 export type ShardSetting = 'auto' | number;
+
+/** How many shards there are in all, and which of them run here (all when no list). */
+export interface ShardPlan {
+  totalShards: ShardSetting;
+  shardList?: number[];
+}
+
+/** The sharding the configuration asks for, or null for one in-process client. */
+export function shardPlan(c: Pick<Config, 'DISCORD_SHARDS' | 'DISCORD_SHARD_IDS' | 'DISCORD_SHARD_COUNT'>): ShardPlan | null {
+  if (c.DISCORD_SHARD_COUNT !== undefined) {
+    return { totalShards: c.DISCORD_SHARD_COUNT, ...(c.DISCORD_SHARD_IDS ? { shardList: c.DISCORD_SHARD_IDS } : {}) };
+  }
+  const setting = parseShards(c.DISCORD_SHARDS);
+  return setting === null ? null : { totalShards: setting };
+}
 
 /** DISCORD_SHARDS: unset/empty → no sharding; `auto`; or a whole number ≥ 1. */
 export function parseShards(value: string | undefined): ShardSetting | null {
@@ -38,9 +57,10 @@ export async function resolveShardCount(setting: ShardSetting, o: { token: strin
 
 export const SHARD_MAIN = fileURLToPath(new URL('./shard-main.ts', import.meta.url));
 
-export function createShardManager(o: { totalShards: number; token: string }): ShardingManager {
+export function createShardManager(o: { totalShards: number; shardList?: number[]; token: string }): ShardingManager {
   return new ShardingManager(SHARD_MAIN, {
     totalShards: o.totalShards,
+    ...(o.shardList ? { shardList: o.shardList } : {}),
     token: o.token,
     mode: 'process',
     respawn: true,
@@ -49,16 +69,18 @@ export function createShardManager(o: { totalShards: number; token: string }): S
   });
 }
 
-/** Starts every shard, and stops them cleanly: SIGTERM each, wait for it to finish its writes. */
+/** Starts this machine's shards, and stops them cleanly: SIGTERM each, wait for it to finish its writes. */
 export async function startShardManager(o: {
   token: string;
-  setting: ShardSetting;
+  plan: ShardPlan;
   apiBase?: string;
   log: Logger;
   stopTimeoutMs?: number;
+  /** Between two shards' logins; Discord allows one IDENTIFY per 5 s (per concurrency bucket). */
+  spawnDelayMs?: number;
 }): Promise<{ manager: ShardingManager; stop(): Promise<void> }> {
-  const totalShards = await resolveShardCount(o.setting, { token: o.token, apiBase: o.apiBase });
-  const manager = createShardManager({ totalShards, token: o.token });
+  const totalShards = await resolveShardCount(o.plan.totalShards, { token: o.token, apiBase: o.apiBase });
+  const manager = createShardManager({ totalShards, shardList: o.plan.shardList, token: o.token });
   let stopping = false;
   manager.on('shardCreate', (shard: Shard) => {
     o.log.info({ shard: shard.id, of: totalShards }, 'discord shard starting');
@@ -66,7 +88,8 @@ export async function startShardManager(o: {
       if (!stopping) o.log.warn({ shard: shard.id }, 'discord shard exited; the manager respawns it');
     });
   });
-  await manager.spawn({ amount: totalShards, delay: 5500, timeout: 120_000 });
+  // amount = the total, or discord.js would replace the shard list with 0..amount-1.
+  await manager.spawn({ amount: totalShards, delay: o.spawnDelayMs ?? 5500, timeout: 120_000 });
   return {
     manager,
     async stop() {

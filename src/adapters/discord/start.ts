@@ -1,19 +1,20 @@
 /**
- * Starts the Discord adapter: one client in this process, or, with DISCORD_SHARDS,
- * a ShardingManager with one process per shard (see shard.ts).
+ * Starts the Discord adapter: one client in this process, or, with DISCORD_SHARDS or
+ * DISCORD_SHARD_COUNT, a ShardingManager with one process per shard of this machine (see shard.ts).
  *
  * `stop()` (SIGTERM): the game finishes the writes in flight and closes running rounds
  * as interrupted (their recaps still go out, the client is alive), the handlers still
  * running answer, then the client disconnects.
  */
 import { once } from 'node:events';
-import { Events, RESTEvents, type Client } from 'discord.js';
+import { Events, RESTEvents, type Client, type ShardingManager } from 'discord.js';
 import type { Logger } from 'pino';
 import type { App } from '../../app.ts';
 import type { Config } from '../../config/config.ts';
 import { DiscordBot } from './bot.ts';
-import { createDiscordClient } from './client.ts';
-import { parseShards, startShardManager } from './shard.ts';
+import { createDiscordClient, createRestOnlyClient } from './client.ts';
+import { ShardNoticeRelay, serveShardNotices } from './shard-notices.ts';
+import { shardPlan, startShardManager } from './shard.ts';
 import { DiscordSink } from './sink.ts';
 
 export interface StartDiscordOptions {
@@ -28,10 +29,14 @@ export interface StartDiscordOptions {
   inProcess?: boolean;
   /** Wait for missing guilds after READY (ms). */
   waitGuildTimeoutMs?: number;
+  /** Between two shards' logins (ms, default 5500: Discord's identify limit). */
+  shardSpawnDelayMs?: number;
 }
 
 export interface RunningDiscord {
   stop(): Promise<void>;
+  /** The shard processes' manager, in sharded mode. */
+  manager?: ShardingManager;
   client?: Client;
   bot?: DiscordBot;
   sink?: DiscordSink;
@@ -43,11 +48,19 @@ export async function startDiscord(o: StartDiscordOptions): Promise<RunningDisco
   const token = config.DISCORD_TOKEN;
   if (!token) throw new Error('DISCORD_TOKEN is not set');
 
-  const shards = parseShards(config.DISCORD_SHARDS);
-  if (shards !== null && !o.inProcess) {
-    const managed = await startShardManager({ token, setting: shards, apiBase: config.DISCORD_API_BASE, log });
-    log.info({ shards: managed.manager.totalShards }, 'discord shards running');
-    return { stop: () => managed.stop() };
+  const plan = shardPlan(config);
+  if (plan !== null && !o.inProcess) {
+    const managed = await startShardManager({ token, plan, apiBase: config.DISCORD_API_BASE, log, spawnDelayMs: o.shardSpawnDelayMs });
+    const rest = createRestOnlyClient({ token, apiBase: config.DISCORD_API_BASE, restTimeoutMs: o.rest?.timeoutMs, restRetries: o.rest?.retries });
+    app.sinks.register('discord', new ShardNoticeRelay({ manager: managed.manager, fallback: new DiscordSink(rest, log), log }));
+    log.info({ shards: [...managed.manager.shards.keys()], of: managed.manager.totalShards }, 'discord shards running');
+    return {
+      manager: managed.manager,
+      async stop() {
+        await managed.stop();
+        await rest.destroy();
+      },
+    };
   }
 
   const client = createDiscordClient({
@@ -86,9 +99,12 @@ export async function startDiscord(o: StartDiscordOptions): Promise<RunningDisco
     client.once(Events.ShardDisconnect, onDisconnect);
   });
   const ready = once(client, Events.ClientReady);
+  // Under a ShardingManager: tell this shard's channels about the rounds a restart closed.
+  const stopNotices = client.shard ? serveShardNotices({ client, sink, log, ready }) : () => undefined;
   try {
     await Promise.race([client.login(token).then(() => ready), refused]);
   } catch (err) {
+    stopNotices();
     await client.destroy();
     throw err;
   } finally {
@@ -109,6 +125,7 @@ export async function startDiscord(o: StartDiscordOptions): Promise<RunningDisco
       stopped = true;
       await app.game.shutdown();
       await bot.idle();
+      stopNotices();
       await client.destroy();
       log.info('discord stopped');
     },
