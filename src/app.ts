@@ -66,7 +66,7 @@ export function appOptionsFromConfig(config: Config, log: Logger, clock: Clock):
 export async function createApp(o: AppOptions): Promise<App> {
   const store = await Store.open(o.databasePath);
   const decks = await loadDecks(o.decksDir);
-  const ladders = new LadderCache({ dir: o.ladderCacheDir ?? null });
+  const ladders = new LadderCache({ dir: o.ladderCacheDir ?? null, log: o.log });
   const sinks = new SinkRouter();
   const game = new GameService({
     clock: o.clock,

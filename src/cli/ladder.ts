@@ -104,7 +104,7 @@ export async function run(argv: string[]): Promise<number> {
     steps = ladder.steps;
     strip = await makeStrip(ladder, bytes, { tile });
   } catch (e) {
-    if (e instanceof ImageDecodeError) return fail(`${image} is ${e.message}`);
+    if (e instanceof ImageDecodeError) return fail(`${image}: ${e.message}`);
     throw e;
   }
 

@@ -15,7 +15,10 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { StartupError } from '../config/startup-error.ts';
 import { DeckSchema, type Deck, type DeckItem } from './deck-schema.ts';
+import { decodeOptions, ImageDecodeError, readImageHeader } from './image-input.ts';
 
 export type { Deck, DeckItem } from './deck-schema.ts';
 
@@ -31,8 +34,11 @@ export const DECK_FILE = 'deck.json';
 /** Prefix of an image that lives in an installed npm package. */
 export const NPM_IMAGE_PREFIX = 'npm:';
 
-/** A deck that cannot be used. The message starts with the file it is about. */
-export class DeckError extends Error {
+/**
+ * A deck that cannot be used. The message starts with the file it is about and says what to do.
+ * At start-up it is a StartupError: the operator fixes the file (or DECKS_DIR) and starts again.
+ */
+export class DeckError extends StartupError {
   constructor(
     message: string,
     /** The file the error is about (deck.json, or the missing picture's deck.json). */
@@ -66,21 +72,6 @@ export function formatFieldPath(parts: readonly PropertyKey[]): string {
 function fail(file: string, field: string | undefined, problem: string): DeckError {
   const shown = displayPath(file);
   return new DeckError(field ? `${shown}: ${field}: ${problem}` : `${shown}: ${problem}`, shown, field);
-}
-
-function valueAt(root: unknown, parts: readonly PropertyKey[]): unknown {
-  let v: unknown = root;
-  for (const part of parts) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<PropertyKey, unknown>)[part];
-  }
-  return v;
-}
-
-function describeType(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  return typeof v;
 }
 
 /**
@@ -122,7 +113,9 @@ async function isFile(p: string): Promise<boolean> {
 
 /**
  * Loads and checks one deck folder: deck.json must parse, match DeckSchema, have the folder's
- * name as its id and unique item ids, and every picture must exist.
+ * name as its id and unique item ids, and every picture must exist and have a header that
+ * image-input.ts accepts (an image, not over the pixel limit). Only headers are read here: a
+ * picture is decoded when it is played, or by {@link checkDeckImages}.
  */
 export async function loadDeck(dir: string): Promise<Deck> {
   const deckDir = path.resolve(dir);
@@ -145,22 +138,13 @@ export async function loadDeck(dir: string): Promise<Deck> {
 
   const parsed = DeckSchema.safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => {
-      const field = formatFieldPath(issue.path);
-      let problem = issue.message;
-      if (issue.code === 'invalid_type') {
-        const actual = valueAt(raw, issue.path);
-        problem =
-          actual === undefined
-            ? `Required (expected ${issue.expected})`
-            : `expected ${issue.expected}, got ${describeType(actual)} ${JSON.stringify(actual)}`;
-      }
-      return { field, problem };
-    });
-    const first = lines[0]!;
     const shown = displayPath(file);
-    const message = lines.map((l) => `${shown}: ${l.field}: ${l.problem}`).join('\n');
-    throw new DeckError(message, shown, first.field);
+    const first = parsed.error.issues[0];
+    throw new DeckError(
+      `${shown}: not a valid deck; fix these and try again:\n${z.prettifyError(parsed.error)}`,
+      shown,
+      first ? formatFieldPath(first.path) : undefined,
+    );
   }
   const data = parsed.data;
 
@@ -189,6 +173,12 @@ export async function loadDeck(dir: string): Promise<Deck> {
       if (!(await isFile(abs))) {
         throw fail(file, `items[${i}].image`, `image file not found: ${displayPath(abs)}`);
       }
+      try {
+        await readImageHeader(abs);
+      } catch (e) {
+        if (e instanceof ImageDecodeError) throw fail(file, `items[${i}].image`, `${displayPath(abs)}: ${e.message}`);
+        throw e;
+      }
     }),
   );
 
@@ -201,7 +191,12 @@ export async function listDeckDirs(root: string = DEFAULT_DECKS_DIR): Promise<st
   try {
     entries = await readdir(root, { withFileTypes: true });
   } catch (e) {
-    throw new DeckError(`${displayPath(root)}: cannot read the decks folder (${(e as NodeJS.ErrnoException).code})`);
+    const code = (e as NodeJS.ErrnoException).code;
+    const what = code === 'ENOENT' ? 'decks folder not found' : code === 'ENOTDIR' ? 'not a folder' : `cannot read the decks folder (${code})`;
+    throw new DeckError(
+      `${displayPath(root)}: ${what}.\nSet DECKS_DIR to a folder that holds deck folders, or leave it unset for the built-in decks.`,
+      displayPath(root),
+    );
   }
   return entries
     .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.startsWith('_'))
@@ -258,11 +253,6 @@ export class DeckCatalog {
   }
 }
 
-/** True when the path names an SVG file (decoders may need `limitInputPixels: false` for it). */
-export function isSvgPath(file: string): boolean {
-  return /\.svgz?$/i.test(file);
-}
-
 /** The raw bytes of an item's picture (JPEG, PNG or SVG as stored). */
 export async function readItemImage(deck: Deck, item: DeckItem): Promise<Uint8Array> {
   const buf = await readFile(resolveImagePath(deck.dir, item.image));
@@ -270,11 +260,12 @@ export async function readItemImage(deck: Deck, item: DeckItem): Promise<Uint8Ar
 }
 
 /**
- * Decodes every picture of a deck with sharp (header read and a tiny render), so a file that is
- * not a real image is reported. sharp is loaded only when this is called.
+ * Decodes every picture of a deck as a round would (header check, then the full decode with the
+ * same options as the ladder, made small), so a file that is not a real image is reported.
  */
 export async function checkDeckImages(deck: Deck, concurrency = 8): Promise<void> {
   const { default: sharp } = await import('sharp');
+  const { MIN_SVG_SIDE, MAX_SVG_SIDE } = await import('./ladder.ts');
   const file = path.join(deck.dir, DECK_FILE);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -282,13 +273,17 @@ export async function checkDeckImages(deck: Deck, concurrency = 8): Promise<void
       const i = next++;
       const item = deck.items[i]!;
       const abs = resolveImagePath(deck.dir, item.image);
+      let header;
       try {
-        // Vector input is rendered straight at the requested size, so the pixel limit (which some
-        // flag SVGs with huge view boxes exceed) is lifted for SVG only.
-        const img = sharp(abs, isSvgPath(abs) ? { limitInputPixels: false } : {});
-        const meta = await img.metadata();
-        if (!meta.width || !meta.height) throw new Error('no width or height');
-        await img.resize(8, 8, { fit: 'fill' }).raw().toBuffer();
+        header = await readImageHeader(abs);
+      } catch (e) {
+        throw fail(file, `items[${i}].image`, `${displayPath(abs)}: ${(e as Error).message}`);
+      }
+      try {
+        await sharp(abs, decodeOptions(header, { minSide: MIN_SVG_SIDE, maxSide: MAX_SVG_SIDE }))
+          .resize(8, 8, { fit: 'fill' })
+          .raw()
+          .toBuffer();
       } catch (e) {
         throw fail(file, `items[${i}].image`, `cannot decode ${displayPath(abs)}: ${(e as Error).message}`);
       }

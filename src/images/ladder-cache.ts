@@ -14,6 +14,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LRUCache } from 'lru-cache';
+import pino from 'pino';
+import { ImageDecodeError } from './image-input.ts';
 import {
   buildLadder,
   contentDigest,
@@ -33,11 +35,21 @@ import {
 export const DEFAULT_CACHE_DIR = './.cache/ladders';
 export const DEFAULT_CACHE_MAX = 64;
 
+/** The part of a pino logger the cache uses. */
+export interface CacheLog {
+  warn(obj: object, msg: string): void;
+}
+
 export interface LadderCacheOptions {
   /** Cache folder; null for memory only. Default `./.cache/ladders`. */
   dir?: string | null;
   /** How many ladders the memory LRU keeps. Default 64. */
   max?: number;
+  /**
+   * Where disk failures and unreadable pictures are reported (the ladder is still served, or the
+   * error still thrown). Default: warnings to stderr.
+   */
+  log?: CacheLog;
 }
 
 export interface LadderCacheStats {
@@ -75,6 +87,7 @@ function isEnoent(e: unknown): boolean {
 
 export class LadderCache {
   readonly dir: string | null;
+  private readonly log: CacheLog;
   readonly stats: LadderCacheStats = { memoryHits: 0, diskHits: 0, builds: 0, joins: 0, diskErrors: 0 };
   private readonly memory: LRUCache<string, Ladder>;
   private readonly inflight = new Map<string, Promise<Ladder>>();
@@ -86,6 +99,12 @@ export class LadderCache {
     const max = opts.max ?? DEFAULT_CACHE_MAX;
     if (!Number.isInteger(max) || max < 1) throw new RangeError(`max must be a positive integer, got ${max}`);
     this.memory = new LRUCache<string, Ladder>({ max });
+    this.log = opts.log ?? pino({ level: 'warn' }, pino.destination({ fd: 2, sync: true }));
+  }
+
+  private diskError(err: unknown, op: string, file: string): void {
+    this.stats.diskErrors++;
+    this.log.warn({ err, file }, `ladder cache: ${op} failed (the picture is still served)`);
   }
 
   /** The ladder of a picture given as bytes. */
@@ -103,12 +122,18 @@ export class LadderCache {
    */
   async getFile(file: string, opts: LadderOptions = {}): Promise<Ladder> {
     const { digest, bytes } = await this.fileDigest(file);
-    return this.byDigest(digest, opts, async () => {
-      if (bytes) return bytes;
-      const fresh = await readFile(file);
-      if (contentDigest(fresh) !== digest) throw new Error(`${file} changed while its ladder was being built; try again`);
-      return fresh;
-    });
+    try {
+      return await this.byDigest(digest, opts, async () => {
+        if (bytes) return bytes;
+        const fresh = await readFile(file);
+        if (contentDigest(fresh) !== digest) throw new Error(`${file} changed while its ladder was being built; try again`);
+        return fresh;
+      });
+    } catch (e) {
+      // The player is told the picture can't be shown (a UserError); the operator needs the file.
+      if (e instanceof ImageDecodeError) this.log.warn({ file, reason: e.message }, 'picture cannot be played');
+      throw e;
+    }
   }
 
   /** The recap strip (six steps + the original) of a picture, cached next to its ladder. */
@@ -121,17 +146,6 @@ export class LadderCache {
   async stripFile(file: string, opts: LadderOptions & StripOptions = {}): Promise<Uint8Array> {
     const ladder = await this.getFile(file, opts);
     return this.stripOf(ladder, () => readFile(file), opts);
-  }
-
-  /** Is this ladder in memory? (No disk access.) */
-  hasInMemory(hash: string): boolean {
-    return this.memory.has(hash);
-  }
-
-  /** Forget the memory LRU (the disk folder stays). */
-  clearMemory(): void {
-    this.memory.clear();
-    this.files.clear();
   }
 
   private byDigest(digest: string, opts: LadderOptions, source: () => Promise<Uint8Array>): Promise<Ladder> {
@@ -218,7 +232,7 @@ export class LadderCache {
         const png = await readFile(file);
         if (png.subarray(0, 8).equals(PNG_SIGNATURE)) return png;
       } catch (e) {
-        if (!isEnoent(e)) this.stats.diskErrors++;
+        if (!isEnoent(e)) this.diskError(e, 'reading a strip', file);
       }
     }
     const png = await makeStrip(ladder, await source(), opts);
@@ -227,9 +241,9 @@ export class LadderCache {
       try {
         await writeFile(tmp, png);
         await rename(tmp, file);
-      } catch {
-        this.stats.diskErrors++;
-        await rm(tmp, { force: true }).catch(() => {});
+      } catch (e) {
+        this.diskError(e, 'writing a strip', file);
+        await rm(tmp, { force: true }).catch((err: unknown) => this.diskError(err, 'removing a temporary file', tmp));
       }
     }
     return png;
@@ -264,7 +278,7 @@ export class LadderCache {
       }
       return { hash: key, size, means: split, steps, ...(meta.crop ? { crop: meta.crop } : {}) };
     } catch (e) {
-      if (!isEnoent(e)) this.stats.diskErrors++;
+      if (!isEnoent(e)) this.diskError(e, 'reading a ladder', folder);
       return null;
     }
   }
@@ -285,10 +299,10 @@ export class LadderCache {
       // ladder, either copy is fine.
       await rm(folder, { recursive: true, force: true });
       await rename(tmp, folder);
-    } catch {
-      this.stats.diskErrors++;
+    } catch (e) {
+      this.diskError(e, 'writing a ladder', folder);
     } finally {
-      await rm(tmp, { recursive: true, force: true }).catch(() => {});
+      await rm(tmp, { recursive: true, force: true }).catch((err: unknown) => this.diskError(err, 'removing a temporary folder', tmp));
     }
   }
 }

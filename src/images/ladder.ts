@@ -40,7 +40,8 @@
  */
 import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
-import sharp, { type SharpOptions } from 'sharp';
+import sharp from 'sharp';
+import { decodeOptions, ImageDecodeError, readImageHeader } from './image-input.ts';
 
 // The ladder cache keeps what matters; libvips' own operation cache would only hold memory.
 sharp.cache(false);
@@ -100,13 +101,7 @@ export interface Ladder {
   crop?: CropBox;
 }
 
-/** The picture could not be decoded (not an image, truncated, unsupported format...). */
-export class ImageDecodeError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ImageDecodeError';
-  }
-}
+export { ImageDecodeError, MAX_INPUT_PIXELS } from './image-input.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Options and hashing
@@ -162,29 +157,15 @@ function asBuffer(u: Uint8Array): Buffer {
   return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 }
 
-/** Cheap sniff: text starting with '<' (after an optional BOM and whitespace) may be SVG. */
-function maybeSvg(b: Buffer): boolean {
-  let i = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
-  while (i < b.length && i < 1024 && (b[i] === 0x20 || b[i] === 0x09 || b[i] === 0x0a || b[i] === 0x0d)) i++;
-  return b[i] === 0x3c; // '<'
-}
-
-/** Decode to oriented, white-flattened, 8-bit sRGB raw pixels (3 channels). */
+/**
+ * Decode to oriented, white-flattened, 8-bit sRGB raw pixels (3 channels). The header is read
+ * and checked first (image-input.ts), so an oversized picture is refused before any decode.
+ */
 async function decodeRgb(source: Uint8Array): Promise<Decoded> {
   const input = asBuffer(source);
-  if (input.length === 0) throw new ImageDecodeError('not a readable image: empty input');
-  const options: SharpOptions = {};
+  const header = await readImageHeader(input);
+  const options = decodeOptions(header, { minSide: MIN_SVG_SIDE, maxSide: MAX_SVG_SIDE });
   try {
-    if (maybeSvg(input)) {
-      const meta = await sharp(input).metadata();
-      const short = Math.min(meta.width ?? 0, meta.height ?? 0);
-      if (meta.format === 'svg' && short > 0) {
-        // The size sharp reports is rounded (a viewBox 71.6 wide reads 72): aim as if it were
-        // one pixel smaller, so that the rendering can't fall short of MIN_SVG_SIDE.
-        if (short < MIN_SVG_SIDE) options.density = Math.min(100000, (72 * MIN_SVG_SIDE) / Math.max(1, short - 1));
-        else if (short > MAX_SVG_SIDE) options.density = Math.max(1, (72 * MAX_SVG_SIDE) / short);
-      }
-    }
     const { data, info } = await sharp(input, options)
       .rotate()
       .flatten({ background: { r: 255, g: 255, b: 255 } })
@@ -194,7 +175,7 @@ async function decodeRgb(source: Uint8Array): Promise<Decoded> {
     return { data: toRgb(data, info.width, info.height, info.channels), width: info.width, height: info.height };
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
-    throw new ImageDecodeError(`not a readable image: ${why}`, { cause: e });
+    throw new ImageDecodeError(`not a readable image (${why.trim()})`, { cause: e });
   }
 }
 

@@ -6,6 +6,7 @@ import * as OpenCC from 'opencc-js/t2cn';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { creditsMarkdown, run } from '../../src/cli/deck.ts';
+import { StartupError } from '../../src/config/startup-error.ts';
 import { buildFlagsDeck, serialiseDeck } from '../../src/images/build-flags-deck.ts';
 import {
   checkDeckImages,
@@ -294,8 +295,10 @@ describe('broken decks', () => {
     const dir = await makeDeck('no-zh', goodDeck('no-zh', [goodItem('x'), goodItem('y'), item]), ['a.jpg']);
     const e = await deckError(dir);
     expect(e.message).toContain(path.join(dir, 'deck.json'));
-    expect(e.message).toContain('items[2].answers.zh: Required');
+    expect(e.message).toContain('not a valid deck; fix these and try again');
+    expect(e.message).toMatch(/expected string, received undefined\n\s*→ at items\[2\]\.answers\.zh/);
     expect(e.field).toBe('items[2].answers.zh');
+    expect(e).toBeInstanceOf(StartupError);
   });
 
   it('reports a wrong type for famous', async () => {
@@ -303,7 +306,7 @@ describe('broken decks', () => {
     const dir = await makeDeck('bad-famous', goodDeck('bad-famous', [goodItem('a'), item]), ['a.jpg', 'b.jpg']);
     const e = await deckError(dir);
     expect(e.message).toContain(path.join(dir, 'deck.json'));
-    expect(e.message).toMatch(/items\[1\]\.famous: expected boolean, got string "yes"/);
+    expect(e.message).toMatch(/expected boolean, received string\n\s*→ at items\[1\]\.famous/);
   });
 
   it('reports a duplicate id', async () => {
@@ -356,10 +359,21 @@ describe('broken decks', () => {
     expect(formatFieldPath(['items', 3, 'answers', 'zh'])).toBe('items[3].answers.zh');
   });
 
-  it('reports a picture that is not an image when decoding', async () => {
+  it('reports a picture that is not an image when loading', async () => {
     const dir = await makeDeck('not-image', goodDeck('not-image', [goodItem('a')]));
     await writeFile(path.join(dir, 'a.jpg'), 'this is not a JPEG');
-    const deck = await loadDeck(dir);
+    const e = await deckError(dir);
+    expect(e.message).toMatch(/deck\.json: items\[0\]\.image: .*a\.jpg: not an image/);
+    expect(e).toBeInstanceOf(StartupError);
+  });
+
+  it('reports a picture whose data is broken past its header when decoding', async () => {
+    const dir = await makeDeck('truncated', goodDeck('truncated', [goodItem('a')]));
+    const big = await sharp({ create: { width: 300, height: 300, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
+      .jpeg()
+      .toBuffer();
+    await writeFile(path.join(dir, 'a.jpg'), big.subarray(0, 2000));
+    const deck = await loadDeck(dir); // the header is fine
     await expect(checkDeckImages(deck)).rejects.toThrow(/deck\.json: items\[0\]\.image: cannot decode .*a\.jpg/);
   });
 
@@ -373,7 +387,7 @@ describe('broken decks', () => {
     const bad = path.join(root, 'broken');
     await mkdir(bad);
     await writeFile(path.join(bad, 'deck.json'), JSON.stringify(goodDeck('broken', [{ ...goodItem('a'), famous: 1 }])));
-    await expect(loadDecks(root)).rejects.toThrow(/broken[\\/]deck\.json: items\[0\]\.famous: expected boolean, got number 1/);
+    await expect(loadDecks(root)).rejects.toThrow(/broken[\\/]deck\.json: not a valid deck[^]*expected boolean, received number\n\s*→ at items\[0\]\.famous/);
 
     const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);

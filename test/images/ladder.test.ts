@@ -483,14 +483,38 @@ describe('LadderCache', () => {
     await expect(cache.getFile(path.join(tmp, 'missing.png'))).rejects.toThrow(/ENOENT/);
   });
 
-  it('caches the strip next to the ladder', async () => {
+  it('caches the strip next to the ladder, and serves it from there', async () => {
     const dir = path.join(tmp, 'c4');
-    const cache = new LadderCache({ dir });
+    const cache = new LadderCache({ dir, log: { warn: () => {} } });
     const strip = await cache.strip(tallPng, { tile: 64 });
-    const again = await new LadderCache({ dir }).strip(tallPng, { tile: 64 });
-    expect(Buffer.from(again).equals(Buffer.from(strip))).toBe(true);
     const img = await decode(strip);
     expect([img.width, img.height]).toEqual([7 * 64 + 6 * 8, 64]);
+    expect(await cache.strip(tallPng, { tile: 64 })).toBe(strip); // the same bytes from memory, not drawn again
+
+    // On disk beside the ladder; a fresh cache serves that file, whatever it holds.
+    const file = path.join(dir, ladder.hash, 'strip-64-d.png');
+    expect(Buffer.from(await readFile(file)).equals(Buffer.from(strip))).toBe(true);
+    const marker = await png(picture(10, 10, 99), 10, 10);
+    await writeFile(file, marker);
+    const fromDisk = await new LadderCache({ dir }).strip(tallPng, { tile: 64 });
+    expect(Buffer.from(fromDisk).equals(marker)).toBe(true);
+  });
+
+  it('logs a disk write that fails, and still serves the ladder', async () => {
+    const blocker = path.join(tmp, 'a-file');
+    await writeFile(blocker, 'not a folder');
+    const warn = vi.fn();
+    const cache = new LadderCache({ dir: path.join(blocker, 'ladders'), log: { warn } });
+    const got = await cache.get(tallPng);
+    expect(got.steps.map((s) => Buffer.from(s).toString('base64'))).toEqual(ladder.steps.map((s) => Buffer.from(s).toString('base64')));
+    expect(cache.stats.diskErrors).toBeGreaterThanOrEqual(1);
+    expect(warn).toHaveBeenCalledWith(
+      expect.objectContaining({ err: expect.objectContaining({ code: 'ENOTDIR' }) }),
+      'ladder cache: writing a ladder failed (the picture is still served)',
+    );
+    warn.mockClear();
+    await cache.strip(tallPng, { tile: 64 });
+    expect(warn).toHaveBeenCalledWith(expect.anything(), 'ladder cache: writing a strip failed (the picture is still served)');
   });
 });
 
@@ -524,7 +548,7 @@ describe('cli ladder', () => {
       const text = path.join(tmp, 'notes.txt');
       await writeFile(text, 'just words');
       expect(await run([text, '--out', out])).toBe(1);
-      expect(String(stderr.mock.calls.at(-1)?.[0])).toMatch(/notes\.txt is not a readable image/);
+      expect(String(stderr.mock.calls.at(-1)?.[0])).toMatch(/notes\.txt: not an image/);
       expect(await run([tmp, '--out', out])).toBe(1);
       expect(String(stderr.mock.calls.at(-1)?.[0])).toMatch(/is a directory/);
       expect(await run([text])).toBe(2);
