@@ -324,11 +324,21 @@ describe('broken decks', () => {
     expect(e.message).toContain('b.jpg');
   });
 
-  it('reports invalid JSON with the file name', async () => {
+  it('reports invalid JSON with the file name, as a start-up error', async () => {
     const dir = await makeDeck('bad-json', '{ "id": "bad-json", items: [ }');
     const e = await deckError(dir);
     expect(e.message).toContain(path.join(dir, 'deck.json'));
     expect(e.message).toContain('invalid JSON');
+    expect(e).toBeInstanceOf(StartupError);
+    expect(e.message.split('\n').length).toBeLessThanOrEqual(2);
+  });
+
+  it('reports a missing decks folder as a start-up error that says what to do', async () => {
+    const missing = path.join(tmp, 'no-such-folder');
+    const e = await loadDecks(missing).catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(StartupError);
+    const lines = (e as Error).message.split('\n');
+    expect(lines).toEqual([`${missing}: decks folder not found.`, expect.stringContaining('Set DECKS_DIR')]);
   });
 
   it('reports a missing deck.json', async () => {
