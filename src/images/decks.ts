@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { StartupError } from '../config/startup-error.ts';
 import { DeckSchema, type Deck, type DeckItem } from './deck-schema.ts';
-import { decodeOptions, ImageDecodeError, readImageHeader } from './image-input.ts';
+import { checkImageFile, decodeOptions, ImageDecodeError, readImageHeader } from './image-input.ts';
 
 export type { Deck, DeckItem } from './deck-schema.ts';
 
@@ -113,9 +113,9 @@ async function isFile(p: string): Promise<boolean> {
 
 /**
  * Loads and checks one deck folder: deck.json must parse, match DeckSchema, have the folder's
- * name as its id and unique item ids, and every picture must exist and have a header that
- * image-input.ts accepts (an image, not over the pixel limit). Only headers are read here: a
- * picture is decoded when it is played, or by {@link checkDeckImages}.
+ * name as its id and unique item ids, and every picture must exist and pass image-input.ts's
+ * checkImageFile (an image, and a raster one not over the pixel limit). Only headers are read
+ * here: a picture is decoded when it is played, or by {@link checkDeckImages}.
  */
 export async function loadDeck(dir: string): Promise<Deck> {
   const deckDir = path.resolve(dir);
@@ -174,7 +174,7 @@ export async function loadDeck(dir: string): Promise<Deck> {
         throw fail(file, `items[${i}].image`, `image file not found: ${displayPath(abs)}`);
       }
       try {
-        await readImageHeader(abs);
+        await checkImageFile(abs);
       } catch (e) {
         if (e instanceof ImageDecodeError) throw fail(file, `items[${i}].image`, `${displayPath(abs)}: ${e.message}`);
         throw e;

@@ -12,6 +12,7 @@
  *   declare view boxes of billions of "pixels". So the header check is skipped for it and the
  *   picture is rendered at a density chosen here, which bounds what is really drawn.
  */
+import { open } from 'node:fs/promises';
 import sharp, { type Metadata, type SharpOptions } from 'sharp';
 import { UserError } from '../core/errors.ts';
 
@@ -78,6 +79,32 @@ export async function readImageHeader(input: Buffer | string): Promise<ImageHead
     );
   }
   return { format, width, height };
+}
+
+/** Text that starts (after a BOM, white space, an XML declaration or comments) an SVG document. */
+export function looksLikeSvg(head: Uint8Array): boolean {
+  const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+  return text.startsWith('<') && /<svg[\s>]/.test(text);
+}
+
+/**
+ * The check deck loading makes for each picture file, cheap enough for hundreds at start-up:
+ * a raster picture's header must pass {@link readImageHeader}; an SVG (the pixel limit doesn't
+ * apply to it) is only recognised from its first bytes, since parsing the whole drawing costs
+ * milliseconds a flag. `deck validate` decodes everything in full.
+ */
+export async function checkImageFile(file: string): Promise<void> {
+  const handle = await open(file, 'r');
+  let head: Buffer;
+  try {
+    const buf = Buffer.alloc(4096);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    head = buf.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+  if (looksLikeSvg(head)) return;
+  await readImageHeader(file);
 }
 
 export interface RenderSides {
