@@ -6,6 +6,6 @@ export default defineCommand({
   description: { en: 'List the picture decks', zh: '列出所有图库' },
   options: [],
   async run({ caller, services }) {
-    return decksReply(caller.locale, services.decks.list());
+    return decksReply(caller, services.decks.list());
   },
 });

@@ -34,7 +34,7 @@ export default defineCommand({
     if (!knowledge) throw new UserError('knowledge-missing');
     // The platform's locale wins; where it is only a guess, the question's language decides.
     const answer = await knowledge.explain(query, caller.localeKnown === false ? undefined : caller.locale);
-    return explainReply(answer, query, opts.detail === 'long' ? 'long' : 'short');
+    return explainReply(answer, query, opts.detail === 'long' ? 'long' : 'short', caller.platform);
   },
   async autocomplete({ caller, services }, _option, partial) {
     return services.knowledge?.autocomplete(partial, caller.locale) ?? [];

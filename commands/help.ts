@@ -7,6 +7,6 @@ export default defineCommand({
   description: { en: 'How to play', zh: '玩法说明' },
   options: [],
   async run({ caller }) {
-    return helpReply(caller.locale, commandList());
+    return helpReply(caller, commandList());
   },
 });

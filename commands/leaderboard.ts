@@ -20,6 +20,6 @@ export default defineCommand({
   async run({ caller, services }, opts) {
     const scope = (opts.scope as LeaderboardScope | undefined) ?? 'server';
     const rows = await services.scores.leaderboard(caller, scope, 10);
-    return leaderboardReply(caller.locale, scope, rows, services.cards);
+    return leaderboardReply(caller, scope, rows, services.cards);
   },
 });

@@ -30,10 +30,9 @@ export default defineCommand({
   async run({ caller, services }, opts) {
     const privacy = services.privacy;
     if (!privacy) throw new UserError('stats-unavailable');
-    const locale = caller.locale;
-    if (opts.action !== 'forget-me') return privacyInfoReply(locale, await privacy.counts(caller));
+    if (opts.action !== 'forget-me') return privacyInfoReply(caller, await privacy.counts(caller));
     const code = (opts.confirm as string | undefined)?.trim();
-    if (!code) return forgetRequestReply(locale, await privacy.requestForget(caller));
-    return forgottenReply(locale, await privacy.confirmForget(caller, code));
+    if (!code) return forgetRequestReply(caller, await privacy.requestForget(caller));
+    return forgottenReply(caller, await privacy.confirmForget(caller, code));
   },
 });

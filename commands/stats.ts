@@ -51,16 +51,16 @@ export default defineCommand({
     switch (view) {
       case 'picture':
         if (!target) throw new UserError('stats-need-target', { view: VIEW_WORD.picture[locale], example: 'picture mona-lisa' });
-        return pictureStatsReply(locale, await stats.picture(caller, target), services.charts);
+        return pictureStatsReply(caller, await stats.picture(caller, target), services.charts);
       case 'deck':
         if (!target) throw new UserError('stats-need-target', { view: VIEW_WORD.deck[locale], example: 'deck masterpieces' });
-        return deckStatsReply(locale, await stats.deck(caller, target));
+        return deckStatsReply(caller, await stats.deck(caller, target));
       case 'me':
-        return personalStatsReply(locale, await stats.me(caller));
+        return personalStatsReply(caller, await stats.me(caller));
       case 'server':
-        return serverStatsReply(locale, await stats.server(caller));
+        return serverStatsReply(caller, await stats.server(caller));
       case 'knowledge':
-        return knowledgeReply(locale, await stats.knowledge(caller), services.charts);
+        return knowledgeReply(caller, await stats.knowledge(caller), services.charts);
     }
   },
   async autocomplete({ caller, services }, option, partial) {

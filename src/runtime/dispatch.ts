@@ -182,7 +182,7 @@ export class Dispatcher {
         const params = Object.fromEntries(
           Object.entries(err.params).map(([k, v]) => [k, typeof v === 'string' ? userText(v, 80) : v]),
         );
-        return [{ text: t(caller.locale, `errors.${err.code}`, params), ephemeral: true }];
+        return [{ text: t(caller, `errors.${err.code}`, params), ephemeral: true }];
       }
       const incident = randomUUID().slice(0, 8);
       this.o.log.error({ err, incident, user: caller.userId, channel: caller.channelId }, 'command failed');

@@ -1,14 +1,15 @@
 /** /explain answers → replies. Pure. */
 import type { ExplainAnswer, TopicRef } from '../core/commands/knowledge-port.ts';
 import { userText, type Locale, type Reply, type ReplyButton } from '../core/reply.ts';
-import { pick, t } from './i18n.ts';
+import type { Platform } from '../core/commands/define.ts';
+import { commandMentions, pick, t } from './i18n.ts';
 
 /** A button that runs `/explain <id>` (see Dispatcher.runButton). */
 function topicButton(ref: TopicRef, locale: Locale): ReplyButton {
   return { id: `explain:topic=${encodeURIComponent(ref.id)}`, label: pick(ref.title, locale), style: 'secondary' };
 }
 
-export function explainReply(a: ExplainAnswer, query: string, detail: 'short' | 'long'): Reply {
+export function explainReply(a: ExplainAnswer, query: string, detail: 'short' | 'long', platform: Platform): Reply {
   const locale = a.locale;
   if (!a.entry) {
     const lines = [t(locale, 'explain.not-covered', { question: userText(query, 120) })];
@@ -22,7 +23,7 @@ export function explainReply(a: ExplainAnswer, query: string, detail: 'short' | 
   const e = a.entry;
   const text = [
     a.didYouMean ? t(locale, 'explain.did-you-mean', { title: pick(a.didYouMean.title, locale) }) : '',
-    pick(detail === 'long' ? e.long : e.short, locale),
+    commandMentions(platform, pick(detail === 'long' ? e.long : e.short, locale)),
   ]
     .filter(Boolean)
     .join('\n\n');

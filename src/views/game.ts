@@ -3,7 +3,7 @@ import type { GuessOutcome, HintOutcome, PlayOutcome } from '../core/commands/se
 import { STEP_COUNT, pointsForStep, recognitionTable, type RoundState } from '../core/game/round.ts';
 import { userText, type Locale, type Reply, type ReplyImage } from '../core/reply.ts';
 import type { DeckItem } from '../images/deck-schema.ts';
-import { pick, t } from './i18n.ts';
+import { pick, platformOf, t } from './i18n.ts';
 
 const SIZES = [2, 4, 8, 16, 32, 64];
 
@@ -24,7 +24,9 @@ export function stepReply(state: RoundState, image: ReplyImage): Reply {
   const size = stepSizeLabel(locale, step);
   const body = [
     mode === 'race' ? t(locale, 'round.body.race', { points: pointsForStep(step) }) : t(locale, 'round.body.experiment'),
-    final ? t(locale, 'round.body.final', { seconds: stepSeconds }) : t(locale, 'round.body.howto', { seconds: stepSeconds }),
+    final
+      ? t(locale, 'round.body.final', { seconds: stepSeconds })
+      : t({ locale, platform: platformOf(state.config.channelId) }, 'round.body.howto', { seconds: stepSeconds }),
   ];
   return {
     title: final ? t(locale, 'round.final.title', { size }) : t(locale, 'round.title', { step, size }),

@@ -6,11 +6,86 @@
 import IntlMessageFormat from 'intl-messageformat';
 import en from '../../assets/locales/en.json' with { type: 'json' };
 import zh from '../../assets/locales/zh.json' with { type: 'json' };
+import type { Platform } from '../core/commands/define.ts';
 import type { Locale } from '../core/reply.ts';
 
 /** Every message key, taken from the English file: a key that is not there fails the type check. */
 export type MessageKey = keyof typeof en;
 export type MessageParams = Record<string, string | number>;
+
+/** Who reads a message: the language, and the platform whose command syntax it should use. A Caller is one. */
+export interface Audience {
+  locale: Locale;
+  platform: Platform;
+}
+
+/**
+ * The keys whose messages name a command (`<cmd>…</cmd>`): they need an Audience, since
+ * Slack spells commands differently. A test keeps this list equal to the locale files.
+ */
+export const COMMAND_KEYS = [
+  'round.body.howto',
+  'decks.footer',
+  'leaderboard.empty',
+  'errors.no-round',
+  'errors.unknown-command',
+  'errors.unknown-option',
+  'errors.too-many-arguments',
+  'errors.missing-option',
+  'errors.empty-guess',
+  'discord.guild-only',
+  'stats.picture.empty',
+  'stats.deck.empty',
+  'stats.me.empty',
+  'stats.server.empty',
+  'stats.knowledge.empty',
+  'privacy.how',
+  'privacy.confirm.how',
+  'errors.privacy-no-request',
+  'errors.privacy-expired',
+  'errors.privacy-bad-code',
+  'errors.stats-need-target',
+  'errors.stats-unknown-picture',
+  'terminal.welcome',
+] as const satisfies readonly MessageKey[];
+export type CommandKey = (typeof COMMAND_KEYS)[number];
+/** Keys that name no command, so a language alone is enough to write them. */
+export type PlainKey = Exclude<MessageKey, CommandKey>;
+
+/** Slack's slash commands: one umbrella for the game, and the commands that have their own (see the manifest). */
+export const SLACK_UMBRELLA = '/emergence';
+export const SLACK_OWN_SLASH: readonly string[] = ['explain'];
+
+const USER_MARKS = /[\uE000\uE001]/g;
+
+/**
+ * A command line as a player types it on their platform: `/guess mona lisa` on Discord and in
+ * the terminal, `/emergence guess mona lisa` on Slack (or `/explain …`, which is its own command
+ * there). `line` is the command's name and arguments, with or without the leading slash.
+ */
+export function commandText(platform: Platform, line: string): string {
+  const text = line.trim().replace(/^\//, '');
+  if (platform !== 'slack') return `/${text}`;
+  const name = text.replace(USER_MARKS, '').split(/\s/, 1)[0] ?? '';
+  return SLACK_OWN_SLASH.includes(name) ? `/${text}` : `${SLACK_UMBRELLA} ${text}`.trimEnd();
+}
+
+/**
+ * Command mentions in free text that is not a locale string (the knowledge base's answers):
+ * each `/name` is rewritten as commandText() writes it.
+ */
+export function commandMentions(platform: Platform, text: string): string {
+  if (platform !== 'slack') return text;
+  return text.replace(/(?<![\w/:.])\/([a-z][a-z-]*)\b/g, (_m, name: string) => commandText(platform, name));
+}
+
+const PLATFORMS: readonly Platform[] = ['discord', 'slack', 'terminal'];
+
+/** The platform of a namespaced id (`slack:C1` → slack); ids without a known prefix read as Discord's. */
+export function platformOf(id: string): Platform {
+  const prefix = id.slice(0, id.indexOf(':'));
+  return PLATFORMS.find((p) => p === prefix) ?? 'discord';
+}
 
 // Typing zh as a full table makes a key missing from zh.json a type error too.
 const tables: Record<Locale, Record<MessageKey, string>> = { en, zh };
@@ -75,13 +150,17 @@ export function messageKeys(): MessageKey[] {
 }
 
 /**
- * Formats a locale string. A placeholder left without a value shows as `{name}` rather than
- * failing the reply: a wrong string is better than no answer.
+ * Formats a locale string for an audience; a message that names no command needs only the
+ * language. A placeholder left without a value shows as `{name}` rather than failing the
+ * reply: a wrong string is better than no answer.
  */
-export function t(locale: Locale, key: MessageKey, params: MessageParams = {}): string {
+export function t(to: Audience, key: MessageKey, params?: MessageParams): string;
+export function t(locale: Locale, key: PlainKey, params?: MessageParams): string;
+export function t(to: Audience | Locale, key: MessageKey, params: MessageParams = {}): string {
+  const { locale, platform } = typeof to === 'string' ? { locale: to, platform: 'terminal' as const } : to;
   const c = compile(locale, key);
   const values: Record<string, string | number | ((chunks: string[]) => string)> = {
-    cmd: (chunks) => `/${chunks.join('')}`,
+    cmd: (chunks) => commandText(platform, chunks.join('')),
   };
   for (const name of c.args) values[name] = params[name] ?? `{${name}}`;
   return String(c.format.format<string>(values));

@@ -1,15 +1,16 @@
 /** Replies for the small commands: decks, leaderboard, help. Pure, except an optional card renderer port. */
 import type { CommandDef } from '../core/commands/define.ts';
 import type { CardPort, DeckSummary, LeaderboardEntry, LeaderboardScope } from '../core/commands/services.ts';
-import { userText, type Locale, type Reply } from '../core/reply.ts';
-import { pick, t } from './i18n.ts';
+import { userText, type Reply } from '../core/reply.ts';
+import { commandText, pick, t, type Audience } from './i18n.ts';
 
-export function decksReply(locale: Locale, decks: DeckSummary[]): Reply {
+export function decksReply(to: Audience, decks: DeckSummary[]): Reply {
+  const { locale } = to;
   return {
-    title: t(locale, 'decks.title'),
+    title: t(to, 'decks.title'),
     text: decks
       .map((d) =>
-        t(locale, 'decks.row', {
+        t(to, 'decks.row', {
           id: d.id,
           name: pick(d.name, locale),
           items: d.items,
@@ -18,21 +19,21 @@ export function decksReply(locale: Locale, decks: DeckSummary[]): Reply {
         }),
       )
       .join('\n'),
-    footer: t(locale, 'decks.footer'),
+    footer: t(to, 'decks.footer'),
   };
 }
 
 export async function leaderboardReply(
-  locale: Locale,
+  to: Audience,
   scope: LeaderboardScope,
   rows: LeaderboardEntry[],
   cards?: CardPort,
 ): Promise<Reply> {
-  const title = t(locale, 'leaderboard.title', { scope: t(locale, `leaderboard.scope.${scope}`) });
-  if (rows.length === 0) return { title, text: t(locale, 'leaderboard.empty') };
+  const title = t(to, 'leaderboard.title', { scope: t(to, `leaderboard.scope.${scope}`) });
+  if (rows.length === 0) return { title, text: t(to, 'leaderboard.empty') };
   const text = rows
     .map((r, i) =>
-      t(locale, 'leaderboard.row', { rank: i + 1, name: userText(r.name, 64), points: r.points, wins: r.wins, solved: r.solved }),
+      t(to, 'leaderboard.row', { rank: i + 1, name: userText(r.name, 64), points: r.points, wins: r.wins, solved: r.solved }),
     )
     .join('\n');
   let images: Reply['images'];
@@ -47,14 +48,16 @@ export async function leaderboardReply(
   return { title, text, images };
 }
 
-export function helpReply(locale: Locale, commands: CommandDef[]): Reply {
+export function helpReply(to: Audience, commands: CommandDef[]): Reply {
+  const { locale } = to;
   const lines = commands.map((c) => {
     const opts = c.options.map((o) => (o.required ? `<${o.name}>` : `[${o.name}]`)).join(' ');
-    return `\`/${c.name}${opts ? ' ' + opts : ''}\`: ${pick(c.description, locale)}${c.host ? t(locale, 'help.host') : ''}`;
+    const usage = commandText(to.platform, opts ? `${c.name} ${opts}` : c.name);
+    return `\`${usage}\`: ${pick(c.description, locale)}${c.host ? t(to, 'help.host') : ''}`;
   });
   return {
-    title: t(locale, 'help.title'),
-    text: t(locale, 'help.intro'),
-    fields: [{ name: t(locale, 'help.commands'), value: lines.join('\n') }],
+    title: t(to, 'help.title'),
+    text: t(to, 'help.intro'),
+    fields: [{ name: t(to, 'help.commands'), value: lines.join('\n') }],
   };
 }

@@ -14,7 +14,7 @@ import type {
   PrivacyCounts,
   ServerStats,
 } from '../core/stats/reports.ts';
-import { pick, t } from './i18n.ts';
+import { pick, t, type Audience } from './i18n.ts';
 
 /** `8×8` for step 3. */
 export function sizeOf(step: number): string {
@@ -67,34 +67,35 @@ export function curveTable(locale: Locale, c: Curve): string {
     .join('\n');
 }
 
-export async function pictureStatsReply(locale: Locale, s: PictureStats, charts?: ChartPort): Promise<Reply> {
+export async function pictureStatsReply(to: Audience, s: PictureStats, charts?: ChartPort): Promise<Reply> {
+  const { locale } = to;
   const name = pictureName(locale, s.picture);
-  const title = t(locale, 'stats.picture.title', { name });
+  const title = t(to, 'stats.picture.title', { name });
   const e = s.everywhere;
   if (e.attempts === 0) {
-    return { title, text: t(locale, 'stats.picture.empty', { name, deck: s.picture.deckId, item: s.picture.itemId }) };
+    return { title, text: t(to, 'stats.picture.empty', { name, deck: s.picture.deckId, item: s.picture.itemId }) };
   }
   const lines = [
-    t(locale, 'stats.picture.summary', {
+    t(to, 'stats.picture.summary', {
       attempts: e.attempts,
       servers: s.servers,
       recognised: e.recognised,
       never: e.attempts - e.recognised,
     }),
   ];
-  if (e.cut > 0) lines.push(t(locale, 'stats.picture.cut', { cut: e.cut }));
-  if (e.threshold === null) lines.push(t(locale, 'stats.threshold.none'));
+  if (e.cut > 0) lines.push(t(to, 'stats.picture.cut', { cut: e.cut }));
+  if (e.threshold === null) lines.push(t(to, 'stats.threshold.none'));
   else {
-    lines.push(t(locale, 'stats.threshold', { size: sizeOf(e.threshold) }));
-    lines.push(t(locale, 'stats.instability', { value: Number(decimal(e.instability ?? 0)) }));
+    lines.push(t(to, 'stats.threshold', { size: sizeOf(e.threshold) }));
+    lines.push(t(to, 'stats.instability', { value: Number(decimal(e.instability ?? 0)) }));
   }
-  const fields: NonNullable<Reply['fields']> = [{ name: t(locale, 'stats.table'), value: curveTable(locale, e) }];
+  const fields: NonNullable<Reply['fields']> = [{ name: t(to, 'stats.table'), value: curveTable(locale, e) }];
   fields.push({
-    name: t(locale, 'stats.here'),
+    name: t(to, 'stats.here'),
     value:
       s.here.attempts === 0
-        ? t(locale, 'stats.here.none')
-        : t(locale, 'stats.here.row', {
+        ? t(to, 'stats.here.none')
+        : t(to, 'stats.here.row', {
             attempts: s.here.attempts,
             threshold: thresholdText(locale, s.here),
             instability: instabilityText(locale, s.here),
@@ -103,66 +104,68 @@ export async function pictureStatsReply(locale: Locale, s: PictureStats, charts?
   const byStep = new Map<number, string[]>();
   for (const w of s.wrong) {
     const list = byStep.get(w.step) ?? [];
-    list.push(t(locale, 'stats.wrong.item', { text: userText(w.text, 40), players: w.players }));
+    list.push(t(to, 'stats.wrong.item', { text: userText(w.text, 40), players: w.players }));
     byStep.set(w.step, list);
   }
   fields.push({
-    name: t(locale, 'stats.wrong'),
+    name: t(to, 'stats.wrong'),
     value: byStep.size
       ? [...byStep.entries()]
           .sort((a, b) => a[0] - b[0])
-          .map(([step, list]) => t(locale, 'stats.wrong.row', { size: sizeOf(step), guesses: list.join(locale === 'zh' ? '、' : ', ') }))
+          .map(([step, list]) => t(to, 'stats.wrong.row', { size: sizeOf(step), guesses: list.join(locale === 'zh' ? '、' : ', ') }))
           .join('\n')
-      : t(locale, 'stats.wrong.none'),
+      : t(to, 'stats.wrong.none'),
   });
-  const series: ChartSeries[] = [{ label: t(locale, 'stats.chart.everywhere'), share: e.share }];
-  if (s.here.attempts > 0 && s.here.attempts !== e.attempts) series.push({ label: t(locale, 'stats.chart.here'), share: s.here.share });
+  const series: ChartSeries[] = [{ label: t(to, 'stats.chart.everywhere'), share: e.share }];
+  if (s.here.attempts > 0 && s.here.attempts !== e.attempts) series.push({ label: t(to, 'stats.chart.here'), share: s.here.share });
   const images = await chartImage(charts, locale, title, series, { threshold: e.threshold });
   return { title, text: lines.join('\n'), fields, images };
 }
 
 const DECK_ROWS = 30;
 
-export function deckStatsReply(locale: Locale, s: DeckStats): Reply {
-  const title = t(locale, 'stats.deck.title', { deck: pick(s.name, locale) });
-  if (s.pictures.length === 0) return { title, text: t(locale, 'stats.deck.empty', { deck: s.deckId }) };
+export function deckStatsReply(to: Audience, s: DeckStats): Reply {
+  const { locale } = to;
+  const title = t(to, 'stats.deck.title', { deck: pick(s.name, locale) });
+  if (s.pictures.length === 0) return { title, text: t(to, 'stats.deck.empty', { deck: s.deckId }) };
   const rows = s.pictures.slice(0, DECK_ROWS).map((p) =>
-    t(locale, 'stats.deck.row', {
+    t(to, 'stats.deck.row', {
       name: pictureName(locale, p.picture),
-      famous: p.picture.famous ? t(locale, 'stats.deck.famous') : '',
+      famous: p.picture.famous ? t(to, 'stats.deck.famous') : '',
       threshold: thresholdText(locale, p.everywhere),
       instability: instabilityText(locale, p.everywhere),
       recognised: p.everywhere.recognised,
       attempts: p.everywhere.attempts,
     }),
   );
-  if (s.pictures.length > DECK_ROWS) rows.push(t(locale, 'stats.deck.more', { count: s.pictures.length - DECK_ROWS }));
-  const text = [t(locale, 'stats.deck.header'), ...rows];
-  if (s.unplayed > 0) text.push(t(locale, 'stats.deck.unplayed', { count: s.unplayed }));
+  if (s.pictures.length > DECK_ROWS) rows.push(t(to, 'stats.deck.more', { count: s.pictures.length - DECK_ROWS }));
+  const text = [t(to, 'stats.deck.header'), ...rows];
+  if (s.unplayed > 0) text.push(t(to, 'stats.deck.unplayed', { count: s.unplayed }));
   return { title, text: text.join('\n') };
 }
 
-export function personalStatsReply(locale: Locale, s: PersonalStats): Reply {
-  const title = t(locale, 'stats.me.title');
-  if (s.pictures === 0) return { title, text: t(locale, 'stats.me.empty'), ephemeral: true };
-  const lines = [t(locale, 'stats.me.summary', { pictures: s.pictures, recognised: s.recognised })];
-  if (s.median === null) lines.push(t(locale, 'stats.me.none'));
+export function personalStatsReply(to: Audience, s: PersonalStats): Reply {
+  const title = t(to, 'stats.me.title');
+  if (s.pictures === 0) return { title, text: t(to, 'stats.me.empty'), ephemeral: true };
+  const lines = [t(to, 'stats.me.summary', { pictures: s.pictures, recognised: s.recognised })];
+  if (s.median === null) lines.push(t(to, 'stats.me.none'));
   else {
     lines.push(
-      t(locale, 'stats.me.median', {
+      t(to, 'stats.me.median', {
         mine: sizeOf(s.median),
-        everyone: s.everyone === null ? t(locale, 'stats.none') : sizeOf(s.everyone),
+        everyone: s.everyone === null ? t(to, 'stats.none') : sizeOf(s.everyone),
       }),
     );
-    lines.push(t(locale, 'stats.me.compare', { earlier: s.earlier, same: s.same, later: s.later }));
+    lines.push(t(to, 'stats.me.compare', { earlier: s.earlier, same: s.same, later: s.later }));
   }
   return { title, text: lines.join('\n'), ephemeral: true };
 }
 
-export function serverStatsReply(locale: Locale, s: ServerStats): Reply {
-  const title = t(locale, 'stats.server.title');
-  if (s.rounds === 0) return { title, text: t(locale, 'stats.server.empty') };
-  const text = t(locale, 'stats.server.summary', {
+export function serverStatsReply(to: Audience, s: ServerStats): Reply {
+  const { locale } = to;
+  const title = t(to, 'stats.server.title');
+  if (s.rounds === 0) return { title, text: t(to, 'stats.server.empty') };
+  const text = t(to, 'stats.server.summary', {
     rounds: s.rounds,
     players: s.players,
     guesses: s.guesses,
@@ -174,10 +177,10 @@ export function serverStatsReply(locale: Locale, s: ServerStats): Reply {
     text,
     fields: [
       {
-        name: t(locale, 'stats.server.pictures'),
+        name: t(to, 'stats.server.pictures'),
         value: s.pictures
           .map((p) =>
-            t(locale, 'stats.server.row', {
+            t(to, 'stats.server.row', {
               name: pictureName(locale, p.picture),
               here: thresholdText(locale, p.here),
               everywhere: thresholdText(locale, p.everywhere),
@@ -190,30 +193,31 @@ export function serverStatsReply(locale: Locale, s: ServerStats): Reply {
   };
 }
 
-export async function knowledgeReply(locale: Locale, s: KnowledgeStats, charts?: ChartPort): Promise<Reply> {
-  const title = t(locale, 'stats.knowledge.title');
+export async function knowledgeReply(to: Audience, s: KnowledgeStats, charts?: ChartPort): Promise<Reply> {
+  const { locale } = to;
+  const title = t(to, 'stats.knowledge.title');
   const played = s.groups.filter((g) => g.curve.attempts > 0);
-  if (played.length === 0) return { title, text: t(locale, 'stats.knowledge.empty') };
+  if (played.length === 0) return { title, text: t(to, 'stats.knowledge.empty') };
   const rows = played.map((g) =>
-    t(locale, 'stats.knowledge.row', {
-      group: t(locale, `stats.group.${g.id}`),
+    t(to, 'stats.knowledge.row', {
+      group: t(to, `stats.group.${g.id}`),
       pictures: g.pictures,
       attempts: g.curve.attempts,
       shares: g.curve.share.map(percent).join(' · '),
       threshold: thresholdText(locale, g.curve),
     }),
   );
-  const series = played.map((g) => ({ label: t(locale, `stats.group.${g.id}`), share: g.curve.share }));
-  const images = await chartImage(charts, locale, t(locale, 'stats.knowledge.chart'), series);
-  return { title, text: [t(locale, 'stats.knowledge.intro'), ...rows].join('\n'), images };
+  const series = played.map((g) => ({ label: t(to, `stats.group.${g.id}`), share: g.curve.share }));
+  const images = await chartImage(charts, locale, t(to, 'stats.knowledge.chart'), series);
+  return { title, text: [t(to, 'stats.knowledge.intro'), ...rows].join('\n'), images };
 }
 
 // ---- privacy ----
 
-export function privacyInfoReply(locale: Locale, c: PrivacyCounts): Reply {
+export function privacyInfoReply(to: Audience, c: PrivacyCounts): Reply {
   return {
-    title: t(locale, 'privacy.title'),
-    text: [t(locale, 'privacy.info', { ...c }), t(locale, 'privacy.how')].join('\n'),
+    title: t(to, 'privacy.title'),
+    text: [t(to, 'privacy.info', { ...c }), t(to, 'privacy.how')].join('\n'),
     ephemeral: true,
   };
 }
@@ -226,19 +230,19 @@ export function forgetConfirmButtonId(code: string): string {
   return `privacy:action=forget-me&confirm=${encodeURIComponent(code)}`;
 }
 
-export function forgetRequestReply(locale: Locale, r: ForgetRequest): Reply {
-  const button: ReplyButton = { id: forgetConfirmButtonId(r.code), label: t(locale, 'privacy.confirm.button'), style: 'danger' };
+export function forgetRequestReply(to: Audience, r: ForgetRequest): Reply {
+  const button: ReplyButton = { id: forgetConfirmButtonId(r.code), label: t(to, 'privacy.confirm.button'), style: 'danger' };
   return {
-    title: t(locale, 'privacy.confirm.title'),
+    title: t(to, 'privacy.confirm.title'),
     text: [
-      t(locale, 'privacy.confirm.text', { ...r.counts }),
-      t(locale, 'privacy.confirm.how', { code: r.code, minutes: r.minutes }),
+      t(to, 'privacy.confirm.text', { ...r.counts }),
+      t(to, 'privacy.confirm.how', { code: r.code, minutes: r.minutes }),
     ].join('\n'),
     buttons: [button],
     ephemeral: true,
   };
 }
 
-export function forgottenReply(locale: Locale, c: PrivacyCounts): Reply {
-  return { text: t(locale, 'privacy.done', { ...c }), ephemeral: true };
+export function forgottenReply(to: Audience, c: PrivacyCounts): Reply {
+  return { text: t(to, 'privacy.done', { ...c }), ephemeral: true };
 }

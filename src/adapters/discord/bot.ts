@@ -83,7 +83,7 @@ export class DiscordBot {
     if (i.isAutocomplete()) return this.onAutocomplete(i);
     if (!i.isRepliable()) return;
     if (!i.inGuild()) {
-      await i.reply(renderReply({ text: t(localeFromTag(i.locale), 'discord.guild-only'), ephemeral: true }));
+      await i.reply(renderReply({ text: t({ locale: localeFromTag(i.locale), platform: 'discord' }, 'discord.guild-only'), ephemeral: true }));
       return;
     }
     const caller = callerFromInteraction(i, this.o.hostRole);

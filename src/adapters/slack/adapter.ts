@@ -134,7 +134,7 @@ export class SlackAdapter {
         if (!answer) {
           // Answered inside the modal, which stays open.
           const user = await this.users.get(userId, body.user.name);
-          await ack({ response_action: 'errors', errors: { [GUESS_BLOCK]: t(user.locale, 'errors.empty-guess') } });
+          await ack({ response_action: 'errors', errors: { [GUESS_BLOCK]: t(user.locale, 'slack.modal.empty') } });
           return;
         }
         await ack();

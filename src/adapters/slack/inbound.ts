@@ -4,12 +4,13 @@
  */
 import type { Caller, CommandDef } from '../../core/commands/define.ts';
 import type { Locale } from '../../core/reply.ts';
-import { localeFromTag } from '../../views/i18n.ts';
+import { SLACK_OWN_SLASH, SLACK_UMBRELLA, localeFromTag } from '../../views/i18n.ts';
 
 export const PLATFORM = 'slack';
-export const UMBRELLA = '/emergence';
+// Defined beside commandText(), which writes commands in replies the way the manifest declares them.
+export const UMBRELLA = SLACK_UMBRELLA;
 /** Commands that are their own slash command on Slack (when they exist), besides `/emergence <name>`. */
-export const OWN_SLASH: readonly string[] = ['explain'];
+export const OWN_SLASH = SLACK_OWN_SLASH;
 
 export const ns = (id: string): string => `${PLATFORM}:${id}`;
 export const raw = (id: string): string => (id.startsWith(`${PLATFORM}:`) ? id.slice(PLATFORM.length + 1) : id);

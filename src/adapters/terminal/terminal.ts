@@ -12,6 +12,7 @@ import type { Caller } from '../../core/commands/define.ts';
 import { plainText, type Locale, type Reply } from '../../core/reply.ts';
 import type { App } from '../../app.ts';
 import type { RoundSink, RoundUpdate } from '../../runtime/sink.ts';
+import { t } from '../../views/i18n.ts';
 import { ansiPicture } from './ansi.ts';
 
 export interface TerminalOptions {
@@ -49,7 +50,7 @@ export class TerminalAdapter implements RoundSink {
   async run(): Promise<void> {
     const rl = createInterface({ input: this.o.input, terminal: false });
     if (this.o.interactive) {
-      this.write('Emergence: type /play to start, /help for commands, /quit to leave.\n');
+      this.write(`${t(this.caller, 'terminal.welcome')}\n`);
     }
     for await (const line of rl) {
       const text = line.trim();
