@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { chunks, escapeSlack, fallbackText, mrkdwn, renderReply } from '../../src/adapters/slack/render.ts';
 import { userText } from '../../src/core/reply.ts';
 
-const SUBS = ['play', 'guess', 'hint', 'skip', 'stop', 'leaderboard', 'decks', 'help'];
-
 describe('Slack rendering', () => {
   it('escapes &, < and > in user text, so <!channel> and <@U123> stay text', () => {
     const out = mrkdwn(`Winner: ${userText('<!channel> <@U123> & <https://evil.example|click>')}`);
@@ -22,13 +20,10 @@ describe('Slack rendering', () => {
     expect(escapeSlack('a&b<c>d')).toBe('a&amp;b&lt;c&gt;d');
   });
 
-  it('turns shared command names into Slack’s /emergence form, only inside code spans', () => {
-    const s = 'Guess with `/guess <answer>` or the button. Try `/help`. /play is a word here.';
-    expect(mrkdwn(s, { subcommands: SUBS })).toBe(
-      'Guess with `/emergence guess &lt;answer&gt;` or the button. Try `/emergence help`. /play is a word here.',
+  it('leaves commands as the views wrote them for Slack (see test/views/commands.test.ts)', () => {
+    expect(mrkdwn('Guess with `/emergence guess <answer>`. Try `/explain emergence`.')).toBe(
+      'Guess with `/emergence guess &lt;answer&gt;`. Try `/explain emergence`.',
     );
-    expect(mrkdwn('`/explain emergence`', { subcommands: SUBS })).toBe('`/explain emergence`');
-    expect(mrkdwn('`/player`', { subcommands: SUBS })).toBe('`/player`');
   });
 
   it('renders a reply as Block Kit with a text fallback', () => {

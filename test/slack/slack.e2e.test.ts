@@ -250,12 +250,12 @@ describe.each(['socket', 'http'] as Mode[])('Slack adapter, %s mode', (mode) => 
     await w.slash('UWANG', 'help');
     expect(header(slack.channelMessages(CHANNEL).at(-1)!.versions[0])).toBe(t('zh', 'help.title'));
     await w.slash('UALICE', 'dance wildly');
-    expect(lastEphemeral('UALICE')).toContain('Unknown command /dance.');
+    expect(lastEphemeral('UALICE')).toContain('Unknown command /emergence dance. Try `/emergence help`.');
     // Buttons other than Guess name the command they run.
     await w.button('UBOB', 'leaderboard:scope=channel', help.ts);
     expect(header(slack.channelMessages(CHANNEL).at(-1)!.versions[0])).toBe('Leaderboard · this channel');
     await w.button('UBOB', 'dance:wildly', help.ts);
-    expect(lastEphemeral('UBOB')).toContain('Unknown command /dance.');
+    expect(lastEphemeral('UBOB')).toContain('Unknown command /emergence dance.');
     expect(slack.problems).toEqual([]);
   });
 

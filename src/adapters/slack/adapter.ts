@@ -24,7 +24,6 @@ import {
   parseButtonId,
   slackToPlain,
   slashLine,
-  subcommandNames,
 } from './inbound.ts';
 import { CANNOT_POST, SlackOut, slackErrorCode, type WebClient } from './outbound.ts';
 import { SlackRoundSink } from './sink.ts';
@@ -76,8 +75,7 @@ export class SlackAdapter {
   private startedCount = 0;
 
   constructor(private readonly o: SlackAdapterOptions) {
-    const commands = o.app.dispatcher.commands;
-    this.out = new SlackOut(o.client, { render: { subcommands: subcommandNames(commands), slash: UMBRELLA }, imageRetryMs: o.imageRetryMs });
+    this.out = new SlackOut(o.client, { imageRetryMs: o.imageRetryMs });
     this.users = new UserDirectory({
       usersInfo: (args) => o.client.users.info(args),
       hostUsers: o.hostUsers,

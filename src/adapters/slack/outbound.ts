@@ -5,7 +5,7 @@
  */
 import type { webApi } from '@slack/bolt';
 import type { Reply } from '../../core/reply.ts';
-import { renderReply, type Block, type RenderExtras, type RenderOptions, type RenderedMessage } from './render.ts';
+import { renderReply, type Block, type RenderExtras, type RenderedMessage } from './render.ts';
 
 export type WebClient = webApi.WebClient;
 
@@ -23,7 +23,6 @@ export interface UploadedFile {
 }
 
 export interface SlackOutOptions {
-  render: RenderOptions;
   /**
    * Slack may refuse an image block for a file uploaded a moment ago (still processing):
    * wait this long and try once more before sending the message without its pictures.
@@ -44,7 +43,7 @@ export class SlackOut {
   ) {}
 
   message(reply: Reply, extras: RenderExtras = {}): RenderedMessage {
-    return renderReply(reply, { ...this.o.render, ...extras });
+    return renderReply(reply, extras);
   }
 
   async post(channel: string, msg: RenderedMessage, threadTs?: string): Promise<Sent> {

@@ -31,34 +31,17 @@ export function escapeOwnText(s: string): string {
   return defuseBroadcasts(escapeSlack(s));
 }
 
-export interface RenderOptions {
-  /**
-   * Command names reachable as `/emergence <name>` on Slack. The shared strings say
-   * `` `/guess <answer>` ``; inside backticks those become `` `/emergence guess <answer>` ``.
-   */
-  subcommands?: readonly string[];
-  /** The umbrella slash command (default `/emergence`). */
-  slash?: string;
-}
-
-/** Reply text → Slack mrkdwn: `**bold**` → `*bold*`, everything escaped. */
-export function mrkdwn(text: string, o: RenderOptions = {}): string {
-  const out = renderText(text, { user: escapeUserSpan, plain: escapeOwnText, bold: (s) => `*${s}*` });
-  return o.subcommands?.length ? rewriteCommands(out, o.subcommands, o.slash ?? '/emergence') : out;
+/**
+ * Reply text → Slack mrkdwn: `**bold**` → `*bold*`, everything escaped. Commands in the text
+ * already read `/emergence …`: the views write them for the caller's platform (commandText).
+ */
+export function mrkdwn(text: string): string {
+  return renderText(text, { user: escapeUserSpan, plain: escapeOwnText, bold: (s) => `*${s}*` });
 }
 
 /** Plain text for `plain_text` objects (headers, buttons, modal titles): markers removed, length capped. */
 export function plain(text: string, max: number): string {
   return truncate(plainText(text).replace(/\s+/g, ' ').trim(), max);
-}
-
-function rewriteCommands(s: string, names: readonly string[], slash: string): string {
-  const alt = names.map((n) => n.replace(/[-]/g, '\\-')).join('|');
-  if (!alt) return s;
-  // Only inside inline code spans, which only the bot's own strings produce (user spans never contain backticks we add).
-  return s.replace(/`([^`\n]*)`/g, (m, inner: string) =>
-    `\`${inner.replace(new RegExp(`(^|\\s)\\/(${alt})\\b`, 'g'), `$1${slash} $2`)}\``,
-  );
 }
 
 export function truncate(s: string, max: number): string {
@@ -89,7 +72,7 @@ export interface RenderedMessage {
   blocks: Block[];
 }
 
-export interface RenderExtras extends RenderOptions {
+export interface RenderExtras {
   /** Uploaded Slack file ids to show as image blocks (`slack_file`), with their alt texts. */
   images?: { fileId: string; alt: string }[];
   /** Leave the buttons out (an ended round). */
@@ -104,16 +87,16 @@ const MAX_BLOCKS = 50;
 export function renderReply(reply: Reply, x: RenderExtras = {}): RenderedMessage {
   const blocks: Block[] = [];
   if (reply.title) blocks.push({ type: 'header', text: { type: 'plain_text', text: plain(reply.title, 150), emoji: true } });
-  const body = reply.text ? mrkdwn(reply.text, x) : '';
+  const body = reply.text ? mrkdwn(reply.text) : '';
   for (const part of chunks(body)) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: part } });
   for (const f of reply.fields ?? []) {
-    const value = `*${mrkdwn(f.name, x)}*\n${mrkdwn(f.value, x)}`;
+    const value = `*${mrkdwn(f.name)}*\n${mrkdwn(f.value)}`;
     for (const part of chunks(value)) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: part } });
   }
   for (const img of x.images ?? []) {
     blocks.push({ type: 'image', slack_file: { id: img.fileId }, alt_text: truncate(plainText(img.alt), 1900) });
   }
-  if (x.note) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: mrkdwn(x.note, x) }] });
+  if (x.note) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: mrkdwn(x.note) }] });
   if (!x.noButtons && reply.buttons?.length) {
     blocks.push({
       type: 'actions',
@@ -129,15 +112,15 @@ export function renderReply(reply: Reply, x: RenderExtras = {}): RenderedMessage
       }),
     });
   }
-  if (reply.footer) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(mrkdwn(reply.footer, x), 2900) }] });
-  return { text: fallbackText(reply, x), blocks: blocks.slice(0, MAX_BLOCKS) };
+  if (reply.footer) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(mrkdwn(reply.footer), 2900) }] });
+  return { text: fallbackText(reply), blocks: blocks.slice(0, MAX_BLOCKS) };
 }
 
 /** The text fallback: title and text (and fields), mrkdwn, escaped, capped. */
-export function fallbackText(reply: Reply, o: RenderOptions = {}): string {
+export function fallbackText(reply: Reply): string {
   const parts: string[] = [];
   if (reply.title) parts.push(`*${escapeUserSpan(plain(reply.title, 300))}*`);
-  if (reply.text) parts.push(mrkdwn(reply.text, o));
-  for (const f of reply.fields ?? []) parts.push(`*${mrkdwn(f.name, o)}*\n${mrkdwn(f.value, o)}`);
+  if (reply.text) parts.push(mrkdwn(reply.text));
+  for (const f of reply.fields ?? []) parts.push(`*${mrkdwn(f.name)}*\n${mrkdwn(f.value)}`);
   return truncate(parts.join('\n'), 3900) || ' ';
 }
