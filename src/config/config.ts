@@ -62,6 +62,11 @@ export const ConfigSchema = z.object({
   SLACK_API_URL: optionalString,
   SLACK_HOST_USERS: optionalString,
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Serve GET /healthz on this port (unset: not served, except on PORT in Slack HTTP mode). */
+  HEALTH_PORT: z.preprocess(
+    (v) => (typeof v === 'string' && !v.trim() ? undefined : v),
+    z.coerce.number().int().min(0).max(65535).optional(),
+  ),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

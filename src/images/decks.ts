@@ -14,19 +14,16 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { StartupError } from '../config/startup-error.ts';
+import { packagePath } from '../paths.ts';
 import { DeckSchema, type Deck, type DeckItem } from './deck-schema.ts';
 import { checkImageFile, decodeOptions, ImageDecodeError, readImageHeader } from './image-input.ts';
 
 export type { Deck, DeckItem } from './deck-schema.ts';
 
 /** The built-in decks: `assets/decks` at the repository root. */
-export const DEFAULT_DECKS_DIR: string = fileURLToPath(new URL('../../assets/decks/', import.meta.url)).replace(
-  /[\\/]$/,
-  '',
-);
+export const DEFAULT_DECKS_DIR: string = packagePath('assets', 'decks');
 
 /** The file every deck folder holds. */
 export const DECK_FILE = 'deck.json';

@@ -1,9 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../paths.ts';
 import { KnowledgeEntrySchema, type KnowledgeEntry } from './schema.ts';
 
-export const DEFAULT_KNOWLEDGE_DIR = fileURLToPath(new URL('../../assets/knowledge/', import.meta.url));
+export const DEFAULT_KNOWLEDGE_DIR = packagePath('assets', 'knowledge');
 
 export interface KnowledgeIssue {
   file: string;

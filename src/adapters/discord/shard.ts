@@ -1,6 +1,6 @@
 /**
  * Scale: with DISCORD_SHARDS=auto or a number, or DISCORD_SHARD_COUNT, the bot runs under
- * discord.js's ShardingManager, one process per shard (`shard-main.ts`, run with tsx).
+ * discord.js's ShardingManager, one process per shard (`shard-main.ts` under tsx, or dist/shard-main.js when compiled).
  * DISCORD_SHARD_IDS runs only a range of the DISCORD_SHARD_COUNT shards here, so the
  * shards can be spread over several machines that share one database.
  *
@@ -55,7 +55,10 @@ export async function resolveShardCount(setting: ShardSetting, o: { token: strin
   return Math.max(1, Number(info.shards) || 1);
 }
 
-export const SHARD_MAIN = fileURLToPath(new URL('./shard-main.ts', import.meta.url));
+/** Running from dist/ (`npm run build`): every compiled file, this one included, lies directly in dist/. */
+const COMPILED = !import.meta.url.endsWith('.ts');
+
+export const SHARD_MAIN = fileURLToPath(new URL(COMPILED ? './shard-main.js' : './shard-main.ts', import.meta.url));
 
 export function createShardManager(o: { totalShards: number; shardList?: number[]; token: string }): ShardingManager {
   return new ShardingManager(SHARD_MAIN, {
@@ -64,8 +67,8 @@ export function createShardManager(o: { totalShards: number; shardList?: number[
     token: o.token,
     mode: 'process',
     respawn: true,
-    // The shard entry is TypeScript: run it through tsx, like `npm start`.
-    execArgv: ['--import', 'tsx'],
+    // From the sources the shard entry is TypeScript: run it through tsx, like `npm start`.
+    execArgv: COMPILED ? [] : ['--import', 'tsx'],
   });
 }
 

@@ -11,6 +11,7 @@ import { App as BoltApp, HTTPReceiver, SocketModeReceiver, type webApi } from '@
 import type { Logger } from 'pino';
 import type { App } from '../../app.ts';
 import type { Config } from '../../config/config.ts';
+import { HEALTH_PATH, healthHandler, type HealthCheck } from '../../health.ts';
 import { SlackAdapter } from './adapter.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { parseHostUsers } from './inbound.ts';
@@ -25,6 +26,8 @@ export interface StartSlackOptions {
   clientOptions?: webApi.WebClientOptions;
   /** Wait before retrying an image block Slack refused (tests: 0). */
   imageRetryMs?: number;
+  /** HTTP mode: also answer GET /healthz on the receiver's port. */
+  health?: HealthCheck;
 }
 
 export interface RunningSlack {
@@ -33,6 +36,8 @@ export interface RunningSlack {
   mode: 'socket' | 'http';
   /** HTTP mode: the port actually listened on (PORT=0 picks a free one). */
   port?: number;
+  /** Socket Mode: the WebSocket is up; HTTP mode: the server is listening. */
+  connected(): boolean;
 }
 
 export async function startSlack(o: StartSlackOptions): Promise<RunningSlack> {
@@ -54,7 +59,12 @@ export async function startSlack(o: StartSlackOptions): Promise<RunningSlack> {
     socket = new SocketModeReceiver({ appToken: c.SLACK_APP_TOKEN, logger, installerOptions: { clientOptions: clientOptions() } });
   } else {
     if (!c.SLACK_SIGNING_SECRET) throw new Error('SLACK_SIGNING_SECRET is required when SLACK_MODE=http');
-    http = new HTTPReceiver({ signingSecret: c.SLACK_SIGNING_SECRET, endpoints: [EVENTS_PATH], logger });
+    http = new HTTPReceiver({
+      signingSecret: c.SLACK_SIGNING_SECRET,
+      endpoints: [EVENTS_PATH],
+      logger,
+      customRoutes: o.health ? [{ path: HEALTH_PATH, method: ['GET', 'HEAD'], handler: healthHandler(o.health) }] : [],
+    });
   }
 
   const bolt = new BoltApp({
@@ -77,11 +87,18 @@ export async function startSlack(o: StartSlackOptions): Promise<RunningSlack> {
     imageRetryMs: o.imageRetryMs,
   });
 
+  let up = false;
+  if (socket) {
+    socket.client.on('connected', () => (up = true));
+    socket.client.on('reconnecting', () => (up = false));
+    socket.client.on('disconnected', () => (up = false));
+  }
   let port: number | undefined;
   if (http) {
     const server = (await bolt.start(c.PORT)) as unknown as { address(): AddressInfo | string | null };
     const addr = server.address();
     port = typeof addr === 'object' && addr ? addr.port : c.PORT;
+    up = true;
   } else {
     await bolt.start();
   }
@@ -92,6 +109,7 @@ export async function startSlack(o: StartSlackOptions): Promise<RunningSlack> {
     adapter,
     mode,
     port,
+    connected: () => up && !stopped,
     async stop() {
       if (stopped) return;
       stopped = true;
