@@ -1,35 +1,53 @@
 # syntax=docker/dockerfile:1
-# Multi-stage: dependencies are built (better-sqlite3 is native) in a full image,
-# then copied into a slim runtime that runs as a non-root user with a data volume.
+# Two stages on the same base. The build stage installs every dependency (better-sqlite3 is native
+# and may compile), bundles the bot into dist/ and then drops the dev dependencies; the runtime
+# stage gets node_modules and dist/ from it, runs as a non-root user, and keeps its data in /data.
+#
+#   docker build -t emergence .
+#   docker run -d --name emergence -v emergence-data:/data --env-file .env emergence
+#
+# Stopping: tini (PID 1) passes SIGTERM to node, which stops within 8 s (Docker waits 10 s).
 
-FROM node:20-slim AS deps
+FROM node:22-slim AS build
 WORKDIR /app
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json ./
+COPY scripts ./scripts
+COPY src ./src
+COPY commands ./commands
+# The locales are bundled into dist/; the rest of assets/ is read at run time from the package root.
+COPY assets ./assets
+RUN npm run build \
+ && npm prune --omit=dev --no-audit --no-fund
 
-FROM node:20-slim AS runtime
+FROM node:22-slim AS runtime
+# tini: an init as PID 1 that forwards signals and reaps children (Discord shards are child processes).
+# Fonts for the leaderboard card and the charts, Chinese included (sharp renders SVG text with them).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tini fonts-dejavu-core fonts-noto-cjk \
+ && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     DATABASE_PATH=/data/emergence.db \
     LADDER_CACHE_DIR=/data/cache/ladders \
-    TERMINAL_OUT_DIR=/data/out
+    TERMINAL_OUT_DIR=/data/out \
+    HEALTH_PORT=8080
 WORKDIR /app
-# Fonts for the leaderboard card and the charts, Chinese included (sharp renders SVG text with them).
-RUN apt-get update \
- && apt-get install -y --no-install-recommends fonts-dejavu-core fonts-noto-cjk \
- && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system emergence && useradd --system --gid emergence --home /app emergence \
  && mkdir -p /data && chown emergence:emergence /data
-COPY --from=deps /app/node_modules ./node_modules
-COPY package.json package-lock.json tsconfig.json ./
-COPY src ./src
-COPY commands ./commands
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
 COPY assets ./assets
-COPY slack ./slack
 USER emergence
 VOLUME ["/data"]
-EXPOSE 3000
-# tsx is a runtime dependency: the TypeScript sources run as they are.
-CMD ["node", "--import", "tsx", "src/main.ts"]
+# /healthz (HEALTH_PORT). Slack HTTP mode also listens on PORT (3000 by default): publish it with
+# -p 3000:3000 in that mode only; Socket Mode and Discord open no port.
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.HEALTH_PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["node", "dist/main.js"]
