@@ -108,14 +108,22 @@ export async function waitFor(cond: () => boolean, what: string, timeoutMs = 30_
   }
 }
 
-/** The rounds table as another process sees it. */
-export function roundStatuses(db: string): string[] {
+/** The rounds table as another process sees it: status and owning instance. */
+export function rounds(db: string): { status: string; owner_id: string | null }[] {
   const conn = new Database(db, { readonly: true, fileMustExist: true });
   try {
-    return (conn.prepare('select status from rounds').all() as { status: string }[]).map((r) => r.status);
+    return conn.prepare('select status, owner_id from rounds').all() as { status: string; owner_id: string | null }[];
   } finally {
     conn.close();
   }
+}
+
+/**
+ * No round is left to a process that is gone: each one is either closed, or handed over
+ * (still running, with its lease released, so the next start resumes it at once).
+ */
+export function leftToNobody(db: string): { status: string; owner_id: string | null }[] {
+  return rounds(db).filter((r) => r.status === 'running' && r.owner_id !== null);
 }
 
 export function integrity(db: string): string {

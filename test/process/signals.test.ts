@@ -1,9 +1,10 @@
 /**
  * Signals to a real `npm start`: the whole process tree ends, and the round it was playing is
- * closed (not left `running` with no process behind it). A crash exits non-zero with an incident id.
+ * closed or handed over (its lease released), never left owned by a process that is gone.
+ * A crash exits non-zero with an incident id.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { alive, descendants, integrity, roundStatuses, startBot, waitFor, type Bot } from './proc.ts';
+import { alive, descendants, integrity, leftToNobody, rounds, startBot, waitFor, type Bot } from './proc.ts';
 
 let bot: Bot | undefined;
 afterEach(async () => {
@@ -17,7 +18,7 @@ async function roundUnderNpm(): Promise<{ bot: Bot; tree: number[] }> {
   bot = b;
   b.child.stdin.write('/play deck:landmarks mode:race\n');
   await waitFor(() => b.out().includes('Step 1/6'), `the first step (stderr: ${b.err()})`);
-  expect(roundStatuses(b.db)).toEqual(['running']);
+  expect(rounds(b.db)).toEqual([{ status: 'running', owner_id: expect.any(String) }]);
   const tree = descendants(b.child.pid!);
   // npm and the bot's node (tsx loads in-process: no second node).
   expect(tree.length).toBeGreaterThanOrEqual(1);
@@ -26,20 +27,19 @@ async function roundUnderNpm(): Promise<{ bot: Bot; tree: number[] }> {
 
 describe('npm start and signals', () => {
   for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) {
-    it(`${signal} to the npm process ends the whole tree and closes the round`, async () => {
+    it(`${signal} to the npm process ends the whole tree and closes or hands over the round`, async () => {
       const { bot: b, tree } = await roundUnderNpm();
       b.child.kill(signal);
       await b.exited;
       await waitFor(() => tree.every((pid) => !alive(pid)), `every process of the tree to exit (${tree.join(', ')})`);
-      // Closed by the process that owned it, as it stopped: no round is left running by nobody.
-      expect(roundStatuses(b.db)).not.toContain('running');
-      expect(roundStatuses(b.db)).toHaveLength(1);
+      expect(rounds(b.db)).toHaveLength(1);
+      expect(leftToNobody(b.db)).toEqual([]);
       expect(integrity(b.db)).toBe('ok');
       expect(b.err()).not.toMatch(/\n\s+at /);
     }, 60_000);
   }
 
-  it('an unhandled rejection is logged with an incident id, closes the round, and exits 1', async () => {
+  it('an unhandled rejection is logged with an incident id, hands the round over, and exits 1', async () => {
     // A preload that rejects a promise nobody handles when the test asks for it (SIGUSR2).
     const boom = `data:text/javascript,process.on('SIGUSR2',()=>{Promise.reject(new Error('test boom'))})`;
     const b = startBot(process.execPath, ['--import', boom, '--import', 'tsx', 'src/main.ts'], { STEP_SECONDS: '120' });
@@ -54,6 +54,6 @@ describe('npm start and signals', () => {
     const entry = JSON.parse(line!) as { incident?: string; msg?: string; level?: number };
     expect(entry.incident).toMatch(/^[0-9a-f]{8}$/);
     expect(entry.msg).toContain('unhandled rejection');
-    expect(roundStatuses(b.db)).not.toContain('running');
+    expect(leftToNobody(b.db)).toEqual([]);
   }, 60_000);
 });
