@@ -24,6 +24,8 @@ export interface AppOptions {
   log: Logger;
   clock: Clock;
   databasePath: string;
+  /** postgres://… : PostgreSQL instead of the SQLite file at databasePath. */
+  databaseUrl?: string;
   decksDir?: string;
   ladderCacheDir?: string | null;
   knowledgeDir?: string;
@@ -54,6 +56,7 @@ export function appOptionsFromConfig(config: Config, log: Logger, clock: Clock):
     log,
     clock,
     databasePath: config.DATABASE_PATH,
+    databaseUrl: config.DATABASE_URL,
     decksDir: config.DECKS_DIR,
     ladderCacheDir: config.LADDER_CACHE_DIR,
     defaultDeck: config.DEFAULT_DECK,
@@ -64,7 +67,7 @@ export function appOptionsFromConfig(config: Config, log: Logger, clock: Clock):
 }
 
 export async function createApp(o: AppOptions): Promise<App> {
-  const store = await Store.open(o.databasePath);
+  const store = await Store.open(o.databaseUrl ?? o.databasePath);
   const decks = await loadDecks(o.decksDir);
   const ladders = new LadderCache({ dir: o.ladderCacheDir ?? null, log: o.log });
   const sinks = new SinkRouter();

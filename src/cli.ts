@@ -8,6 +8,7 @@ const commands: Record<string, () => Promise<{ run: (argv: string[]) => Promise<
   judge: () => import('./cli/judge.ts'),
   explain: () => import('./cli/explain.ts'),
   stats: () => import('./cli/stats.ts'),
+  db: () => import('./cli/db.ts'),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -69,7 +69,7 @@ const ms = (x: number) => Math.round(x * 100) / 100;
 
 export async function seedStats(store: Store, total: number, seed = 42): Promise<void> {
   const r = rng(seed);
-  const db = store.sqlite;
+  const db = store.sqlite!;
   const insertRound = db.prepare(
     `INSERT INTO rounds (id, platform, channel_id, scope_id, deck_id, item_id, mode, step_seconds, host_id, locale,
        status, end_reason, step, first_solver_id, started_at, ended_at)
@@ -198,7 +198,7 @@ export async function measureStats(opts: BenchStatsOptions = {}): Promise<Record
       return ms(performance.now() - s);
     };
     return {
-      stats_seed_guesses: (store.sqlite.prepare('SELECT COUNT(*) AS n FROM guesses').get() as { n: number }).n,
+      stats_seed_guesses: (store.sqlite!.prepare('SELECT COUNT(*) AS n FROM guesses').get() as { n: number }).n,
       stats_seed_s: Math.round(seedMs / 100) / 10,
       stats_curve_p50_ms: ms(percentile(times, 50)),
       stats_curve_p99_ms: ms(percentile(times, 99)),

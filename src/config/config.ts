@@ -18,6 +18,10 @@ export const ConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_PATH: z.string().min(1).default('./data/emergence.db'),
+  /** postgres://… selects PostgreSQL instead of the SQLite file at DATABASE_PATH. */
+  DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\//i.test(v), {
+    message: 'must be a postgres:// or postgresql:// URL (leave it empty to use SQLite at DATABASE_PATH)',
+  }),
   LADDER_CACHE_DIR: z.string().min(1).default('./.cache/ladders'),
   DECKS_DIR: optionalString,
   DEFAULT_DECK: z.string().min(1).default('masterpieces'),

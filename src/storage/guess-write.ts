@@ -1,6 +1,7 @@
 /**
- * Writing one guess inside the transition's transaction: its row, the player's name and its points in
- * every score scope. Portable Kysely, so the same code runs on SQLite and PostgreSQL.
+ * Writing guesses inside the caller's transaction: their rows, the players' names, their points in
+ * every score scope, and the players' recognitions of the picture (first encounter; when they knew it).
+ * Portable Kysely, so the same code runs on SQLite and PostgreSQL.
  */
 import { sql, type Transaction } from 'kysely';
 import type { Database } from './schema.ts';
@@ -27,50 +28,155 @@ export interface GuessRecord {
   at: number;
 }
 
-export async function writeGuess(trx: Transaction<Database>, g: GuessRecord): Promise<void> {
-  await trx
-    .insertInto('guesses')
-    .values({
-      round_id: g.roundId,
-      player_id: g.playerId,
-      channel_id: g.channelId,
-      scope_id: g.scopeId,
-      deck_id: g.deckId,
-      item_id: g.itemId,
-      mode: g.mode,
-      step: g.step,
-      text_norm: g.textNorm,
-      verdict: g.verdict,
-      points: g.points,
-      first: g.first ? 1 : 0,
-      created_at: g.at,
-    })
-    .execute();
-  await trx
-    .insertInto('players')
-    .values({ id: g.playerId, name: g.playerName, updated_at: g.at })
-    // Writes only when the name changed: most guesses come from players already known.
-    .onConflict((oc) => oc.column('id').doUpdateSet({ name: g.playerName, updated_at: g.at }).where('players.name', '!=', g.playerName))
-    .execute();
-  if (g.points <= 0 && !g.win) return;
-  const wins = g.win ? 1 : 0;
-  const solved = g.verdict === 'correct' ? 1 : 0;
-  for (const [scope, scopeId] of [
-    ['channel', g.channelId],
-    ['server', g.scopeId],
-    ['global', GLOBAL_SCOPE_ID],
-  ] as const) {
+/** One guess (the round's transition writes it in its own transaction). */
+export function writeGuess(trx: Transaction<Database>, g: GuessRecord): Promise<void> {
+  return writeGuesses(trx, [g]);
+}
+
+/**
+ * All of these guesses, in one transaction. Each table gets multi-row statements; rows that update
+ * the same key are merged first (one statement may not touch a row twice on PostgreSQL), and keys
+ * are written in sorted order, so that instances writing at once lock rows in the same order.
+ */
+export async function writeGuesses(trx: Transaction<Database>, gs: GuessRecord[]): Promise<void> {
+  for (const part of chunks(gs)) {
+    await trx
+      .insertInto('guesses')
+      .values(
+        part.map((g) => ({
+          round_id: g.roundId,
+          player_id: g.playerId,
+          channel_id: g.channelId,
+          scope_id: g.scopeId,
+          deck_id: g.deckId,
+          item_id: g.itemId,
+          mode: g.mode,
+          step: g.step,
+          text_norm: g.textNorm,
+          verdict: g.verdict,
+          points: g.points,
+          first: g.first ? 1 : 0,
+          created_at: g.at,
+        })),
+      )
+      .execute();
+  }
+  // The latest name of each player; written only when it changed (most guesses come from known players).
+  const names = new Map<string, { id: string; name: string; updated_at: number }>();
+  for (const g of gs) names.set(g.playerId, { id: g.playerId, name: g.playerName, updated_at: g.at });
+  for (const part of chunks(sortedValues(names))) {
+    await trx
+      .insertInto('players')
+      .values(part)
+      .onConflict((oc) =>
+        oc
+          .column('id')
+          .doUpdateSet({ name: sql`excluded.name`, updated_at: sql`excluded.updated_at` })
+          .whereRef('players.name', '<>', 'excluded.name'),
+      )
+      .execute();
+  }
+
+  const scores = new Map<string, { scope: string; scope_id: string; player_id: string; points: number; wins: number; solved: number; updated_at: number }>();
+  for (const g of gs) {
+    if (g.points <= 0 && !g.win) continue;
+    const scopes: [string, string][] = [
+      ['channel', g.channelId],
+      ['server', g.scopeId],
+      ['global', GLOBAL_SCOPE_ID],
+    ];
+    for (const [scope, scopeId] of scopes) {
+      const key = `${scope}\u0000${scopeId}\u0000${g.playerId}`;
+      const row = scores.get(key) ?? { scope, scope_id: scopeId, player_id: g.playerId, points: 0, wins: 0, solved: 0, updated_at: g.at };
+      row.points += g.points;
+      row.wins += g.win ? 1 : 0;
+      row.solved += g.verdict === 'correct' ? 1 : 0;
+      row.updated_at = g.at;
+      scores.set(key, row);
+    }
+  }
+  for (const part of chunks(sortedValues(scores))) {
     await trx
       .insertInto('scores')
-      .values({ scope, scope_id: scopeId, player_id: g.playerId, points: g.points, wins, solved, updated_at: g.at })
+      .values(part)
       .onConflict((oc) =>
         oc.columns(['scope', 'scope_id', 'player_id']).doUpdateSet({
-          points: sql`scores.points + ${g.points}`,
-          wins: sql`scores.wins + ${wins}`,
-          solved: sql`scores.solved + ${solved}`,
-          updated_at: g.at,
+          points: sql`scores.points + excluded.points`,
+          wins: sql`scores.wins + excluded.wins`,
+          solved: sql`scores.solved + excluded.solved`,
+          updated_at: sql`excluded.updated_at`,
         }),
       )
       .execute();
   }
+
+  for (const layer of recognitionLayers(gs)) {
+    for (const part of chunks(layer)) {
+      await trx
+        .insertInto('recognitions')
+        .values(part)
+        .onConflict((oc) =>
+          oc
+            .columns(['player_id', 'deck_id', 'item_id'])
+            // The player knew it in their first-encounter round, and had not before in it.
+            .doUpdateSet({ known_step: sql`excluded.known_step`, known_at: sql`excluded.known_at` })
+            .where('recognitions.known_step', 'is', null)
+            .whereRef('recognitions.round_id', '=', 'excluded.round_id')
+            .where('excluded.known_step', 'is not', null),
+        )
+        .execute();
+    }
+  }
+}
+
+/** Rows per multi-row statement: well under SQLite's and PostgreSQL's limits on bound values. */
+const ROWS_PER_STATEMENT = 400;
+
+function* chunks<T>(rows: T[]): Generator<T[]> {
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) yield rows.slice(i, i + ROWS_PER_STATEMENT);
+}
+
+function sortedValues<T>(m: Map<string, T>): T[] {
+  return [...m.keys()].sort().map((k) => m.get(k)!);
+}
+
+type RecognitionRow = Database['recognitions'];
+
+/**
+ * The recognition rows of a batch: per (player, picture, round), the first guess and the first
+ * correct one. Nearly always each (player, picture) has one round in a batch, so one layer; a player
+ * guessing the same picture in two rounds in one batch puts the second round in a later layer, written
+ * after the first, so that the first encounter wins.
+ */
+function recognitionLayers(gs: GuessRecord[]): RecognitionRow[][] {
+  const perKey = new Map<string, RecognitionRow[]>();
+  for (const g of gs) {
+    const key = `${g.playerId}\u0000${g.deckId}\u0000${g.itemId}`;
+    let rounds = perKey.get(key);
+    if (!rounds) perKey.set(key, (rounds = []));
+    let row = rounds.find((r) => r.round_id === g.roundId);
+    if (!row) {
+      row = {
+        player_id: g.playerId,
+        deck_id: g.deckId,
+        item_id: g.itemId,
+        round_id: g.roundId,
+        scope_id: g.scopeId,
+        first_step: g.step,
+        first_at: g.at,
+        known_step: null,
+        known_at: null,
+      };
+      rounds.push(row);
+    }
+    if (g.verdict === 'correct' && row.known_step === null) {
+      row.known_step = g.step;
+      row.known_at = g.at;
+    }
+  }
+  const layers: RecognitionRow[][] = [];
+  for (const key of [...perKey.keys()].sort()) {
+    perKey.get(key)!.forEach((row, i) => (layers[i] ??= []).push(row));
+  }
+  return layers;
 }

@@ -82,8 +82,24 @@ export interface RateLimitsTable {
   hits: number;
 }
 
+/** One row per (player, picture): the first encounter, and when the player knew it there. */
+export interface RecognitionsTable {
+  player_id: string;
+  deck_id: string;
+  item_id: string;
+  /** The first-encounter round, and its server. */
+  round_id: string;
+  scope_id: string;
+  first_step: number;
+  first_at: number;
+  /** The step of the player's first correct guess in that round; null if they did not know it there. */
+  known_step: number | null;
+  known_at: number | null;
+}
+
 export interface Database {
   rounds: RoundsTable;
+  recognitions: RecognitionsTable;
   guesses: GuessesTable;
   scores: ScoresTable;
   players: PlayersTable;

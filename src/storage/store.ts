@@ -1,12 +1,14 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, sql, type CompiledQuery } from 'kysely';
-import { migrationProvider } from './migrations.ts';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import { migrationProvider, type DialectName } from './migrations.ts';
 import type { Database } from './schema.ts';
+import { GLOBAL_SCOPE_ID, writeGuesses, type GuessRecord } from './guess-write.ts';
+import { openSqliteFile, redactUrl, startupErrorForPostgres } from './sqlite-health.ts';
+
+export { GLOBAL_SCOPE_ID, type GuessRecord };
 
 export type ScoreScope = 'channel' | 'server' | 'global';
-export const GLOBAL_SCOPE_ID = 'all';
 
 export interface RoundRow {
   id: string;
@@ -22,24 +24,6 @@ export interface RoundRow {
   startedAt: number;
 }
 
-export interface GuessRecord {
-  roundId: string;
-  playerId: string;
-  playerName: string;
-  channelId: string;
-  scopeId: string;
-  deckId: string;
-  itemId: string;
-  mode: string;
-  step: number;
-  textNorm: string;
-  verdict: string;
-  points: number;
-  first: boolean;
-  /** Race winner: counts a win on the leaderboard. */
-  win: boolean;
-  at: number;
-}
 
 export interface LeaderboardRow {
   playerId: string;
@@ -59,39 +43,101 @@ export interface InterruptedRound {
 /** Raised when the database refuses a second first solver for a round. */
 export class FirstSolverConflict extends Error {}
 
+/** `postgres://…` or `postgresql://…` selects PostgreSQL; anything else is a SQLite file path. */
+export function isPostgresUrl(location: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(location);
+}
+
+/** A unique or primary-key violation, by SQLSTATE (PostgreSQL) or extended result code (SQLite). */
+export function isUniqueViolation(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** Worth running again on its own: a deadlock or serialization failure (PostgreSQL), a busy file (SQLite). */
+function isTransient(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '40001' || code === 'SQLITE_BUSY';
+}
+
+// int8 (COUNT(*), bigint timestamps and ids) comes back from pg as a string; every value the game
+// stores fits a double, so read it as a number.
+const PG_INT8 = 20;
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === PG_INT8 && format !== 'binary' ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+interface Pending {
+  g: GuessRecord;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
 /**
- * The game's persistent store: SQLite (better-sqlite3, WAL) through Kysely.
- * Every write the game acknowledges is committed before the promise resolves.
+ * The game's persistent store: SQLite (better-sqlite3, WAL) or PostgreSQL (pg), through Kysely, with
+ * one set of migrations and queries. Every write the game acknowledges is committed before the
+ * promise resolves.
  */
 export class Store {
   private constructor(
     readonly db: Kysely<Database>,
-    readonly sqlite: SQLite.Database,
+    readonly dialect: DialectName,
+    /** The better-sqlite3 handle on SQLite (for its own checks and the bench); null on PostgreSQL. */
+    readonly sqlite: SQLite.Database | null,
   ) {}
 
-  static async open(path: string): Promise<Store> {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const sqlite = new SQLite(path);
-    sqlite.pragma('journal_mode = WAL');
-    // WAL + NORMAL: a commit survives a process crash (the OS has the WAL pages);
-    // only a power loss may drop the last transactions.
-    sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma('wal_autocheckpoint = 10000');
-    sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-    const store = new Store(db, sqlite);
-    await store.migrate();
+  /**
+   * Opens (and migrates) the database at `location`: a postgres:// URL, or a SQLite file path
+   * (its folder is created). A SQLite file is checked first: a folder, a path under a regular file,
+   * a file that is not a database, a damaged or read-only one are refused with a StartupError.
+   */
+  static async open(location: string, opts: { migrate?: boolean } = {}): Promise<Store> {
+    const store = isPostgresUrl(location) ? Store.postgres(location) : Store.sqliteAt(location);
+    try {
+      // Without migrating (`cli db migrate` does it, to report what it applied), still check the connection.
+      if (opts.migrate === false) await sql`SELECT 1`.execute(store.db);
+      else await store.migrate();
+    } catch (e) {
+      await store.db.destroy().catch(() => undefined);
+      throw store.dialect === 'postgres' ? startupErrorForPostgres(location, e) : e;
+    }
     return store;
   }
 
-  private async migrate(): Promise<void> {
-    const migrator = new Migrator({ db: this.db, provider: migrationProvider });
+  private static sqliteAt(path: string): Store {
+    const sqlite = openSqliteFile(path);
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    return new Store(db, 'sqlite', sqlite);
+  }
+
+  private static postgres(url: string): Store {
+    const pool = new pg.Pool({ connectionString: url, types: pgTypes, max: 10 });
+    // An idle client that loses its connection must not take the process down; the next query reconnects.
+    pool.on('error', () => undefined);
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return new Store(db, 'postgres', null);
+  }
+
+  /** Applies pending migrations; returns their names (empty when the database is current). */
+  async migrate(): Promise<string[]> {
+    // Migration names leave gaps (the live-rounds one is 0050): a database that ran a later one before
+    // an earlier one existed still gets the earlier one, and none depends on running before another.
+    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.dialect), allowUnorderedMigrations: true });
     const { error, results } = await migrator.migrateToLatest();
     if (error) {
-      const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-      throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+      const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+      if (!failed) throw error;
+      throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
     }
+    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  }
+
+  /** Where the data is, for messages: the file, or the URL without its password. */
+  static describe(location: string): string {
+    return isPostgresUrl(location) ? redactUrl(location) : location;
   }
 
   async createRound(r: RoundRow): Promise<void> {
@@ -132,170 +178,81 @@ export class Store {
   }
 
   /**
-   * Records a guess, and its points in every score scope. The promise resolves only once
-   * the guess is committed. Guesses arriving in the same tick (many channels at once) share
-   * one transaction, so a commit costs one WAL write for all of them; if any of them fails
-   * (a second "first" for a round, refused by the unique partial index), the batch rolls
-   * back and each guess is written on its own, so only the failing one is refused.
+   * Records a guess: its row, the first-solver claim, the player's name, its points in every score
+   * scope and the player's recognition of the picture. The promise resolves only once the guess is
+   * committed. Guesses that arrive while a batch is being written (many channels at once) share the
+   * next transaction, and each table gets one multi-row statement for them all; if the batch fails
+   * (a second "first" for a round, refused by the unique partial index), it rolls back and each guess
+   * is written on its own, so only the failing one is refused.
    */
   recordGuess(g: GuessRecord): Promise<void> {
     return new Promise((resolve, reject) => {
       this.pending.push({ g, resolve, reject });
-      if (this.pending.length === 1) setImmediate(() => this.flush());
+      this.schedule();
     });
   }
 
-  private pending: { g: GuessRecord; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private pending: Pending[] = [];
+  private scheduled = false;
+  private writing: Promise<void> | null = null;
 
-  private flush(): void {
+  private schedule(): void {
+    if (this.scheduled || this.writing) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.writing = this.flush().finally(() => {
+        this.writing = null;
+        if (this.pending.length) this.schedule();
+      });
+    });
+  }
+
+  private async flush(): Promise<void> {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
     try {
-      this.writeGuesses(batch.map((b) => b.g));
+      await this.db.transaction().execute((trx) => this.writeBatch(trx, batch.map((b) => b.g)));
       for (const item of batch) item.resolve();
       return;
     } catch {
-      // Rare (a second first solver): the batch rolled back; write each guess on its own.
+      // Rare (a second first solver, a deadlock with another instance): write each guess on its own.
     }
     for (const item of batch) {
       try {
-        this.writeGuesses([item.g]);
+        await this.writeOne(item.g);
         item.resolve();
       } catch (e) {
-        item.reject(
-          e instanceof Error && /UNIQUE constraint failed: guesses\.round_id/.test(e.message) ? new FirstSolverConflict(item.g.roundId) : e,
-        );
+        item.reject(item.g.first && isUniqueViolation(e) ? new FirstSolverConflict(item.g.roundId) : e);
       }
     }
   }
 
-  private writeGuessesTx: ((gs: GuessRecord[]) => void) | null = null;
-
-  /** All of these guesses in one transaction (one WAL write), or none. */
-  private writeGuesses(gs: GuessRecord[]): void {
-    this.writeGuessesTx ??= this.sqlite.transaction((list: GuessRecord[]) => {
-      for (const g of list) this.writeGuess(g);
-    });
-    this.writeGuessesTx(gs);
-  }
-
-  /** One guess: its row, the first-solver claim, the player's name and its scores (see `run`). */
-  private writeGuess(g: GuessRecord): void {
-    const row = {
-      round_id: g.roundId,
-      player_id: g.playerId,
-      channel_id: g.channelId,
-      scope_id: g.scopeId,
-      deck_id: g.deckId,
-      item_id: g.itemId,
-      mode: g.mode,
-      step: g.step,
-      text_norm: g.textNorm,
-      verdict: g.verdict,
-      points: g.points,
-      first: g.first ? 1 : 0,
-      created_at: g.at,
-      player_name: g.playerName,
-      wins: g.win ? 1 : 0,
-      solved: g.verdict === 'correct' ? 1 : 0,
-    };
-    this.run('insert-guess', row, (v) =>
-      this.db.insertInto('guesses').values({
-        round_id: v.round_id,
-        player_id: v.player_id,
-        channel_id: v.channel_id,
-        scope_id: v.scope_id,
-        deck_id: v.deck_id,
-        item_id: v.item_id,
-        mode: v.mode,
-        step: v.step,
-        text_norm: v.text_norm,
-        verdict: v.verdict,
-        points: v.points,
-        first: v.first,
-        created_at: v.created_at,
-      }),
-    );
-    if (g.first) {
-      const res = this.run('claim-first', row, (v) =>
-        this.db
-          .updateTable('rounds')
-          .set({ first_solver_id: v.player_id })
-          .where('id', '=', v.round_id)
-          .where('first_solver_id', 'is', null),
-      );
-      if (res.changes !== 1) throw new FirstSolverConflict(g.roundId);
-    }
-    this.run('upsert-player', row, (v) =>
-      this.db
-        .insertInto('players')
-        .values({ id: v.player_id, name: v.player_name, updated_at: v.created_at })
-        // Writes only when the name changed: most guesses come from players already known.
-        .onConflict((oc) =>
-          oc
-            .column('id')
-            .doUpdateSet({ name: v.player_name, updated_at: v.created_at })
-            .where('players.name', '!=', v.player_name),
-        ),
-    );
-    if (g.points > 0 || g.win) {
-      const scopes: [string, string][] = [
-        ['channel', g.channelId],
-        ['server', g.scopeId],
-        ['global', GLOBAL_SCOPE_ID],
-      ];
-      for (const [scope, scopeKey] of scopes) {
-        this.run('add-score', { ...row, scope, scope_key: scopeKey }, (v) =>
-          this.db
-            .insertInto('scores')
-            .values({
-              scope: v.scope,
-              scope_id: v.scope_key,
-              player_id: v.player_id,
-              points: v.points,
-              wins: v.wins,
-              solved: v.solved,
-              updated_at: v.created_at,
-            })
-            .onConflict((oc) =>
-              oc.columns(['scope', 'scope_id', 'player_id']).doUpdateSet({
-                points: sql`points + ${v.points}`,
-                wins: sql`wins + ${v.wins}`,
-                solved: sql`solved + ${v.solved}`,
-                updated_at: v.created_at,
-              }),
-            ),
-        );
+  private async writeOne(g: GuessRecord): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.db.transaction().execute((trx) => this.writeBatch(trx, [g]));
+        return;
+      } catch (e) {
+        if (!isTransient(e) || attempt >= 5) throw e;
       }
     }
   }
 
-  private readonly templates = new Map<string, { stmt: SQLite.Statement; fields: string[] }>();
-
-  /**
-   * Runs a write built with Kysely as a cached prepared statement. The query is built once,
-   * with a marker in place of every value, so its SQL and the order of its parameters are
-   * known; later calls only bind the row's values. Queries are still written only with Kysely
-   * (and would run through it on another dialect); the hot path skips rebuilding them.
-   */
-  private run<R extends Record<string, unknown>>(
-    name: string,
-    row: R,
-    build: (v: Record<keyof R, any>) => { compile(): CompiledQuery },
-  ): SQLite.RunResult {
-    let tpl = this.templates.get(name);
-    if (!tpl) {
-      const marks = Object.fromEntries(Object.keys(row).map((k) => [k, `\u0000${k}`])) as Record<keyof R, any>;
-      const compiled = build(marks).compile();
-      const fields = compiled.parameters.map((p) => {
-        if (typeof p !== 'string' || !p.startsWith('\u0000')) throw new Error(`query ${name}: a value does not come from the row`);
-        return p.slice(1);
-      });
-      tpl = { stmt: this.sqlite.prepare(compiled.sql), fields };
-      this.templates.set(name, tpl);
+  /** The guesses' rows (guess-write.ts), and each first solver's claim on its round. */
+  private async writeBatch(trx: Transaction<Database>, gs: GuessRecord[]): Promise<void> {
+    await writeGuesses(trx, gs);
+    for (const g of gs) {
+      if (!g.first) continue;
+      const res = await trx
+        .updateTable('rounds')
+        .set({ first_solver_id: g.playerId })
+        .where('id', '=', g.roundId)
+        .where('first_solver_id', 'is', null)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) throw new FirstSolverConflict(g.roundId);
     }
-    return tpl.stmt.run(...tpl.fields.map((f) => row[f]));
   }
 
   async leaderboard(scope: ScoreScope, scopeId: string, limit = 10): Promise<LeaderboardRow[]> {
@@ -330,8 +287,12 @@ export class Store {
     return this.db.selectFrom('guesses').selectAll().where('round_id', '=', roundId).orderBy('id').execute();
   }
 
+  /** Writes what is pending, then closes the connection(s). */
   async close(): Promise<void> {
-    this.flush();
+    while (this.writing || this.pending.length) {
+      if (this.writing) await this.writing;
+      else await (this.writing = this.flush().finally(() => (this.writing = null)));
+    }
     await this.db.destroy();
   }
 }
