@@ -61,7 +61,7 @@ describe('SQLite health at open', () => {
     const s = await Store.open(file);
     await seedFixture(s);
     for (let i = 0; i < 300; i++) {
-      await s.createRound({ id: `x${i}`, platform: 'terminal', channelId: 'c', scopeId: 's', deckId: 'd', itemId: `item-${i}-${'x'.repeat(200)}`, mode: 'race', stepSeconds: 15, hostId: 'h', locale: 'en', startedAt: i });
+      await s.createRound({ id: `x${i}`, platform: 'terminal', channelId: `c${i}`, scopeId: 's', deckId: 'd', itemId: `item-${i}-${'x'.repeat(200)}`, mode: 'race', stepSeconds: 15, hostId: 'h', locale: 'en', startedAt: i });
     }
     await s.close();
     // Overwrite the middle of the file (table and index pages), leaving the header page intact.
