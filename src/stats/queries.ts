@@ -1,16 +1,13 @@
 /**
- * The statistics' SQL, over the guesses table (Kysely on SQLite). The database does the heavy part:
- * it finds each player's first encounter with a picture and groups the attempts by outcome, so only a
- * handful of rows (outcome × server) comes back per picture. src/core/stats/figures.ts turns those
- * rows into curves, thresholds and medians; the definitions are written there.
+ * The statistics' SQL, through Kysely, the same on SQLite and PostgreSQL. Attempts come from the
+ * recognitions table (one row per player and picture: the first encounter, and the step at which the
+ * player knew it there, written with the guess that decided it), joined with rounds for the round's
+ * status and the last step it showed. Only a handful of rows (outcome × server) comes back per picture;
+ * src/core/stats/figures.ts turns them into curves, thresholds and medians (the definitions are there).
  *
- * Every query reads a covering index made by migration 0002_stats (check with `explain()` below):
- *   guesses_stats_attempts (deck_id, item_id, player_id, round_id, verdict, step, scope_id)
- *   guesses_stats_wrong    (deck_id, item_id, verdict, step, text_norm, player_id, round_id)
- *   guesses_stats_player   (player_id, deck_id, item_id, round_id, verdict, step)
- *   guesses_stats_scope    (scope_id, deck_id, item_id, player_id, round_id)
- *   rounds_stats_scope     (scope_id, deck_id, item_id)
- *   rounds_stats_step      (id, step)
+ * Indexes (migrations 0003 and 0004): recognitions_picture (deck_id, item_id, round_id, known_step,
+ * scope_id), recognitions_scope (scope_id, …), the primary key (player_id, deck_id, item_id), rounds by
+ * id, and guesses_wrong (deck_id, item_id, step, text_norm, player_id, round_id) over wrong guesses only.
  *
  * Rounds still running are left out everywhere: their figures would move while people play, and a
  * count that moves during a round would tell which picture is on screen.
@@ -32,8 +29,6 @@ export interface AttemptCountRow extends AttemptRow {
 
 type Db = Kysely<Database>;
 
-const NOT_RUNNING = sql`round_id NOT IN (SELECT id FROM rounds WHERE status = 'running')`;
-
 export interface AttemptsShape {
   /** Group by picture (else all selected pictures pooled, deckId/itemId ''). */
   byPicture?: boolean;
@@ -44,57 +39,37 @@ export interface AttemptsShape {
 }
 
 /**
- * First encounters, counted by outcome: recognition step (or null) and, for the unrecognised, the last
- * step their round showed (`seen`; 6 for the recognised, where it does not matter).
- * `where` narrows the guesses (to a picture, a deck, some players …) before the first encounter is
- * chosen, so it must keep all the guesses of each (picture, player) it keeps, or "first" would mean
- * "first among the selected guesses".
+ * First encounters (`where` narrows the recognitions, alias rc), counted by outcome: the recognition
+ * step, or null and the last step the round showed (`seen`, 1..6; 6 for the recognised, where it does
+ * not matter). Rounds still running are left out.
  *
- * One pass over the covering index, grouped by (picture, player) in index order, without sorting.
- * `fe1` keeps each player's first guess on the picture: it is the query's only MIN(), so SQLite fills
- * the bare columns round_id, scope_id, verdict and step from that row (documented behaviour), and
- * round_id is the first-encounter round. It also counts the player's correct guesses on the picture (k).
- * A first encounter in a round still running is left out (`NOT IN`, once per player).
- * `fe` packs the outcome in one number `o`, so that each lookup runs once:
- *   o = s > 0  recognised at step s: the first guess itself was correct, or an index seek finds the
- *              player's correct guess in that round;
- *   o = -c < 0 not recognised there (k = 0, or only in a later round); c = the round's last step,
- *              looked up in rounds_stats_step.
+ * The recognitions are counted per (round, outcome) first, so that rounds are looked up once per
+ * round, not once per player.
  */
 function attemptsQuery(where: RawBuilder<unknown>, shape: AttemptsShape = {}): RawBuilder<AttemptCountRow> {
-  // One picture: grouping by player alone is enough (and cheaper).
-  const groupKey = shape.byPicture ? sql`deck_id, item_id, player_id` : sql`player_id`;
-  const picture = shape.byPicture ? sql`deck_id, item_id` : sql`'' AS deck_id, '' AS item_id`;
-  const scope = shape.byScope ? sql`scope_id` : sql`''`;
-  const here = shape.here === undefined ? sql`0` : sql`SUM(first_scope = ${shape.here})`;
-  const seen = sql`-(SELECT MIN(MAX(r.step, 1), 6) FROM rounds r INDEXED BY rounds_stats_step WHERE r.id = fe1.round_id)`;
+  const pictureKeys = shape.byPicture ? sql`rc.deck_id, rc.item_id,` : sql``;
+  const scopeKey = shape.byScope ? sql`rc.scope_id,` : sql``;
+  const hereCount = shape.here === undefined ? sql`0` : sql`SUM(CASE WHEN rc.scope_id = ${shape.here} THEN 1 ELSE 0 END)`;
+  const picture = shape.byPicture ? sql`c.deck_id AS "deckId", c.item_id AS "itemId"` : sql`'' AS "deckId", '' AS "itemId"`;
+  const scope = shape.byScope ? sql`c.scope_id` : sql`''`;
+  const outerKeys = sql.join(
+    [...(shape.byPicture ? [sql`c.deck_id`, sql`c.item_id`] : []), ...(shape.byScope ? [sql`c.scope_id`] : []), sql`c.known_step`, sql`seen`],
+    sql`, `,
+  );
   return sql<AttemptCountRow>`
-    WITH fe1 AS (
-      SELECT deck_id, item_id, player_id, round_id, scope_id, verdict, step, MIN(id) AS fid,
-             SUM(verdict = 'correct') AS k
-      FROM guesses INDEXED BY guesses_stats_attempts
+    SELECT ${picture}, ${scope} AS "scopeId", c.known_step AS "recStep",
+           CASE WHEN c.known_step IS NOT NULL THEN 6 WHEN r.step < 1 THEN 1 WHEN r.step > 6 THEN 6 ELSE r.step END AS seen,
+           CAST(SUM(c.n) AS integer) AS n, CAST(SUM(c.here) AS integer) AS here
+    FROM (
+      SELECT ${pictureKeys} ${scopeKey} rc.round_id, rc.known_step, COUNT(*) AS n, ${hereCount} AS here
+      FROM recognitions rc
       WHERE ${where}
-      GROUP BY ${groupKey}
-    ),
-    fe AS (
-      SELECT ${picture}, ${scope} AS scope_id, scope_id AS first_scope,
-             CASE WHEN k = 0 THEN ${seen}
-                  WHEN verdict = 'correct' THEN step
-                  ELSE COALESCE(
-                    (SELECT g.step FROM guesses g INDEXED BY guesses_stats_attempts
-                     WHERE g.deck_id = fe1.deck_id AND g.item_id = fe1.item_id AND g.player_id = fe1.player_id
-                       AND g.round_id = fe1.round_id AND g.verdict = 'correct'),
-                    ${seen})
-             END AS o
-      FROM fe1
-      WHERE ${NOT_RUNNING}
-    )
-    SELECT deck_id AS deckId, item_id AS itemId, scope_id AS scopeId,
-           CASE WHEN o > 0 THEN o END AS recStep, CASE WHEN o > 0 THEN 6 ELSE -o END AS seen,
-           COUNT(*) AS n, ${here} AS here
-    FROM fe
-    GROUP BY deck_id, item_id, scope_id, o
-    ORDER BY deck_id, item_id, scope_id, o`;
+      GROUP BY ${pictureKeys} ${scopeKey} rc.round_id, rc.known_step
+    ) c
+    JOIN rounds r ON r.id = c.round_id
+    WHERE r.status <> 'running'
+    GROUP BY ${outerKeys}
+    ORDER BY ${outerKeys}`;
 }
 
 async function rows<T>(db: Db, q: RawBuilder<T>): Promise<T[]> {
@@ -108,19 +83,23 @@ export function attemptsOf(
   shape: Omit<AttemptsShape, 'byPicture'> = {},
 ): Promise<AttemptCountRow[]> {
   let where = sql`1 = 1`;
-  if (filter.deckId !== undefined) where = sql`${where} AND deck_id = ${filter.deckId}`;
-  if (filter.itemId !== undefined) where = sql`${where} AND item_id = ${filter.itemId}`;
+  if (filter.deckId !== undefined) where = sql`${where} AND rc.deck_id = ${filter.deckId}`;
+  if (filter.itemId !== undefined) where = sql`${where} AND rc.item_id = ${filter.itemId}`;
   return rows(db, attemptsQuery(where, { ...shape, byPicture: true }));
 }
 
 /** One picture's attempts (all servers pooled), with those in the `here` server counted apart. */
 export function pictureAttempts(db: Db, deckId: string, itemId: string, here?: string): Promise<AttemptCountRow[]> {
-  return rows(db, attemptsQuery(sql`deck_id = ${deckId} AND item_id = ${itemId}`, { here }));
+  return rows(db, pictureQuery(deckId, itemId, here));
+}
+
+function pictureQuery(deckId: string, itemId: string, here?: string): RawBuilder<AttemptCountRow> {
+  return attemptsQuery(sql`rc.deck_id = ${deckId} AND rc.item_id = ${itemId}`, { here });
 }
 
 /** Every picture of a deck: attempts by picture, with those in the `here` server counted apart. */
 export function deckAttempts(db: Db, deckId: string, here?: string): Promise<AttemptCountRow[]> {
-  return rows(db, attemptsQuery(sql`deck_id = ${deckId}`, { byPicture: true, here }));
+  return rows(db, attemptsQuery(sql`rc.deck_id = ${deckId}`, { byPicture: true, here }));
 }
 
 /** Every picture: attempts by picture (the knowledge effect). */
@@ -129,26 +108,24 @@ export function allAttempts(db: Db): Promise<AttemptCountRow[]> {
 }
 
 /**
- * The attempts of the players who guessed in this server, by picture: each one's first encounter with
- * the picture, wherever it was; `here` counts those that were in this server. Reads only those
- * players' guesses on those pictures (a first encounter is chosen per picture and player).
+ * The first encounters that were in this server, by picture (`here` = `n`): what the server's own
+ * curves are made of.
  */
 export function serverAttempts(db: Db, scopeId: string): Promise<AttemptCountRow[]> {
-  return rows(db, attemptsQuery(serverPlayers(scopeId), { byPicture: true, here: scopeId }));
+  return rows(db, serverQuery(scopeId));
 }
 
-function serverPlayers(scopeId: string): RawBuilder<unknown> {
-  return sql`(deck_id, item_id, player_id) IN (SELECT deck_id, item_id, player_id
-    FROM guesses INDEXED BY guesses_stats_scope WHERE scope_id = ${scopeId})`;
+function serverQuery(scopeId: string): RawBuilder<AttemptCountRow> {
+  return attemptsQuery(sql`rc.scope_id = ${scopeId}`, { byPicture: true, here: scopeId });
 }
 
 /**
- * All attempts (everyone's, the player's included) on the pictures this player has recognised at
- * least once, by picture: the pictures a personal threshold is compared on.
+ * All attempts (everyone's, the player's included) on the pictures this player recognised at first
+ * encounter, by picture: the pictures a personal threshold is compared on.
  */
 export function attemptsOnPlayersRecognised(db: Db, playerId: string): Promise<AttemptCountRow[]> {
-  const pictures = sql`(deck_id, item_id) IN (SELECT deck_id, item_id FROM guesses INDEXED BY guesses_stats_player
-    WHERE player_id = ${playerId} AND verdict = 'correct')`;
+  const pictures = sql`(rc.deck_id, rc.item_id) IN (SELECT deck_id, item_id FROM recognitions
+    WHERE player_id = ${playerId} AND known_step IS NOT NULL)`;
   return rows(db, attemptsQuery(pictures, { byPicture: true }));
 }
 
@@ -162,10 +139,7 @@ export async function pictureServers(db: Db, deckId: string, itemId: string): Pr
   return r?.n ?? 0;
 }
 
-/**
- * The player's own first encounters (same rules as `attemptsQuery`): one row per picture, with the
- * recognition step, or null.
- */
+/** The player's own first encounters: one row per picture, with the recognition step, or null. */
 export function playerFirstEncounters(
   db: Db,
   playerId: string,
@@ -173,22 +147,11 @@ export function playerFirstEncounters(
   return rows(
     db,
     sql<{ deckId: string; itemId: string; recStep: number | null }>`
-      WITH fe1 AS (
-        SELECT deck_id, item_id, player_id, round_id, verdict, step, MIN(id) AS fid, SUM(verdict = 'correct') AS k
-        FROM guesses INDEXED BY guesses_stats_player
-        WHERE player_id = ${playerId}
-        GROUP BY deck_id, item_id
-      )
-      SELECT deck_id AS deckId, item_id AS itemId,
-             CASE WHEN k = 0 THEN NULL
-                  WHEN verdict = 'correct' THEN step
-                  ELSE (SELECT g.step FROM guesses g INDEXED BY guesses_stats_player
-                        WHERE g.player_id = fe1.player_id AND g.deck_id = fe1.deck_id AND g.item_id = fe1.item_id
-                          AND g.round_id = fe1.round_id AND g.verdict = 'correct')
-             END AS recStep
-      FROM fe1
-      WHERE ${NOT_RUNNING}
-      ORDER BY deck_id, item_id`,
+      SELECT rc.deck_id AS "deckId", rc.item_id AS "itemId", rc.known_step AS "recStep"
+      FROM recognitions rc
+      JOIN rounds r ON r.id = rc.round_id
+      WHERE rc.player_id = ${playerId} AND r.status <> 'running'
+      ORDER BY rc.deck_id, rc.item_id`,
   );
 }
 
@@ -205,9 +168,9 @@ function wrongQuery(deckId: string, itemId: string, perStep: number): RawBuilder
   return sql<WrongGuess>`
     WITH w AS (
       SELECT step, text_norm, COUNT(DISTINCT player_id) AS players
-      FROM guesses INDEXED BY guesses_stats_wrong
+      FROM guesses
       WHERE deck_id = ${deckId} AND item_id = ${itemId} AND verdict = 'wrong' AND text_norm <> ''
-        AND ${NOT_RUNNING}
+        AND round_id NOT IN (SELECT id FROM rounds WHERE status = 'running')
       GROUP BY step, text_norm
     ),
     ranked AS (
@@ -215,22 +178,22 @@ function wrongQuery(deckId: string, itemId: string, perStep: number): RawBuilder
              ROW_NUMBER() OVER (PARTITION BY step ORDER BY players DESC, text_norm) AS rk
       FROM w
     )
-    SELECT step, text_norm AS text, players FROM ranked WHERE rk <= ${perStep} ORDER BY step, rk`;
+    SELECT step, text_norm AS text, CAST(players AS integer) AS players FROM ranked WHERE rk <= ${perStep} ORDER BY step, rk`;
 }
 
 /** Rounds played in a server, and its players and guesses (rounds still running left out). */
 export async function serverTotals(db: Db, scopeId: string): Promise<{ rounds: number; players: number; guesses: number }> {
   const r = await rows(
     db,
-    sql<{ rounds: number }>`SELECT COUNT(*) AS rounds FROM rounds INDEXED BY rounds_stats_scope
-      WHERE scope_id = ${scopeId} AND status <> 'running'`,
+    sql<{ rounds: number }>`SELECT COUNT(*) AS rounds FROM rounds WHERE scope_id = ${scopeId} AND status <> 'running'`,
   );
+  // A guess's server is its round's: reach the guesses through the server's rounds (guesses_round).
   const g = await rows(
     db,
     sql<{ players: number; guesses: number }>`
-      SELECT COUNT(DISTINCT player_id) AS players, COUNT(*) AS guesses
-      FROM guesses INDEXED BY guesses_stats_scope
-      WHERE scope_id = ${scopeId} AND ${NOT_RUNNING}`,
+      SELECT COUNT(DISTINCT g.player_id) AS players, COUNT(*) AS guesses
+      FROM rounds r JOIN guesses g ON g.round_id = r.id
+      WHERE r.scope_id = ${scopeId} AND r.status <> 'running'`,
   );
   return { rounds: r[0]?.rounds ?? 0, players: g[0]?.players ?? 0, guesses: g[0]?.guesses ?? 0 };
 }
@@ -250,12 +213,14 @@ export async function playerFootprint(db: Db, playerId: string): Promise<Privacy
 export const FORGOTTEN_PLAYER = 'forgotten';
 
 /**
- * Forgets a player everywhere, in one transaction: their guesses, scores (every board) and name are
- * deleted; rounds they hosted or first solved no longer name them. Other players' data is untouched.
+ * Forgets a player everywhere, in one transaction: their guesses, recognitions, scores (every board)
+ * and name are deleted; rounds they hosted or first solved no longer name them. Other players' data
+ * is untouched.
  */
 export async function forgetPlayer(db: Db, playerId: string): Promise<PrivacyCounts> {
   return db.transaction().execute(async (trx) => {
     const guesses = await trx.deleteFrom('guesses').where('player_id', '=', playerId).executeTakeFirst();
+    await trx.deleteFrom('recognitions').where('player_id', '=', playerId).execute();
     const scores = await trx.deleteFrom('scores').where('player_id', '=', playerId).executeTakeFirst();
     await trx.deleteFrom('players').where('id', '=', playerId).execute();
     const solved = await trx
@@ -276,21 +241,24 @@ export async function forgetPlayer(db: Db, playerId: string): Promise<PrivacyCou
   });
 }
 
-/** `EXPLAIN QUERY PLAN` of a statistics query (tests and the bench check the indexes are used). */
-export async function explain(db: Db, q: RawBuilder<unknown>): Promise<string[]> {
+/**
+ * The plan of a statistics query, one line per step: SQLite's `EXPLAIN QUERY PLAN` details, or
+ * PostgreSQL's `EXPLAIN` lines (tests and the bench check that the indexes are used).
+ */
+export async function explain(db: Db, q: RawBuilder<unknown>, dialect: 'sqlite' | 'postgres'): Promise<string[]> {
   const compiled = q.compile(db);
-  const res = await db.executeQuery<{ detail: string }>({
-    ...compiled,
-    sql: `EXPLAIN QUERY PLAN ${compiled.sql}`,
-  });
-  return res.rows.map((r) => r.detail);
+  if (dialect === 'sqlite') {
+    const res = await db.executeQuery<{ detail: string }>({ ...compiled, sql: `EXPLAIN QUERY PLAN ${compiled.sql}` });
+    return res.rows.map((r) => r.detail);
+  }
+  const res = await db.executeQuery<{ 'QUERY PLAN': string }>({ ...compiled, sql: `EXPLAIN ${compiled.sql}` });
+  return res.rows.map((r) => r['QUERY PLAN']);
 }
 
-/** The main queries' SQL, for `explain()` (tests check the plans use the covering indexes). */
+/** The main queries, for `explain()`. */
 export const statsQueries = {
-  picture: (deckId: string, itemId: string, here = '') =>
-    attemptsQuery(sql`deck_id = ${deckId} AND item_id = ${itemId}`, { here }),
-  deck: (deckId: string) => attemptsQuery(sql`deck_id = ${deckId}`, { byPicture: true }),
+  picture: (deckId: string, itemId: string, here = '') => pictureQuery(deckId, itemId, here),
+  deck: (deckId: string) => attemptsQuery(sql`rc.deck_id = ${deckId}`, { byPicture: true }),
   wrong: (deckId: string, itemId: string) => wrongQuery(deckId, itemId, 3),
-  server: (scopeId: string) => attemptsQuery(serverPlayers(scopeId), { byPicture: true, here: scopeId }),
+  server: (scopeId: string) => serverQuery(scopeId),
 };

@@ -10,7 +10,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadDecks } from '../../src/images/decks.ts';
 import { Store } from '../../src/storage/store.ts';
+import { StatsService } from '../../src/stats/service.ts';
+import { FakeClock } from '../fakes/fake-clock.ts';
+import { caller } from '../fakes/test-app.ts';
 import { postgresEngine } from '../fakes/databases.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -74,6 +78,12 @@ describe('migrating a database from before PostgreSQL support', () => {
 
     const again = await Store.open(file);
     expect(await again.migrate()).toEqual([]);
+    // The statistics read the recognitions now, with the figures test/stats/queries.test.ts works out by hand.
+    const stats = new StatsService({ store: again, decks: await loadDecks(), clock: new FakeClock() });
+    const mona = await stats.picture(caller('asker', { scopeId: 'terminal:s1' }), 'mona-lisa');
+    expect(mona.everywhere).toMatchObject({ attempts: 10, recognised: 6, cut: 3, threshold: 3, perStep: [0, 2, 1, 2, 1, 0] });
+    expect(mona.here).toMatchObject({ attempts: 5, recognised: 4, threshold: 3 });
+    expect(await stats.me(caller('p3'))).toMatchObject({ pictures: 3, recognised: 2, median: 2, everyone: 4 });
     await again.createRound({ id: 'R9', platform: 'terminal', channelId: 'terminal:a1', scopeId: 'terminal:s1', deckId: 'masterpieces', itemId: 'the-kiss', mode: 'race', stepSeconds: 15, hostId: 'terminal:host', locale: 'en', startedAt: 1 });
     await again.recordGuess({ roundId: 'R9', playerId: 'terminal:p1', playerName: 'p1', channelId: 'terminal:a1', scopeId: 'terminal:s1', deckId: 'masterpieces', itemId: 'the-kiss', mode: 'race', step: 2, textNorm: 'the kiss', verdict: 'correct', points: 5, first: true, win: true, at: 2 });
     const [g] = await again.guessesOfRound('R9');
