@@ -1,9 +1,17 @@
-/** Engine throughput with every guess committed to SQLite, and memory with many rounds held. */
+/**
+ * Engine throughput with every guess committed, to SQLite and to PostgreSQL from three processes,
+ * and memory with many rounds held.
+ */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import pino from 'pino';
-import { createApp } from '../app.ts';
+import { createApp, type App } from '../app.ts';
+import { createDatabase, startLocalPostgres } from '../storage/local-postgres.ts';
+import { Store } from '../storage/store.ts';
 import type { Caller } from '../core/commands/define.ts';
 import type { Clock, TimerHandle } from '../runtime/clock.ts';
 
@@ -19,7 +27,7 @@ class StillClock implements Clock {
   clearTimer(): void {}
 }
 
-const caller = (channel: number, player: number): Caller => ({
+const caller = (channel: number | string, player: number): Caller => ({
   platform: 'terminal',
   userId: `terminal:p${player}`,
   userName: `p${player}`,
@@ -29,12 +37,13 @@ const caller = (channel: number, player: number): Caller => ({
   scopeId: 'terminal:s',
 });
 
-async function withApp<T>(fn: (app: Awaited<ReturnType<typeof createApp>>) => Promise<T>, ladderCacheDir?: string): Promise<T> {
+async function withApp<T>(fn: (app: App) => Promise<T>, ladderCacheDir?: string, databaseUrl?: string): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'emergence-bench-'));
   const app = await createApp({
     log: pino({ level: 'silent' }),
     clock: new StillClock(),
     databasePath: join(dir, 'bench.db'),
+    databaseUrl,
     ladderCacheDir: ladderCacheDir ?? join(dir, 'ladders'),
     rate: { burst: 1e9, windowMs: 1 },
   });
@@ -54,32 +63,94 @@ async function withApp<T>(fn: (app: Awaited<ReturnType<typeof createApp>>) => Pr
  */
 export async function benchCommittedGuesses(total = 60_000): Promise<Record<string, number>> {
   return withApp(async (app) => {
-    const channels = 50;
-    const players = 20;
-    const guesses = ['sunset', 'a lady', 'portrait', 'woman smiling', 'starry night', 'lisa'];
-    const perChannel = Math.ceil(total / channels);
-    const host = (c: number) => caller(c, 0);
     const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: channels }, async (_, c) => {
-        let n = 0;
-        while (n < perChannel) {
-          if (!app.game.activeRound(host(c).channelId)) await app.game.play(host(c), { item: 'mona-lisa', mode: 'experiment' });
-          for (let p = 1; p <= players && n < perChannel; p++) {
-            for (let k = 0; k < 3 && n < perChannel; k++, n++) await app.game.guess(caller(c, p), guesses[(p + k) % guesses.length]!);
-          }
-          await app.game.skip(host(c));
+    const played = await playGuesses(app, total, '');
+    const s = (performance.now() - t0) / 1000;
+    const count = await guessCount(app.store);
+    if (count !== played) throw new Error(`expected ${played} committed guesses, found ${count}`);
+    return { committed_guesses_per_s: Math.round(played / s) };
+  });
+}
+
+const guessCount = async (store: Store) =>
+  Number((await store.db.selectFrom('guesses').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
+/** The play of `benchCommittedGuesses`, on channels named with `prefix`; returns how many guesses it made. */
+async function playGuesses(app: App, total: number, prefix: string): Promise<number> {
+  const channels = 50;
+  const players = 20;
+  const guesses = ['sunset', 'a lady', 'portrait', 'woman smiling', 'starry night', 'lisa'];
+  const perChannel = Math.ceil(total / channels);
+  const host = (c: number) => caller(`${prefix}${c}`, 0);
+  await Promise.all(
+    Array.from({ length: channels }, async (_, c) => {
+      let n = 0;
+      while (n < perChannel) {
+        if (!app.game.activeRound(host(c).channelId)) await app.game.play(host(c), { item: 'mona-lisa', mode: 'experiment' });
+        for (let p = 1; p <= players && n < perChannel; p++) {
+          for (let k = 0; k < 3 && n < perChannel; k++, n++) await app.game.guess(caller(`${prefix}${c}`, p), guesses[(p + k) % guesses.length]!);
         }
+        await app.game.skip(host(c));
+      }
+    }),
+  );
+  return perChannel * channels;
+}
+
+/**
+ * The same play on PostgreSQL: three processes, each with its own app and store on one local
+ * PostgreSQL (started like the tests'), each playing its own 50 channels; every guess committed before
+ * it is answered. Guesses per second over the wall time from the start signal to the last process done.
+ */
+export async function benchPgCommittedGuesses(total = 30_000): Promise<Record<string, number>> {
+  const processes = 3;
+  const server = await startLocalPostgres({ say: () => undefined });
+  try {
+    await createDatabase(server.url, 'bench');
+    const url = server.urlOf('bench');
+    await (await Store.open(url)).close();
+    const script = fileURLToPath(import.meta.url);
+    const perProcess = Math.ceil(total / processes);
+    const workers = Array.from({ length: processes }, (_, i) =>
+      spawn(process.execPath, ['--import', 'tsx', script, '--pg-worker', url, String(i), String(perProcess)], {
+        stdio: ['pipe', 'pipe', 'inherit'],
       }),
     );
+    const lines = workers.map((w) => createInterface({ input: w.stdout! })[Symbol.asyncIterator]());
+    const next = async (i: number) => {
+      const r = await lines[i]!.next();
+      if (r.done) throw new Error(`bench worker ${i} ended early`);
+      return r.value;
+    };
+    for (let i = 0; i < processes; i++) if ((await next(i)) !== 'ready') throw new Error(`bench worker ${i} did not start`);
+    const t0 = performance.now();
+    for (const w of workers) w.stdin!.write('go\n');
+    const played = (await Promise.all(workers.map((_, i) => next(i)))).reduce((a, l) => a + (JSON.parse(l) as { played: number }).played, 0);
     const s = (performance.now() - t0) / 1000;
-    total = perChannel * channels;
-    const count = Number(
-      (await app.store.db.selectFrom('guesses').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n,
-    );
-    if (count !== total) throw new Error(`expected ${total} committed guesses, found ${count}`);
-    return { committed_guesses_per_s: Math.round(total / s) };
-  });
+    for (const w of workers) w.stdin!.end();
+    const store = await Store.open(url);
+    const count = await guessCount(store);
+    await store.close();
+    if (count !== played) throw new Error(`expected ${played} committed guesses, found ${count}`);
+    return { pg_committed_guesses_per_s: Math.round(played / s) };
+  } finally {
+    server.stop();
+  }
+}
+
+async function pgWorker(url: string, index: string, total: number): Promise<void> {
+  await withApp(
+    async (app) => {
+      const input = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+      process.stdout.write('ready\n');
+      await input.next();
+      const played = await playGuesses(app, total, `w${index}-`);
+      process.stdout.write(JSON.stringify({ played }) + '\n');
+      await input.next();
+    },
+    undefined,
+    url,
+  );
 }
 
 const ROUND_DECKS = ['masterpieces', 'landmarks', 'everyday'];
@@ -129,4 +200,7 @@ export async function benchRounds(rounds = 10_000, ladderCacheDir?: string): Pro
 
 if (process.argv[2] === '--rounds') {
   benchRounds(10_000, process.argv[3]).then((r) => process.stdout.write(JSON.stringify(r) + '\n'));
+}
+if (process.argv[2] === '--pg-worker') {
+  void pgWorker(process.argv[3]!, process.argv[4]!, Number(process.argv[5]));
 }

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchCommittedGuesses, warmLadders } from './game.ts';
+import { benchCommittedGuesses, benchPgCommittedGuesses, warmLadders } from './game.ts';
 
 type Figures = Record<string, number>;
 
@@ -15,6 +15,7 @@ const parts: [string, () => Promise<Figures>][] = [
   ['ladder', async () => (await import('./ladder.ts')).benchLadder()],
   ['judge', async () => (await import('./judge.ts')).benchJudge()],
   ['engine', () => benchCommittedGuesses()],
+  ['pg-engine', () => benchPgCommittedGuesses()],
   [
     'rounds',
     async () => {
@@ -35,6 +36,7 @@ const parts: [string, () => Promise<Figures>][] = [
   ],
   ['explain', async () => (await import('./explain.ts')).benchExplain()],
   ['stats', async () => (await import('./stats.ts')).benchStats()],
+  ['pg-stats', async () => (await import('./stats.ts')).benchStats({ engine: 'postgres' })],
 ];
 
 async function main() {

@@ -1,6 +1,8 @@
 /**
- * Statistics speed with 1 million guesses: seeds a temporary database (better-sqlite3 directly, one
- * prepared statement, one transaction), then times the queries the /stats commands run.
+ * Statistics speed with 1 million guesses, on SQLite or PostgreSQL: seeds a temporary database
+ * (multi-row inserts in large transactions, with the guesses' indexes built afterwards; the
+ * recognitions filled from the guesses by the migration's own backfill), then times the queries the
+ * /stats commands run. PostgreSQL is a throwaway local server, started as the tests start theirs.
  *
  * The seeded play: 1,000,000 guesses in about 120,000 rounds (five players each, up to two guesses
  * each) by 20,000 players in 500 servers; half races, half experiments, 2 % interrupted. Pictures are
@@ -10,9 +12,10 @@
  * 47,000 guesses and each masterpiece about 33,000: the busiest pictures are the slowest. Curves are
  * timed for pictures drawn the same way (popular pictures are asked about more), after a warm-up.
  *
- * `stats_curve_p99_ms`: one picture's curve (the first-encounter query and its figures), 99th percentile
- * of wall time; `stats_curve_p99_cpu_ms` the same in this process's CPU time (it leaves out time spent
- * waiting for a core, not the slowdown of sharing one). Compare runs on the same, quiet machine.
+ * `stats_curve_p99_ms` (`pg_stats_curve_p99_ms`): one picture's curve (the attempts query and its
+ * figures), 99th percentile of wall time; `stats_curve_p99_cpu_ms` the same in this process's CPU time
+ * on SQLite (it leaves out time spent waiting for a core, not the slowdown of sharing one). Compare runs
+ * on the same, quiet machine.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +25,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Caller } from '../core/commands/define.ts';
 import { curveFromAttempts } from '../core/stats/figures.ts';
 import { DeckCatalog } from '../images/decks.ts';
+import { sql } from 'kysely';
+import { createDatabase, startLocalPostgres, type LocalPostgres } from '../storage/local-postgres.ts';
+import { backfillRecognitions } from '../storage/migrations.ts';
 import { Store } from '../storage/store.ts';
 import { allAttempts, deckAttempts, pictureAttempts, wrongGuesses } from '../stats/queries.ts';
 import { StatsService } from '../stats/service.ts';
@@ -38,6 +44,7 @@ const WRONG = ['sunset', 'a face', 'sky', 'blur', 'tree', 'red', 'portrait', 'la
 export interface BenchStatsOptions {
   guesses?: number;
   queries?: number;
+  engine?: 'sqlite' | 'postgres';
 }
 
 /** A small seeded PRNG (mulberry32): the same database every run. */
@@ -67,84 +74,115 @@ function percentile(sorted: number[], p: number): number {
 
 const ms = (x: number) => Math.round(x * 100) / 100;
 
+const ROWS_PER_INSERT = 500;
+
+/** Indexes on guesses, to drop before seeding and build once afterwards (a sorted build). */
+async function guessIndexes(store: Store): Promise<{ name: string; sql: string }[]> {
+  if (store.dialect === 'sqlite') {
+    return (await sql<{ name: string; sql: string }>`SELECT name, sql FROM sqlite_master
+      WHERE type = 'index' AND tbl_name = 'guesses' AND sql IS NOT NULL`.execute(store.db)).rows;
+  }
+  return (await sql<{ name: string; sql: string }>`SELECT indexname AS name, indexdef AS sql FROM pg_indexes
+    WHERE tablename = 'guesses' AND indexname <> 'guesses_pkey'`.execute(store.db)).rows;
+}
+
 export async function seedStats(store: Store, total: number, seed = 42): Promise<void> {
   const r = rng(seed);
-  const db = store.sqlite!;
-  const insertRound = db.prepare(
-    `INSERT INTO rounds (id, platform, channel_id, scope_id, deck_id, item_id, mode, step_seconds, host_id, locale,
-       status, end_reason, step, first_solver_id, started_at, ended_at)
-     VALUES (?, 'discord', ?, ?, ?, ?, ?, 15, ?, 'en', ?, ?, ?, ?, ?, ?)`,
-  );
-  const insertGuess = db.prepare(
-    `INSERT INTO guesses (round_id, player_id, channel_id, scope_id, deck_id, item_id, mode, step, text_norm, verdict, points, first, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  // Indexes are built once after the rows are in (a sorted build), not updated a million times.
-  const indexes = db
-    .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'guesses' AND sql IS NOT NULL`)
-    .all() as { name: string; sql: string }[];
-  for (const ix of indexes) db.exec(`DROP INDEX ${ix.name}`);
+  const indexes = await guessIndexes(store);
+  for (const ix of indexes) await sql`DROP INDEX ${sql.ref(ix.name)}`.execute(store.db);
   const perRound = 10;
   let made = 0;
   let at = 1_700_000_000_000;
-  db.transaction(() => {
-    for (let i = 0; made < total; i++) {
-      const id = `r${i}`;
-      const [deck, item] = pickPicture(r);
-      const server = Math.floor(r() * 500);
-      const scope = `discord:g${server}`;
-      const channel = `discord:c${server}-${Math.floor(r() * 3)}`;
-      const experiment = r() < 0.5;
-      const mode = experiment ? 'experiment' : 'race';
-      // This picture's difficulty: players recognise it around this step.
-      const center = 1.5 + ((deck.length * 7 + Number(item.slice(1)) * 13) % 40) / 10;
-      const interrupted = r() < 0.02;
-      const lastStep = interrupted ? 1 + Math.floor(r() * 6) : 7;
-      let firstSolver: string | null = null;
-      let firstStep = 7;
-      let roundEnd = lastStep;
-      const rows: unknown[][] = [];
-      // Five different players, up to two guesses each (none after their correct one).
-      const players = new Set<string>();
-      while (players.size < perRound / 2) players.add(`discord:u${Math.floor(r() * 20_000)}`);
-      for (const player of players) {
+  let rounds: Record<string, unknown>[] = [];
+  let guesses: Record<string, unknown>[] = [];
+  const write = async () => {
+    const [rs, gs] = [rounds, guesses];
+    rounds = [];
+    guesses = [];
+    await store.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < rs.length; i += ROWS_PER_INSERT) await trx.insertInto('rounds').values(rs.slice(i, i + ROWS_PER_INSERT) as never).execute();
+      for (let i = 0; i < gs.length; i += ROWS_PER_INSERT) await trx.insertInto('guesses').values(gs.slice(i, i + ROWS_PER_INSERT) as never).execute();
+    });
+  };
+  for (let i = 0; made < total; i++) {
+    const id = `r${i}`;
+    const [deck, item] = pickPicture(r);
+    const server = Math.floor(r() * 500);
+    const scope = `discord:g${server}`;
+    const channel = `discord:c${server}-${Math.floor(r() * 3)}`;
+    const experiment = r() < 0.5;
+    const mode = experiment ? 'experiment' : 'race';
+    // This picture's difficulty: players recognise it around this step.
+    const center = 1.5 + ((deck.length * 7 + Number(item.slice(1)) * 13) % 40) / 10;
+    const interrupted = r() < 0.02;
+    const lastStep = interrupted ? 1 + Math.floor(r() * 6) : 7;
+    let firstSolver: string | null = null;
+    let firstStep = 7;
+    let roundEnd = lastStep;
+    const rows: Record<string, unknown>[] = [];
+    // Five different players, up to two guesses each (none after their correct one).
+    const players = new Set<string>();
+    while (players.size < perRound / 2) players.add(`discord:u${Math.floor(r() * 20_000)}`);
+    for (const player of players) {
+      if (made + rows.length >= total) break;
+      const knows = Math.max(1, Math.min(6, Math.round(center + (r() - 0.5) * 3)));
+      const s1 = 1 + Math.floor(r() * Math.min(knows, lastStep));
+      for (const s of [s1, Math.min(6, s1 + 1 + Math.floor(r() * 2))]) {
         if (made + rows.length >= total) break;
-        const knows = Math.max(1, Math.min(6, Math.round(center + (r() - 0.5) * 3)));
-        const s1 = 1 + Math.floor(r() * Math.min(knows, lastStep));
-        for (const s of [s1, Math.min(6, s1 + 1 + Math.floor(r() * 2))]) {
-          if (made + rows.length >= total) break;
-          const correct = s >= knows && s <= Math.min(lastStep, 6) && r() < 0.9;
-          const first = correct && firstSolver === null;
-          if (first) {
-            firstSolver = player;
-            firstStep = s;
-          }
-          rows.push([id, player, channel, scope, deck, item, mode, s, correct ? 'answer' : WRONG[Math.floor(r() * WRONG.length)]!,
-            correct ? 'correct' : 'wrong', correct ? 7 - s : 0, first ? 1 : 0, at++]);
-          if (correct) break;
+        const correct = s >= knows && s <= Math.min(lastStep, 6) && r() < 0.9;
+        const first = correct && firstSolver === null;
+        if (first) {
+          firstSolver = player;
+          firstStep = s;
         }
+        rows.push({
+          round_id: id, player_id: player, channel_id: channel, scope_id: scope, deck_id: deck, item_id: item, mode, step: s,
+          text_norm: correct ? 'answer' : WRONG[Math.floor(r() * WRONG.length)]!, verdict: correct ? 'correct' : 'wrong',
+          points: correct ? 7 - s : 0, first: first ? 1 : 0, created_at: at++,
+        });
+        if (correct) break;
       }
-      // A race ends at its first correct guess. (The seed does not remove the others' later guesses: the
-      // figures don't matter here, only the volume and shape of the data.)
-      if (!experiment && firstSolver) roundEnd = Math.min(roundEnd, firstStep);
-      insertRound.run(id, channel, scope, deck, item, mode, firstSolver && !experiment ? firstSolver : 'discord:host',
-        interrupted ? 'interrupted' : 'ended', interrupted ? 'interrupted' : 'timeout', roundEnd, firstSolver, at, at + 1000);
-      for (const row of rows) insertGuess.run(...row);
-      made += rows.length;
     }
-  })();
-  for (const ix of indexes) db.exec(ix.sql);
-  // A live database checkpoints its WAL every 1000 pages; one huge seeding transaction leaves a WAL of
-  // hundreds of MB that every read would have to look through. Fold it into the database file.
-  db.pragma('wal_checkpoint(TRUNCATE)');
+    // A race ends at its first correct guess. (The seed does not remove the others' later guesses: the
+    // figures don't matter here, only the volume and shape of the data.)
+    if (!experiment && firstSolver) roundEnd = Math.min(roundEnd, firstStep);
+    rounds.push({
+      id, platform: 'discord', channel_id: channel, scope_id: scope, deck_id: deck, item_id: item, mode, step_seconds: 15,
+      host_id: firstSolver && !experiment ? firstSolver : 'discord:host', locale: 'en',
+      status: interrupted ? 'interrupted' : 'ended', end_reason: interrupted ? 'interrupted' : 'timeout', step: roundEnd,
+      first_solver_id: firstSolver, started_at: at, ended_at: at + 1000,
+    });
+    guesses.push(...rows);
+    made += rows.length;
+    if (guesses.length >= 50_000) await write();
+  }
+  await write();
+  for (const ix of indexes) await sql.raw(ix.sql).execute(store.db);
+  await backfillRecognitions(store.db);
+  if (store.dialect === 'sqlite') {
+    // A live database checkpoints its WAL every 10000 pages; seeding leaves a WAL of hundreds of MB
+    // that every read would have to look through. Fold it into the database file.
+    store.sqlite!.pragma('wal_checkpoint(TRUNCATE)');
+  } else {
+    // What autovacuum does on its own after a bulk load, done now: the planner's statistics.
+    await sql`VACUUM ANALYZE`.execute(store.db);
+  }
 }
 
 /** The measurement, in this process (see `benchStats`). */
 export async function measureStats(opts: BenchStatsOptions = {}): Promise<Record<string, number>> {
   const total = opts.guesses ?? 1_000_000;
   const queries = opts.queries ?? 400;
+  const pg = opts.engine === 'postgres';
   const dir = mkdtempSync(join(tmpdir(), 'emergence-bench-stats-'));
-  const file = join(dir, 'stats.db');
+  let server: LocalPostgres | null = null;
+  let file = join(dir, 'stats.db');
+  if (pg) {
+    server = await startLocalPostgres({ say: () => undefined });
+    await createDatabase(server.url, 'stats');
+    file = server.urlOf('stats');
+  }
+  const prefix = pg ? 'pg_' : '';
   const t0 = performance.now();
   const seeder = await Store.open(file);
   try {
@@ -197,13 +235,13 @@ export async function measureStats(opts: BenchStatsOptions = {}): Promise<Record
       await fn();
       return ms(performance.now() - s);
     };
-    return {
-      stats_seed_guesses: (store.sqlite!.prepare('SELECT COUNT(*) AS n FROM guesses').get() as { n: number }).n,
+    const figures: Record<string, number> = {
+      stats_seed_guesses: Number((await store.db.selectFrom('guesses').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
       stats_seed_s: Math.round(seedMs / 100) / 10,
       stats_curve_p50_ms: ms(percentile(times, 50)),
       stats_curve_p99_ms: ms(percentile(times, 99)),
       stats_curve_max_ms: ms(times.at(-1)!),
-      stats_curve_p99_cpu_ms: ms(percentile(cpu, 99)),
+      ...(pg ? {} : { stats_curve_p99_cpu_ms: ms(percentile(cpu, 99)) }),
       stats_biggest_picture_ms: await once(() => pictureAttempts(store.db, 'article', 'i0', asker.scopeId)),
       stats_wrong_ms: await once(() => wrongGuesses(store.db, 'article', 'i0')),
       stats_deck_masterpieces_ms: await once(() => deckAttempts(store.db, 'masterpieces', asker.scopeId)),
@@ -211,8 +249,10 @@ export async function measureStats(opts: BenchStatsOptions = {}): Promise<Record
       stats_me_ms: await once(() => stats.me(asker)),
       stats_knowledge_ms: await once(() => allAttempts(store.db)),
     };
+    return Object.fromEntries(Object.entries(figures).map(([k, v]) => [prefix + k, v]));
   } finally {
     await store.close();
+    server?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -225,6 +265,7 @@ export async function benchStats(opts: BenchStatsOptions = {}): Promise<Record<s
   const args = ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--child'];
   if (opts.guesses) args.push(`--guesses=${opts.guesses}`);
   if (opts.queries) args.push(`--queries=${opts.queries}`);
+  if (opts.engine) args.push(`--engine=${opts.engine}`);
   const out = execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
   return JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, number>;
 }
@@ -234,7 +275,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     const v = process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
     return v ? Number(v) : undefined;
   };
-  const opts = { guesses: num('guesses'), queries: num('queries') };
+  const engine = process.argv.find((a) => a.startsWith('--engine='))?.slice(9) === 'postgres' ? 'postgres' : 'sqlite';
+  const opts = { guesses: num('guesses'), queries: num('queries'), engine } as const;
   const run = process.argv.includes('--child') ? measureStats(opts) : benchStats(opts);
   run.then((f) => process.stdout.write(JSON.stringify(f) + '\n'));
 }
