@@ -82,6 +82,14 @@ export interface RateLimitsTable {
   hits: number;
 }
 
+/** Pending forget-me confirmations (src/storage/forget-codes.ts). */
+export interface ForgetCodesTable {
+  player_id: string;
+  code: string;
+  expires_at: number;
+  tries: number;
+}
+
 export interface Database {
   rounds: RoundsTable;
   guesses: GuessesTable;
@@ -89,4 +97,5 @@ export interface Database {
   players: PlayersTable;
   round_players: RoundPlayersTable;
   rate_limits: RateLimitsTable;
+  forget_codes: ForgetCodesTable;
 }
