@@ -16,7 +16,6 @@ RUN apt-get update \
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
-COPY scripts ./scripts
 COPY src ./src
 COPY commands ./commands
 # The locales are bundled into dist/; the rest of assets/ is read at run time from the package root.

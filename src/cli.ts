@@ -2,6 +2,8 @@
  * `npm run --silent cli -- <command> ...`: developer and operator tools.
  * Each subcommand lives in src/cli/<name>.ts and exports `run(argv): Promise<number>`.
  */
+import { safeText } from './cli/output.ts';
+
 const commands: Record<string, () => Promise<{ run: (argv: string[]) => Promise<number> }>> = {
   ladder: () => import('./cli/ladder.ts'),
   deck: () => import('./cli/deck.ts'),
@@ -27,7 +29,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(safeText(`${err instanceof Error ? err.message : String(err)}\n`));
     process.exitCode = 1;
   },
 );

@@ -113,7 +113,7 @@ async function main(): Promise<void> {
   // guilds' rounds in their processes, so the sharding manager leaves Discord rounds to them.
   const recoverHere = async () => {
     for (const platform of which) {
-      if (platform === 'discord' && config.DISCORD_SHARDS) continue;
+      if (platform === 'discord' && (config.DISCORD_SHARDS || config.DISCORD_SHARD_COUNT !== undefined)) continue;
       await app.game.recover({ platform });
       await app.game.announceInterrupted({ platform });
     }

@@ -20,6 +20,7 @@ import {
   loadDecks,
   NPM_IMAGE_PREFIX,
 } from '../images/decks.ts';
+import { out, err } from './output.ts';
 
 const USAGE = 'usage: npm run --silent cli -- deck validate [path] | deck credits [path]\n';
 
@@ -52,12 +53,12 @@ async function deckDirsFor(target: string | undefined): Promise<string[]> {
 
 async function validate(args: string[]): Promise<number> {
   if (args.length > 1) {
-    process.stderr.write(USAGE);
+    err(USAGE);
     return 2;
   }
   const dirs = await deckDirsFor(args[0]);
   if (!dirs.length) {
-    process.stderr.write(`no decks found under ${displayPath(DEFAULT_DECKS_DIR)}\n`);
+    err(`no decks found under ${displayPath(DEFAULT_DECKS_DIR)}\n`);
     return 1;
   }
   let failed = 0;
@@ -67,10 +68,10 @@ async function validate(args: string[]): Promise<number> {
       const deck = await loadDeck(dir);
       await checkDeckImages(deck);
       loaded.push(deck);
-      process.stdout.write(`ok ${deck.id} (${deck.items.length} ${deck.items.length === 1 ? 'item' : 'items'})\n`);
+      out(`ok ${deck.id} (${deck.items.length} ${deck.items.length === 1 ? 'item' : 'items'})\n`);
     } catch (e) {
       failed++;
-      process.stderr.write(`${errorText(e)}\n`);
+      err(`${errorText(e)}\n`);
     }
   }
   // An item id in two decks makes DeckCatalog.find() ambiguous.
@@ -80,7 +81,7 @@ async function validate(args: string[]): Promise<number> {
       const other = owner.get(item.id);
       if (other !== undefined) {
         failed++;
-        process.stderr.write(`item id "${item.id}" is used by both decks "${other}" and "${deck.id}"\n`);
+        err(`item id "${item.id}" is used by both decks "${other}" and "${deck.id}"\n`);
       } else owner.set(item.id, deck.id);
     }
   }
@@ -118,11 +119,11 @@ export function creditsMarkdown(decks: readonly Deck[]): string {
 
 async function credits(args: string[]): Promise<number> {
   if (args.length > 1) {
-    process.stderr.write(USAGE);
+    err(USAGE);
     return 2;
   }
   const catalog = await loadDecks(args[0] ? path.resolve(args[0]) : DEFAULT_DECKS_DIR);
-  process.stdout.write(creditsMarkdown(catalog.list()));
+  out(creditsMarkdown(catalog.list()));
   return 0;
 }
 
@@ -135,11 +136,11 @@ export async function run(argv: string[]): Promise<number> {
       case 'credits':
         return await credits(rest);
       default:
-        process.stderr.write(USAGE);
+        err(USAGE);
         return 2;
     }
   } catch (e) {
-    process.stderr.write(`${errorText(e)}\n`);
+    err(`${errorText(e)}\n`);
     return 1;
   }
 }

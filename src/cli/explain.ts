@@ -17,6 +17,7 @@ import {
   type Locale,
 } from '../core/knowledge/index.ts';
 import { loadKnowledge } from '../knowledge/load.ts';
+import { out, err } from './output.ts';
 
 const USAGE = 'usage: npm run --silent cli -- explain [--json] [--long] [--locale zh|en] <question>\n';
 
@@ -72,18 +73,18 @@ export async function run(argv: string[]): Promise<number> {
     else if (a === '--locale' || a.startsWith('--locale=')) {
       const v = a.includes('=') ? a.slice('--locale='.length) : argv[++i];
       if (v !== 'en' && v !== 'zh') {
-        process.stderr.write(`--locale must be zh or en\n${USAGE}`);
+        err(`--locale must be zh or en\n${USAGE}`);
         return 2;
       }
       locale = v;
     } else if (a === '--help' || a === '-h') {
-      process.stdout.write(USAGE);
+      out(USAGE);
       return 0;
     } else words.push(a);
   }
   const question = words.join(' ').trim();
   if (!question) {
-    process.stderr.write(USAGE);
+    err(USAGE);
     return 2;
   }
 
@@ -92,7 +93,7 @@ export async function run(argv: string[]): Promise<number> {
   const { title, answer } = compose(index, r, long);
 
   if (json) {
-    process.stdout.write(JSON.stringify({ topic: r.topic, title, answer, locale: r.locale }) + '\n');
+    out(JSON.stringify({ topic: r.topic, title, answer, locale: r.locale }) + '\n');
     return 0;
   }
   const t = TEXT[r.locale];
@@ -101,6 +102,6 @@ export async function run(argv: string[]): Promise<number> {
   if (title) lines.push(title, '='.repeat(Math.min(60, Array.from(title).length * (r.locale === 'zh' ? 2 : 1))));
   lines.push(answer);
   if (r.entry && r.suggestions.length > 0) lines.push('', `${t.related}: ${titlesOf(index, r.suggestions, r.locale)}`);
-  process.stdout.write(lines.join('\n') + '\n');
+  out(lines.join('\n') + '\n');
   return 0;
 }

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { compileAnswers, judge, rivalKeys } from '../core/game/judge.ts';
 import { DECK_FILE, DEFAULT_DECKS_DIR, loadDeck } from '../images/decks.ts';
+import { out, err } from './output.ts';
 
 const USAGE = 'usage: npm run --silent cli -- judge --deck <deck> --item <id> [--json] [--] <guess>\n';
 const ID = /^[a-z0-9][a-z0-9-]*$/;
@@ -32,35 +33,35 @@ export async function run(argv: string[]): Promise<number> {
       strict: true,
     }));
   } catch (e) {
-    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
+    err(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
     return 2;
   }
   const { deck: deckId, item: itemId } = values;
   if (!deckId || !itemId || positionals.length === 0) {
-    process.stderr.write(USAGE);
+    err(USAGE);
     return 2;
   }
   const guess = positionals.join(' ');
 
   const dir = path.join(DEFAULT_DECKS_DIR, deckId);
   if (!ID.test(deckId) || !existsSync(path.join(dir, DECK_FILE))) {
-    process.stderr.write(`unknown deck "${deckId}"\n`);
+    err(`unknown deck "${deckId}"\n`);
     return 2;
   }
   let deck;
   try {
     deck = await loadDeck(dir);
   } catch (e) {
-    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    err(`${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   }
   const item = deck.items.find((i) => i.id === itemId);
   if (!item) {
-    process.stderr.write(`unknown item "${itemId}" in deck "${deckId}"\n`);
+    err(`unknown item "${itemId}" in deck "${deckId}"\n`);
     return 2;
   }
 
   const verdict = judge(guess, compileAnswers(item, { rivals: rivalKeys(deck.items) }));
-  process.stdout.write(values.json ? `${JSON.stringify({ verdict })}\n` : `${verdict}\n`);
+  out(values.json ? `${JSON.stringify({ verdict })}\n` : `${verdict}\n`);
   return 0;
 }

@@ -18,6 +18,7 @@ import {
   stepFileName,
   type Focus,
 } from '../images/ladder.ts';
+import { out, err } from './output.ts';
 
 const USAGE = `usage: npm run --silent cli -- ladder <image> --out <dir> [--size ${DEFAULT_SIZE}] [--tile ${DEFAULT_TILE}] [--focus x,y]
   <image>      a picture (JPEG, PNG, WebP, GIF, TIFF, AVIF, SVG...)
@@ -28,7 +29,7 @@ const USAGE = `usage: npm run --silent cli -- ladder <image> --out <dir> [--size
 `;
 
 function fail(message: string, code = 1): number {
-  process.stderr.write(`ladder: ${message}\n`);
+  err(`ladder: ${message}\n`);
   return code;
 }
 
@@ -70,7 +71,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const { values, positionals } = parsed;
   if (values.help) {
-    process.stdout.write(USAGE);
+    out(USAGE);
     return 0;
   }
   if (positionals.length !== 1) return fail(`expected exactly one image, got ${positionals.length}\n${USAGE}`, 2);
@@ -108,16 +109,16 @@ export async function run(argv: string[]): Promise<number> {
     throw e;
   }
 
-  const out = values.out;
+  const outDir = values.out;
   try {
-    await mkdir(out, { recursive: true });
+    await mkdir(outDir, { recursive: true });
     await Promise.all([
-      ...steps.map((png, i) => writeFile(path.join(out, stepFileName(i + 1)), png)),
-      writeFile(path.join(out, 'strip.png'), strip),
+      ...steps.map((png, i) => writeFile(path.join(outDir, stepFileName(i + 1)), png)),
+      writeFile(path.join(outDir, 'strip.png'), strip),
     ]);
   } catch (e) {
-    return fail(`cannot write to ${out}: ${(e as Error).message}`);
+    return fail(`cannot write to ${outDir}: ${(e as Error).message}`);
   }
-  process.stdout.write(`wrote step-1.png … step-6.png (${size}x${size}) and strip.png to ${out}\n`);
+  out(`wrote step-1.png … step-6.png (${size}x${size}) and strip.png to ${outDir}\n`);
   return 0;
 }

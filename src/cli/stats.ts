@@ -17,6 +17,7 @@ import { SystemClock } from '../runtime/clock.ts';
 import { Store } from '../storage/store.ts';
 import { attemptsOf, wrongGuesses, type AttemptCountRow } from '../stats/queries.ts';
 import { StatsService } from '../stats/service.ts';
+import { out, err } from './output.ts';
 
 const USAGE = 'usage: npm run --silent cli -- stats [--json] [--deck <deck>] [--item <id>] [--db <file>]\n';
 const ID = /^[a-z0-9][a-z0-9-]*$/;
@@ -126,27 +127,27 @@ export async function run(argv: string[]): Promise<number> {
       strict: true,
     }));
   } catch (e) {
-    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
+    err(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
     return 2;
   }
   (await import('dotenv')).config({ quiet: true });
   const dbPath = values.db ?? process.env.DATABASE_PATH ?? './data/emergence.db';
   if (!existsSync(dbPath)) {
-    process.stderr.write(`no database at ${dbPath} (set DATABASE_PATH or pass --db)\n`);
+    err(`no database at ${dbPath} (set DATABASE_PATH or pass --db)\n`);
     return 2;
   }
   const decks = await loadDecks(process.env.DECKS_DIR || undefined);
   let deckId = values.deck;
   let itemId = values.item;
   if (deckId !== undefined && (!ID.test(deckId) || !decks.get(deckId))) {
-    process.stderr.write(`unknown deck "${deckId}"\n`);
+    err(`unknown deck "${deckId}"\n`);
     return 2;
   }
   if (itemId !== undefined) {
     if (itemId.includes('/') && deckId === undefined) [deckId, itemId] = itemId.split('/', 2) as [string, string];
     const found = deckId !== undefined ? decks.item(deckId, itemId) : decks.find(itemId)?.item;
     if (!ID.test(itemId) || !found) {
-      process.stderr.write(`unknown item "${itemId}"${deckId ? ` in deck "${deckId}"` : ''}\n`);
+      err(`unknown item "${itemId}"${deckId ? ` in deck "${deckId}"` : ''}\n`);
       return 2;
     }
     deckId ??= decks.find(itemId)!.deck.id;
@@ -155,7 +156,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const service = new StatsService({ store, decks, clock: new SystemClock() });
     const stats = await collectStats(store, service, { deckId, itemId });
-    process.stdout.write(values.json ? JSON.stringify(stats, null, 2) + '\n' : text(stats));
+    out(values.json ? JSON.stringify(stats, null, 2) + '\n' : text(stats));
     return 0;
   } finally {
     await store.close();

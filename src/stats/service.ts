@@ -28,6 +28,7 @@ import type {
 } from '../core/stats/reports.ts';
 import type { DeckCatalog, DeckItem } from '../images/decks.ts';
 import type { Clock } from '../runtime/clock.ts';
+import { countWrongTry, dropForgetCode, getForgetCode, putForgetCode } from '../storage/forget-codes.ts';
 import type { Store } from '../storage/store.ts';
 import { t } from '../views/i18n.ts';
 import {
@@ -89,7 +90,6 @@ function byThreshold(a: { curve: Curve }, b: { curve: Curve }): number {
 }
 
 export class StatsService implements StatsPort, PrivacyPort {
-  private readonly pending = new Map<string, { code: string; expires: number; tries: number }>();
   private knowledgeCache: { at: number; value: KnowledgeStats } | null = null;
 
   constructor(private readonly o: StatsServiceOptions) {}
@@ -269,30 +269,25 @@ export class StatsService implements StatsPort, PrivacyPort {
     const minutes = this.o.confirmMinutes ?? 10;
     let code = '';
     for (let i = 0; i < CODE_LENGTH; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
-    this.pending.set(caller.userId, { code, expires: this.o.clock.now() + minutes * 60_000, tries: 0 });
-    if (this.pending.size > 10_000) this.prune();
+    await putForgetCode(this.db, caller.userId, { code, expiresAt: this.o.clock.now() + minutes * 60_000, tries: 0 });
     return { code, minutes, counts: await this.counts(caller) };
   }
 
   async confirmForget(caller: Caller, code: string): Promise<PrivacyCounts> {
-    const p = this.pending.get(caller.userId);
+    const p = await getForgetCode(this.db, caller.userId);
     if (!p) throw new UserError('privacy-no-request');
-    if (this.o.clock.now() > p.expires) {
-      this.pending.delete(caller.userId);
+    if (this.o.clock.now() > p.expiresAt) {
+      await dropForgetCode(this.db, caller.userId);
       throw new UserError('privacy-expired');
     }
     if (code.trim().toUpperCase() !== p.code) {
-      if (++p.tries >= MAX_CODE_TRIES) this.pending.delete(caller.userId);
+      if (p.tries + 1 >= MAX_CODE_TRIES) await dropForgetCode(this.db, caller.userId);
+      else await countWrongTry(this.db, caller.userId);
       throw new UserError('privacy-bad-code');
     }
-    this.pending.delete(caller.userId);
+    await dropForgetCode(this.db, caller.userId);
     const counts = await forgetPlayer(this.db, caller.userId);
     this.knowledgeCache = null;
     return counts;
-  }
-
-  private prune(): void {
-    const now = this.o.clock.now();
-    for (const [k, v] of this.pending) if (now > v.expires) this.pending.delete(k);
   }
 }

@@ -206,6 +206,18 @@ function migrations(dialect: DialectName): Record<string, Migration> {
           .execute();
       },
     },
+    /** Forget-me confirmation codes, shared by every instance (src/storage/forget-codes.ts). */
+    '0070_forget_codes': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('forget_codes')
+          .addColumn('player_id', 'text', (c) => c.primaryKey())
+          .addColumn('code', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .addColumn('tries', 'integer', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

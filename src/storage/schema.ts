@@ -97,6 +97,14 @@ export interface RecognitionsTable {
   known_at: number | null;
 }
 
+/** Pending forget-me confirmations (src/storage/forget-codes.ts). */
+export interface ForgetCodesTable {
+  player_id: string;
+  code: string;
+  expires_at: number;
+  tries: number;
+}
+
 export interface Database {
   rounds: RoundsTable;
   recognitions: RecognitionsTable;
@@ -105,4 +113,5 @@ export interface Database {
   players: PlayersTable;
   round_players: RoundPlayersTable;
   rate_limits: RateLimitsTable;
+  forget_codes: ForgetCodesTable;
 }

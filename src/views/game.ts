@@ -12,8 +12,11 @@ export function stepSizeLabel(locale: Locale, step: number): string {
   return t(locale, 'step.size', { n, pixels: n * n });
 }
 
+/** The round's Guess button id is this and the round id: adapters open a text box for it. */
+export const GUESS_BUTTON_PREFIX = 'guess:';
+
 export function guessButton(roundId: string, locale: Locale) {
-  return { id: `guess:${roundId}`, label: t(locale, 'round.button.guess'), style: 'primary' as const };
+  return { id: `${GUESS_BUTTON_PREFIX}${roundId}`, label: t(locale, 'round.button.guess'), style: 'primary' as const };
 }
 
 /** The public message for a step (1..6) or the last window (7). The image never names the answer. */

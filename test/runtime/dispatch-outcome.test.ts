@@ -87,3 +87,18 @@ describe('isPlausibleChatGuess', () => {
     expect(isPlausibleChatGuess('/play')).toBe(false);
   });
 });
+
+describe('Forget-me codes live in the database', () => {
+  it('a code asked for on one instance is confirmed on another, once', async () => {
+    const t2 = await makeTestApp({ dir: t.dir, databasePath: t.dbPath, clock: t.clock });
+    await t.app.dispatcher.dispatch(host, { kind: 'command', name: 'play', raw: { deck: 'masterpieces', item: 'mona-lisa' } });
+    await t.app.dispatcher.dispatch(ann, { kind: 'command', name: 'guess', raw: { answer: 'a sunset' } });
+    await t.clock.advance(200_000);
+    const req = await t.app.services.privacy!.requestForget(ann);
+    await expect(t2.app.services.privacy!.confirmForget(ann, 'WRONG1')).rejects.toMatchObject({ code: 'privacy-bad-code' });
+    const done = await t2.app.services.privacy!.confirmForget(ann, req.code.toLowerCase());
+    expect(done.guesses).toBe(1);
+    await expect(t.app.services.privacy!.confirmForget(ann, req.code)).rejects.toMatchObject({ code: 'privacy-no-request' });
+    await t2.app.store.close();
+  });
+});

@@ -17,8 +17,8 @@ interface Manifest {
 }
 
 describe('Slack manifest', () => {
-  it('slack/manifest.json is current (run `npm run manifest:slack` after changing commands/)', () => {
-    const committed = readFileSync(`${root}/slack/manifest.json`, 'utf8');
+  it('assets/slack/manifest.json is current (run `npm run manifest:slack` after changing commands/)', () => {
+    const committed = readFileSync(`${root}/assets/slack/manifest.json`, 'utf8');
     expect(committed).toBe(manifestJson(commands));
   });
 

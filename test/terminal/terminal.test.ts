@@ -1,13 +1,20 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import sharp from 'sharp';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TerminalAdapter } from '../../src/adapters/terminal/terminal.ts';
 import { ansiPicture } from '../../src/adapters/terminal/ansi.ts';
+import { buttonCommandLine } from '../../src/adapters/terminal/buttons.ts';
+import { commands } from '../../commands/index.ts';
+import { plainText } from '../../src/core/reply.ts';
+import { caller } from '../fakes/test-app.ts';
 import { makeTestApp, type TestApp } from '../fakes/test-app.ts';
+
+// Each test starts a real app and builds picture ladders, which takes seconds on a busy machine.
+vi.setConfig({ testTimeout: 60_000 });
 
 let t: TestApp | undefined;
 afterEach(async () => {
@@ -15,13 +22,13 @@ afterEach(async () => {
   t = undefined;
 });
 
-async function script(lines: string[]): Promise<{ out: string; outDir: string }> {
+async function script(lines: string[], opts: { outDir?: (dir: string) => string } = {}): Promise<{ out: string; outDir: string }> {
   t = await makeTestApp();
   const input = new PassThrough();
   const output = new PassThrough();
   let out = '';
   output.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  const outDir = join(t.dir, 'out');
+  const outDir = opts.outDir?.(t.dir) ?? join(t.dir, 'out');
   const adapter = new TerminalAdapter({ app: t.app, input, output, interactive: false, outDir });
   const done = adapter.run();
   input.end(lines.join('\n') + '\n');
@@ -62,6 +69,63 @@ describe('terminal adapter, scripted', () => {
     expect(out).toContain('No round is running in this channel');
     expect(out).toContain('masterpieces');
     expect(out).toContain('flags');
+  });
+});
+
+describe('terminal adapter, pictures that cannot be saved', () => {
+  it('an out folder under a regular file costs the pictures, not the game', async () => {
+    const { out } = await script(['/play deck:masterpieces item:mona-lisa mode:race', 'mona lisa', '/leaderboard'], {
+      outDir: (dir) => {
+        writeFileSync(join(dir, 'a-file'), 'not a folder');
+        return join(dir, 'a-file', 'out');
+      },
+    });
+    expect(out).toMatch(/⚠ Could not save the picture to \S+a-file\/out\/step-1\.png \(ENOTDIR\)\. The game goes on\./);
+    expect(out).not.toContain('[picture saved to');
+    expect(out).toContain('You win this round at step 1');
+    expect(out).toContain('== It was: Mona Lisa');
+    expect(out).toMatch(/1\. you: 6 pts/);
+    const rows = await t!.app.store.db.selectFrom('guesses').select(['verdict']).execute();
+    expect(rows.map((r) => r.verdict)).toEqual(['correct']);
+  });
+});
+
+describe('terminal adapter, buttons', () => {
+  it('lists the topics /explain offers as commands to type, and they work', async () => {
+    const { out } = await script(['/explain how do I bake sourdough bread']);
+    const [, after] = out.split('The closest topics it does cover:\n');
+    const offered = [...(after ?? '').matchAll(/^  .+: (\/explain topic:\S+)$/gm)].map((m) => m[1]!);
+    expect(offered.length).toBeGreaterThan(0);
+    // Typing what was offered answers with that topic.
+    const [answer] = await t!.app.dispatcher.runText(caller('you'), offered[0]!);
+    expect(answer!.title).toBeTruthy();
+    expect(answer!.buttons?.length).toBeGreaterThan(0);
+  });
+
+  it('a button and the line it becomes give the same answer', async () => {
+    t = await makeTestApp();
+    const d = t.app.dispatcher;
+    const [entry] = await d.runText(caller('you'), '/explain emergence');
+    const ids = [...entry!.buttons!.map((b) => b.id), 'leaderboard:global', 'stats:me'];
+    for (const id of ids) {
+      const line = buttonCommandLine(id, (n) => d.command(n));
+      expect(line, id).toMatch(/^\//);
+      const viaButton = await d.runButton(caller('you'), id);
+      const viaText = await d.runText(caller('you'), line!);
+      expect(viaText.map((r) => plainText(r.text)), line!).toEqual(viaButton.map((r) => plainText(r.text)));
+    }
+  });
+
+  it('writes each button form as text, and leaves out what has none', () => {
+    const command = (name: string) => commands.find((c) => c.name === name);
+    expect(buttonCommandLine('leaderboard:global', command)).toBe('/leaderboard scope:global');
+    expect(buttonCommandLine('explain:topic=knowledge%20compression&detail=long', command)).toBe(
+      '/explain topic:"knowledge compression" detail:long',
+    );
+    expect(buttonCommandLine('privacy:action=forget-me&confirm=AB12', command)).toBe('/privacy action:forget-me confirm:AB12');
+    expect(buttonCommandLine('guess:6f1c', command)).toBeNull();
+    expect(buttonCommandLine('dance:wildly', command)).toBeNull();
+    expect(buttonCommandLine('explain:topic=%22x%22', command)).toBeNull();
   });
 });
 

@@ -54,13 +54,3 @@ export function clientOptions(o: DiscordClientOptions): ClientOptions {
 export function createDiscordClient(o: DiscordClientOptions): Client {
   return new Client(clientOptions(o));
 }
-
-/**
- * A client that never connects to the gateway, only posts through REST: the shard manager's,
- * for the notices of channels no shard in this process serves.
- */
-export function createRestOnlyClient(o: Omit<DiscordClientOptions, 'messageGuesses' | 'waitGuildTimeoutMs'> & { token: string }): Client {
-  const client = new Client(clientOptions({ ...o, messageGuesses: false }));
-  client.rest.setToken(o.token);
-  return client;
-}

@@ -8,10 +8,10 @@
  *     the rounds of its guilds: their timers, state and messages live there.
  *   - Every shard opens the same SQLite file (WAL, busy_timeout), so scores, leaderboards
  *     and first-solver checks are shared and atomic across shards.
- *   - Recovery of rounds a crash left running happens once, in the manager process
- *     (main.ts, before any shard starts). A shard never closes rounds on its own: it would
- *     close rounds that another shard is running right now. The channels are told by the
- *     shards that serve them (shard-notices.ts).
+ *   - Each shard, once ready, recovers the rounds of its own guilds whose owner is gone
+ *     (shard-main.ts: they go on, or are closed past the resume window) and tells their
+ *     channels; the manager process leaves Discord rounds alone. So shards on another
+ *     machine (DISCORD_SHARD_IDS) never lose a live round to this one starting.
  *   - `auto` asks Discord (`GET /gateway/bot`, on DISCORD_API_BASE if set) for the count.
  */
 import { REST, Routes, ShardingManager, type Shard } from 'discord.js';

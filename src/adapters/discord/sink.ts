@@ -87,8 +87,7 @@ export class DiscordSink implements RoundSink {
   }
 
   private async channel(id: string): Promise<SendableChannels> {
-    // The guild may not be cached here (the shard manager's REST-only client): the channel is enough.
-    const channel = await this.client.channels.fetch(id, { allowUnknownGuild: true });
+    const channel = await this.client.channels.fetch(id);
     if (!channel?.isSendable()) throw new Error(`discord channel ${id} is not a text channel the bot can post in`);
     return channel;
   }

@@ -12,8 +12,7 @@ import type { Logger } from 'pino';
 import type { App } from '../../app.ts';
 import type { Config } from '../../config/config.ts';
 import { DiscordBot } from './bot.ts';
-import { createDiscordClient, createRestOnlyClient } from './client.ts';
-import { ShardNoticeRelay, serveShardNotices } from './shard-notices.ts';
+import { createDiscordClient } from './client.ts';
 import { shardPlan, startShardManager } from './shard.ts';
 import { DiscordSink } from './sink.ts';
 
@@ -51,16 +50,9 @@ export async function startDiscord(o: StartDiscordOptions): Promise<RunningDisco
   const plan = shardPlan(config);
   if (plan !== null && !o.inProcess) {
     const managed = await startShardManager({ token, plan, apiBase: config.DISCORD_API_BASE, log, spawnDelayMs: o.shardSpawnDelayMs });
-    const rest = createRestOnlyClient({ token, apiBase: config.DISCORD_API_BASE, restTimeoutMs: o.rest?.timeoutMs, restRetries: o.rest?.retries });
-    app.sinks.register('discord', new ShardNoticeRelay({ manager: managed.manager, fallback: new DiscordSink(rest, log), log }));
+    // No Discord sink here: each shard runs, recovers and announces the rounds of its own guilds.
     log.info({ shards: [...managed.manager.shards.keys()], of: managed.manager.totalShards }, 'discord shards running');
-    return {
-      manager: managed.manager,
-      async stop() {
-        await managed.stop();
-        await rest.destroy();
-      },
-    };
+    return { manager: managed.manager, stop: () => managed.stop() };
   }
 
   const client = createDiscordClient({
@@ -99,12 +91,9 @@ export async function startDiscord(o: StartDiscordOptions): Promise<RunningDisco
     client.once(Events.ShardDisconnect, onDisconnect);
   });
   const ready = once(client, Events.ClientReady);
-  // Under a ShardingManager: tell this shard's channels about the rounds a restart closed.
-  const stopNotices = client.shard ? serveShardNotices({ client, sink, log, ready }) : () => undefined;
   try {
     await Promise.race([client.login(token).then(() => ready), refused]);
   } catch (err) {
-    stopNotices();
     await client.destroy();
     throw err;
   } finally {
@@ -125,7 +114,6 @@ export async function startDiscord(o: StartDiscordOptions): Promise<RunningDisco
       stopped = true;
       await app.game.shutdown();
       await bot.idle();
-      stopNotices();
       await client.destroy();
       log.info('discord stopped');
     },

@@ -3,15 +3,15 @@
  * `/emergence <play|guess|…>` plus a slash command of its own for `/explain` when that
  * command exists. Only the scopes and events the adapter really uses.
  *
- *   npm run manifest:slack                                  → slack/manifest.json (Socket Mode; committed)
+ *   npm run manifest:slack                                  → assets/slack/manifest.json (Socket Mode; committed)
  *   npm run manifest:slack -- --http https://example.org    → prints an HTTP-mode manifest
  *
- * A test checks that slack/manifest.json is current.
+ * A test checks that assets/slack/manifest.json is current.
  */
 import type { CommandDef, OptionSpec } from '../../core/commands/define.ts';
 import { UMBRELLA, ownSlashCommands, subcommandNames } from './inbound.ts';
 
-export const MANIFEST_PATH = 'slack/manifest.json';
+export const MANIFEST_PATH = 'assets/slack/manifest.json';
 
 /**
  * Bot scopes, each for something the adapter does:

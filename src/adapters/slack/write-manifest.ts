@@ -1,5 +1,5 @@
 /**
- * `npm run manifest:slack` writes slack/manifest.json (Socket Mode) from commands/.
+ * `npm run manifest:slack` writes assets/slack/manifest.json (Socket Mode) from commands/.
  * `npm run manifest:slack -- --http https://bot.example.org` prints an HTTP-mode manifest instead.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';

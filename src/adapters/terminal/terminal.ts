@@ -9,11 +9,12 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Caller } from '../../core/commands/define.ts';
-import { plainText, type Locale, type Reply } from '../../core/reply.ts';
+import { plainText, sanitizeUserText, type Locale, type Reply, type ReplyImage } from '../../core/reply.ts';
 import type { App } from '../../app.ts';
 import type { RoundSink, RoundUpdate } from '../../runtime/sink.ts';
 import { t } from '../../views/i18n.ts';
 import { ansiPicture } from './ansi.ts';
+import { buttonCommandLine } from './buttons.ts';
 
 export interface TerminalOptions {
   app: App;
@@ -85,16 +86,35 @@ export class TerminalAdapter implements RoundSink {
     const out: string[] = [];
     if (reply.title) out.push(this.o.interactive ? `\x1b[1m${plainText(reply.title)}\x1b[0m` : `== ${plainText(reply.title)} ==`);
     for (const img of reply.images ?? []) {
-      await mkdir(this.o.outDir, { recursive: true });
-      const path = join(this.o.outDir, img.name);
-      await writeFile(path, img.data);
       if (picture && this.o.interactive) out.push(await ansiPicture(img.data));
-      out.push(`[picture saved to ${path}]`);
+      out.push(await this.save(img));
     }
     if (reply.text) out.push(plainText(reply.text));
     for (const f of reply.fields ?? []) out.push(`${plainText(f.name)}:\n${plainText(f.value)}`);
+    // There is nothing to press here: each button becomes the command that does the same.
+    for (const b of reply.buttons ?? []) {
+      const line = buttonCommandLine(b.id, (name) => this.o.app.dispatcher.command(name));
+      if (line) out.push(`  ${plainText(b.label)}: ${line}`);
+    }
     if (reply.footer) out.push(plainText(reply.footer));
     this.write(out.join('\n') + '\n\n');
+  }
+
+  /**
+   * Saves a picture to the out folder. A folder that cannot be written (a path under a file,
+   * no permission, a full disk) costs the picture, not the game: the line says so instead.
+   */
+  private async save(img: ReplyImage): Promise<string> {
+    const path = join(this.o.outDir, img.name);
+    const shown = sanitizeUserText(path, 300);
+    try {
+      await mkdir(this.o.outDir, { recursive: true });
+      await writeFile(path, img.data);
+      return t(this.caller.locale, 'terminal.picture-saved', { path: shown });
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      return t(this.caller.locale, 'terminal.picture-not-saved', { path: shown, reason: sanitizeUserText(e.code ?? e.message, 80) });
+    }
   }
 
   private write(s: string): void {

@@ -3,10 +3,10 @@
  * through tsx) against the fake Discord, which gives each shard only its own guilds, and
  * one SQLite database shared by every process, as main.ts starts them.
  *
- *   - sharded restart notices: the rounds a crash left running are closed by the manager
- *     process, and each channel is told once, by the shard that serves it;
- *   - shard ranges on two "machines" (DISCORD_SHARD_IDS): each runs its own shards against
- *     the one database, and a notice for the other machine's guild still arrives once.
+ *   - sharded restart notices: each shard recovers the rounds a crash left running in its
+ *     own guilds, and tells each channel once (the manager process leaves them alone);
+ *   - shard ranges on two "machines" (DISCORD_SHARD_IDS): a machine touches only its own
+ *     guilds' rounds, and both play against the one database.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,7 +20,16 @@ import { t as translate } from '../../src/views/i18n.ts';
 import { makeTestApp, type TestApp } from '../fakes/test-app.ts';
 import { ADMIN_PERMISSIONS, FakeDiscord, guildIdOnShard, snowflake } from './fake-discord.ts';
 
-const NOTICE = translate('en', 'notice.restart');
+const INTERRUPTED = new RegExp(`interrupted|${translate('en', 'notice.restart')}`);
+
+/** Polls for an outcome another process produces, up to a deadline. */
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 const SAVED = { ...process.env };
 
 describe('discord: shard processes on one database', { timeout: 180_000 }, () => {
@@ -86,63 +95,65 @@ describe('discord: shard processes on one database', { timeout: 180_000 }, () =>
     return id;
   }
 
-  const notices = (fake: FakeDiscord, channelId: string) =>
-    fake.channelMessages(channelId).filter((m) => m.content.includes('A restart interrupted'));
+  /** What the bot posted in a channel, as text: the recap of a round closed by recovery, or the restart notice. */
+  const posts = (fake: FakeDiscord, channelId: string) =>
+    fake.channelMessages(channelId).map((m) => [m.content, m.embeds[0]?.title, m.embeds[0]?.description].filter(Boolean).join('\n'));
 
-  it('sharded restart notices: the manager closes the crashed rounds, each shard tells its own guild’s channel once', async () => {
+  /** The round is closed and its channel was told (the database marks it once the notice went out). */
+  const told = (t: TestApp, id: string) => async () => {
+    const r = await t.app.store.round(id);
+    return r?.status === 'interrupted' && Boolean(r.announced);
+  };
+
+  it('sharded restart notices: each shard closes the crashed rounds of its own guilds and tells each channel once', async () => {
     const w = await world();
     const { fake, guilds, channels } = w;
     const m = await machine(w, { DISCORD_SHARD_COUNT: '2' });
     const ids = [await crashedRound(m.t, guilds[0]!.id, channels[0]!), await crashedRound(m.t, guilds[1]!.id, channels[1]!)];
 
-    // As main.ts does: recover before any shard runs, start the shards, then tell the channels.
-    const interrupted = await m.t.app.game.closeInterrupted();
-    expect(interrupted.map((r) => r.id).sort()).toEqual([...ids].sort());
     const running = await start(m);
     expect(running.manager!.shards.size).toBe(2);
     expect(fake.identifies.map((i) => i.shard).sort()).toEqual([
       [0, 2],
       [1, 2],
     ]);
-    await m.t.app.game.announceInterrupted(interrupted);
+    for (const id of ids) await until(`round ${id} to be closed and announced`, told(m.t, id));
 
+    // Told once each: the round's recap, saying it was interrupted (or the restart notice, if that failed).
     for (const channelId of channels) {
-      const [notice, ...more] = notices(fake, channelId);
-      expect(more).toEqual([]);
-      expect(notice!.content).toBe(NOTICE);
-      expect(notice!.allowed_mentions).toMatchObject({ parse: [] });
+      const told = posts(fake, channelId);
+      expect(told).toHaveLength(1);
+      expect(told[0]).toMatch(INTERRUPTED);
+      expect(fake.channelMessages(channelId)[0]!.allowed_mentions).toMatchObject({ parse: [] });
     }
-    // Posted by the shards, which have their guilds' channels cached: the manager never looked a channel up.
-    expect(fake.requestsMatching('GET', /^\/channels\/\d+$/)).toEqual([]);
-    for (const id of ids) expect((await m.t.app.store.round(id))?.status).toBe('interrupted');
   });
 
-  it('shard ranges on two machines share the database, and a notice for the other machine’s guild arrives once', async () => {
+  it('shard ranges on two machines: each touches only its own guilds’ rounds, and both play on the one database', async () => {
     const w = await world();
     const { fake, guilds, channels } = w;
     const a = await machine(w, { DISCORD_SHARD_COUNT: '2', DISCORD_SHARD_IDS: '0' });
     const b = await machine(w, { DISCORD_SHARD_COUNT: '2', DISCORD_SHARD_IDS: '1' });
-    await crashedRound(a.t, guilds[0]!.id, channels[0]!);
-    await crashedRound(a.t, guilds[1]!.id, channels[1]!);
+    const round0 = await crashedRound(a.t, guilds[0]!.id, channels[0]!);
+    const round1 = await crashedRound(a.t, guilds[1]!.id, channels[1]!);
 
-    // Machine A starts first and recovers both rounds; B then finds none.
-    const interruptedA = await a.t.app.game.closeInterrupted();
+    // Machine A runs shard 0 only: it closes guild 0's round, and leaves guild 1's to the machine that serves it.
     const runningA = await start(a);
     expect([...runningA.manager!.shards.keys()]).toEqual([0]);
-    const interruptedB = await b.t.app.game.closeInterrupted();
-    expect(interruptedB).toEqual([]);
+    await until('guild 0’s round to be announced', told(a.t, round0));
+    expect((await a.t.app.store.round(round1))?.status).toBe('running');
+    expect(posts(fake, channels[1]!)).toEqual([]);
+
     const runningB = await start(b);
     expect([...runningB.manager!.shards.keys()]).toEqual([1]);
+    await until('guild 1’s round to be announced', told(b.t, round1));
     expect(fake.identifies.map((i) => i.shard)).toEqual([
       [0, 2],
       [1, 2],
     ]);
-
-    await a.t.app.game.announceInterrupted(interruptedA);
-    await b.t.app.game.announceInterrupted(interruptedB);
-    // Guild 0's channel by A's shard; guild 1's (served on B) by A's manager through REST. Once each.
-    for (const channelId of channels) expect(notices(fake, channelId).map((n) => n.content)).toEqual([NOTICE]);
-    expect(fake.requestsMatching('GET', /^\/channels\/\d+$/).map((r) => r.path)).toEqual([`/channels/${channels[1]}`]);
+    for (const channelId of channels) {
+      expect(posts(fake, channelId)).toHaveLength(1);
+      expect(posts(fake, channelId)[0]).toMatch(INTERRUPTED);
+    }
 
     // Each machine's shard answers its own guild; the scores land in the one database.
     const host = (guild: number) => ({ member: fake.member({ name: `Host${guild}`, permissions: ADMIN_PERMISSIONS }), channelId: channels[guild] });

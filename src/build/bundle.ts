@@ -10,7 +10,7 @@ import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('../', import.meta.url));
+const root = fileURLToPath(new URL('../../', import.meta.url));
 const outdir = `${root}dist`;
 
 rmSync(outdir, { recursive: true, force: true });
