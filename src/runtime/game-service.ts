@@ -124,6 +124,8 @@ export class GameService implements GamePort {
   private readonly resumeWindowMs: number;
   private readonly leaseMs: number;
   private heartbeat: TimerHandle | null = null;
+  /** The filters `recover` was called with: the heartbeat looks again for rounds orphaned since. */
+  private readonly sweeps = new Map<string, RoundFilter>();
   private started = false;
   private closing = false;
 
@@ -152,6 +154,12 @@ export class GameService implements GamePort {
       await renewLeases(this.db, this.instanceId, this.o.clock.now() + this.leaseMs).catch((err: unknown) =>
         this.o.log.warn({ err }, 'could not renew round leases'),
       );
+      // A lease still held at start (a process restarted right after kill -9, or another instance that
+      // died later) expires afterwards: without looking again, nothing would ever take that round on.
+      for (const f of this.sweeps.values()) {
+        if (this.closing) break;
+        await this.recover(f).catch((err: unknown) => this.o.log.warn({ err }, 'could not look for orphaned rounds'));
+      }
       this.beat();
     });
   }
@@ -486,6 +494,7 @@ export class GameService implements GamePort {
    * Returns the rounds closed; `announceInterrupted` tells their channels once adapters are up.
    */
   async recover(filter: RoundFilter = {}): Promise<InterruptedRound[]> {
+    this.sweeps.set(JSON.stringify(filter), filter);
     await this.start();
     const now = this.o.clock.now();
     const closed: InterruptedRound[] = [];

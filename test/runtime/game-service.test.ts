@@ -200,6 +200,22 @@ describe('GameService: a crash resumes the round; it does not end it', () => {
     await t2.app.store.close();
   });
 
+  it('a process restarted while the lease of the dead one still held takes the round on once the lease expires', async () => {
+    await t.app.game.play(host, { item: 'mona-lisa' });
+    const roundId = sink.updates[0]!.update.roundId;
+    // Killed at once and restarted 1 s later: the lease (15 s) still holds, so the start takes nothing.
+    const { t2, sink2, clock } = await secondProcess(1_000);
+    expect(await t2.app.game.recover()).toEqual([]);
+    await clock.advance(14_000);
+    expect(sink2.kinds()).toEqual([]);
+    // The heartbeat looks again: the lease has expired, the overdue step 2 is posted, within the window.
+    await clock.advance(6_000);
+    expect(sink2.kinds()).toEqual(['step:2']);
+    expect(sink2.updates[0]!.update.roundId).toBe(roundId);
+    expect(await t2.app.store.round(roundId)).toMatchObject({ status: 'running', step: 2, owner_id: t2.app.game.instanceId });
+    await t2.cleanup();
+  });
+
   it('a round picked up after the resume window is closed as interrupted, scores kept, channel told once', async () => {
     await t.app.game.play(host, { item: 'mona-lisa', mode: 'experiment' });
     await t.clock.advance(15_000);
