@@ -14,6 +14,7 @@ import { LadderCache } from './images/ladder-cache.ts';
 import type { Clock } from './runtime/clock.ts';
 import { Dispatcher } from './runtime/dispatch.ts';
 import { GameService } from './runtime/game-service.ts';
+import { PgBossScheduler } from './runtime/pg-boss-scheduler.ts';
 import { SinkRouter } from './runtime/sink.ts';
 import { databaseRateLimiter } from './storage/rate-limits.ts';
 import { Store } from './storage/store.ts';
@@ -83,6 +84,10 @@ export async function createApp(o: AppOptions): Promise<App> {
     displaySize: o.displaySize,
     random: o.random,
     resumeWindowMs: o.resumeWindowMs,
+    // PostgreSQL: several instances share the rounds, so step timers get a durable backstop any instance runs.
+    scheduler: o.databaseUrl
+      ? new PgBossScheduler({ connectionString: o.databaseUrl, clock: o.clock, log: o.log })
+      : undefined,
   });
   const deckPort: DeckPort = {
     list: () =>
