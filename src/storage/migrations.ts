@@ -163,6 +163,21 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  /**
+   * Slack deliveries already taken (event ids, Socket Mode envelope ids, signed HTTP requests), so
+   * that retries and replays are handled once across every instance on the database. Rows are
+   * pruned after an hour (Slack retries within about half an hour; signatures expire in five minutes).
+   */
+  '0090_slack_events': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('slack_events')
+        .addColumn('event_id', 'text', (c) => c.primaryKey())
+        .addColumn('seen_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('slack_events_seen_at').on('slack_events').column('seen_at').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -90,6 +90,14 @@ export interface ForgetCodesTable {
   tries: number;
 }
 
+/** Slack deliveries already handled (see src/storage/slack-events.ts). */
+export interface SlackEventsTable {
+  /** `ev:<event_id>`, `env:<envelope_id>` or `req:<timestamp>:<signature>`. */
+  event_id: string;
+  /** Milliseconds since the epoch. */
+  seen_at: number;
+}
+
 export interface Database {
   rounds: RoundsTable;
   guesses: GuessesTable;
@@ -98,4 +106,5 @@ export interface Database {
   round_players: RoundPlayersTable;
   rate_limits: RateLimitsTable;
   forget_codes: ForgetCodesTable;
+  slack_events: SlackEventsTable;
 }
