@@ -56,7 +56,8 @@ export interface OnceOptions {
  * acknowledged (so Slack stops retrying) and goes no further. If the database cannot say, the
  * delivery is handled: a rare double answer is better than a lost guess.
  */
-export function handleOnce(bolt: BoltApp, o: OnceOptions): void {
+export function handleOnce(bolt: BoltApp, o: OnceOptions): { readonly repeats: number } {
+  const stats = { repeats: 0 };
   bolt.use(async (args) => {
     const context = args.context as DeliveryProps & { retryNum?: number; retryReason?: string };
     const keys = deliveryKeys(args.body, context);
@@ -67,6 +68,7 @@ export function handleOnce(bolt: BoltApp, o: OnceOptions): void {
       o.logger.warn({ err: { message: String((err as Error)?.message ?? err) } }, 'slack: could not check for a repeated delivery; handling it');
     }
     if (!first) {
+      stats.repeats++;
       o.logger.info({ keys: keys.map((k) => k.split(':')[0]), retryNum: context.retryNum, retryReason: context.retryReason }, 'slack: repeated delivery ignored');
       const ack = (args as { ack?: () => Promise<void> }).ack;
       if (ack) await ack();
@@ -74,6 +76,7 @@ export function handleOnce(bolt: BoltApp, o: OnceOptions): void {
     }
     await args.next();
   });
+  return stats;
 }
 
 /**

@@ -50,6 +50,8 @@ export interface RunningSlack {
   port?: number;
   /** Socket Mode: the WebSocket is up; HTTP mode: the server is listening. */
   connected(): boolean;
+  /** Deliveries dropped as repeats (Slack retries, replays, envelopes sent again) since start. */
+  readonly repeatsIgnored: number;
 }
 
 export async function startSlack(o: StartSlackOptions): Promise<RunningSlack> {
@@ -101,7 +103,7 @@ export async function startSlack(o: StartSlackOptions): Promise<RunningSlack> {
     deferInitialization: true,
   });
   // Before any listener: retries and replays stop here, whichever instance sees them.
-  handleOnce(bolt, { log: new SlackEventLog(o.app.store.db), logger: o.log.child({ adapter: 'slack' }) });
+  const once = handleOnce(bolt, { log: new SlackEventLog(o.app.store.db), logger: o.log.child({ adapter: 'slack' }) });
 
   const adapter = new SlackAdapter({
     app: o.app,
@@ -147,6 +149,9 @@ export async function startSlack(o: StartSlackOptions): Promise<RunningSlack> {
     mode,
     port,
     connected: () => up && !stopped,
+    get repeatsIgnored() {
+      return once.repeats;
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
