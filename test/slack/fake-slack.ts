@@ -101,6 +101,13 @@ export class FakeSlack {
   readonly users = new Map<string, FakeUser>();
   /** Channels the bot is not a member of: posting there fails with `not_in_channel`. */
   readonly notInChannel = new Set<string>();
+  private readonly failures = new Map<string, string>();
+
+  /** The next call to `method` fails with `error` (e.g. `internal_error`). */
+  failNext(method: string, error: string): void {
+    this.failures.set(method, error);
+  }
+
   /** When set, conversations.info fails with this error (e.g. `missing_scope` for an older install). */
   conversationsInfoError: string | undefined;
   /** Make the next N messages carrying image blocks fail with `invalid_blocks` (a file still processing). */
@@ -216,6 +223,11 @@ export class FakeSlack {
     const auth = String(req.headers.authorization ?? '');
     const expected = method === 'apps.connections.open' ? this.appToken : this.botToken;
     if (auth !== `Bearer ${expected}`) return json(res, { ok: false, error: 'invalid_auth' });
+    const failure = this.failures.get(method);
+    if (failure) {
+      this.failures.delete(method);
+      return json(res, { ok: false, error: failure });
+    }
     const out = this.method(method, params);
     json(res, out);
   }

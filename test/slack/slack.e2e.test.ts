@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { t } from '../../src/views/i18n.ts';
 import { CHANNEL, makeWorld, type Mode, type World } from './harness.ts';
-import { allVersionTexts, buttons, ephemeralText, hasLiveMention, header, imageFileIds, versionText } from './inspect.ts';
+import { allVersionTexts, blockTexts, buttons, ephemeralText, hasLiveMention, header, imageFileIds, versionText } from './inspect.ts';
 
 const CH = `slack:${CHANNEL}`;
 
@@ -333,6 +333,28 @@ describe.each(['socket', 'http'] as Mode[])('Slack adapter, %s mode', (mode) => 
   });
 });
 
+describe.each(['socket', 'http'] as Mode[])('Slack adapter, %s mode: display names', (mode) => {
+  it('shows a display name with formatting as plain text: no bold, strike, code, italics or mention', { timeout: 30_000 }, async () => {
+    const FMT = { id: 'UFMT', name: 'fmt', display_name: '*boss* ~gone~ `rm` _slant_ <!here>', locale: 'en-US' };
+    w = await makeWorld(mode, { users: [FMT] });
+    const { slack } = w;
+    await w.slash('UHOST', 'play deck:masterpieces item:mona-lisa mode:race');
+    await w.slash('UFMT', 'guess mona lisa');
+    await w.slash('UFMT', 'leaderboard scope:channel');
+    const shown = '\u2217boss\u2217 \u223Cgone\u223C \u02CBrm\u02CB \u02CDslant\u02CD &lt;!here&gt;';
+    const recap = slack.channelMessages(CHANNEL).filter((m) => m.kind === 'message').at(-1)!;
+    const board = slack.ephemerals.filter((e) => e.user === 'UFMT').at(-1)!;
+    for (const payload of [recap.versions[0]!.text!, ...blockTexts(recap.versions[0]!.blocks), board.text!, ...blockTexts(board.blocks)]) {
+      // Wherever the name appears in the payload, it appears neutralised, never with its marks live.
+      expect(payload).not.toMatch(/\*boss\*|~gone~|`rm`|_slant_|<!here>/);
+      expect(hasLiveMention(payload), payload).toBe(false);
+    }
+    expect(versionText(recap.versions[0]!)).toContain(`🏆 ${shown} knew it first`);
+    expect(ephemeralText(board)).toContain(shown);
+    expect(slack.problems).toEqual([]);
+  });
+});
+
 describe('Slack adapter, HTTP mode: request signatures', () => {
   it('rejects a bad signature with 401 and runs nothing', async () => {
     w = await makeWorld('http');
@@ -394,9 +416,22 @@ describe('Slack adapter, Socket Mode specifics', () => {
     slack.notInChannel.add('C0PRIV');
     await w.slash('UHOST', 'play deck:masterpieces', '/emergence', 'C0PRIV');
     expect(await t.app.game.roundInChannel('slack:C0PRIV')).toBeNull();
+    // Asked before anything started: no round was created, nothing was posted.
+    expect(await t.app.store.db.selectFrom('rounds').select('id').execute()).toEqual([]);
+    expect(slack.callsTo('chat.postMessage')).toEqual([]);
     expect(slack.responses.map((r) => r.body)).toEqual([
       expect.objectContaining({ response_type: 'ephemeral', text: expect.stringContaining('/invite @Emergence') }),
     ]);
+  });
+
+  it('when Slack cannot say whether the bot is in the channel (an install without the read scopes), starts the round as before', async () => {
+    w = await makeWorld('socket');
+    const { slack, t } = w;
+    slack.conversationsInfoError = 'missing_scope';
+    await w.slash('UHOST', 'play deck:masterpieces');
+    expect((await t.app.game.roundInChannel(CH))?.status).toBe('running');
+    expect(slack.callsTo('conversations.info').map((c) => c.params.channel)).toEqual([CHANNEL]);
+    expect(slack.channelMessages(CHANNEL).filter((m) => m.kind === 'message')).toHaveLength(1);
   });
 
   it('when Slack refuses an image block, the round message goes out without it and the picture stays in the thread', async () => {
