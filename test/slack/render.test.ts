@@ -21,8 +21,8 @@ describe('Slack rendering', () => {
     // Underscores inside a word cannot format anything: they stay.
     expect(neutraliseFormatting('john_doe snake_case_name')).toBe('john_doe snake_case_name');
     expect(neutraliseFormatting('_x_ __y__ a_')).toBe('\u02CDx\u02CD \u02CD\u02CDy\u02CD\u02CD a\u02CD');
-    // A name cannot open a code span that would swallow the bot's own command names.
-    expect(mrkdwn(`${userText('`')} try \`/play\``, { subcommands: SUBS })).toBe('\u02CB try `/emergence play`');
+    // A name cannot open a code span that would swallow the bot's own code spans.
+    expect(mrkdwn(`${userText('`')} try \`/emergence play\``)).toBe('\u02CB try `/emergence play`');
   });
 
   it('escapes the bot’s own text too, and maps **bold** to *bold*', () => {

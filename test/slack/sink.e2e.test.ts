@@ -27,7 +27,7 @@ afterEach(async () => {
 /** A new instance: its own client and sink, no memory of earlier calls. */
 function instance(): SlackRoundSink {
   const client = new webApi.WebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
-  return new SlackRoundSink({ out: new SlackOut(client, { render: {}, imageRetryMs: 0 }), onError: (err) => errors.push(err) });
+  return new SlackRoundSink({ out: new SlackOut(client, { imageRetryMs: 0 }), onError: (err) => errors.push(err) });
 }
 
 async function png(shade: number): Promise<Uint8Array> {
