@@ -218,6 +218,17 @@ function migrations(dialect: DialectName): Record<string, Migration> {
           .execute();
       },
     },
+    /** Slack deliveries already handled (event ids, retries, replayed requests), shared by every instance. */
+    '0090_slack_events': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('slack_events')
+          .addColumn('event_id', 'text', (c) => c.primaryKey())
+          .addColumn('seen_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('slack_events_seen_at').on('slack_events').column('seen_at').execute();
+      },
+    },
   };
 }
 

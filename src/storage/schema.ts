@@ -105,6 +105,14 @@ export interface ForgetCodesTable {
   tries: number;
 }
 
+/** Slack deliveries already handled (see src/storage/slack-events.ts). */
+export interface SlackEventsTable {
+  /** `ev:<event_id>`, `env:<envelope_id>` or `req:<timestamp>:<signature>`. */
+  event_id: string;
+  /** Milliseconds since the epoch. */
+  seen_at: number;
+}
+
 export interface Database {
   rounds: RoundsTable;
   recognitions: RecognitionsTable;
@@ -114,4 +122,5 @@ export interface Database {
   round_players: RoundPlayersTable;
   rate_limits: RateLimitsTable;
   forget_codes: ForgetCodesTable;
+  slack_events: SlackEventsTable;
 }

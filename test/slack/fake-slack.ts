@@ -101,6 +101,15 @@ export class FakeSlack {
   readonly users = new Map<string, FakeUser>();
   /** Channels the bot is not a member of: posting there fails with `not_in_channel`. */
   readonly notInChannel = new Set<string>();
+  private readonly failures = new Map<string, string>();
+
+  /** The next call to `method` fails with `error` (e.g. `internal_error`). */
+  failNext(method: string, error: string): void {
+    this.failures.set(method, error);
+  }
+
+  /** When set, conversations.info fails with this error (e.g. `missing_scope` for an older install). */
+  conversationsInfoError: string | undefined;
   /** Make the next N messages carrying image blocks fail with `invalid_blocks` (a file still processing). */
   rejectImageBlocks = 0;
   /** Every request the fake could not make sense of (a test asserts this stays empty). */
@@ -214,6 +223,11 @@ export class FakeSlack {
     const auth = String(req.headers.authorization ?? '');
     const expected = method === 'apps.connections.open' ? this.appToken : this.botToken;
     if (auth !== `Bearer ${expected}`) return json(res, { ok: false, error: 'invalid_auth' });
+    const failure = this.failures.get(method);
+    if (failure) {
+      this.failures.delete(method);
+      return json(res, { ok: false, error: failure });
+    }
     const out = this.method(method, params);
     json(res, out);
   }
@@ -288,6 +302,12 @@ export class FakeSlack {
         if (bad) return { ok: false, error: bad };
         this.ephemerals.push({ channel, user, text: str('text'), blocks: p.blocks as Block[] | undefined, thread_ts: str('thread_ts') });
         return { ok: true, message_ts: this.nextTs() };
+      }
+      case 'conversations.info': {
+        if (this.conversationsInfoError) return { ok: false, error: this.conversationsInfoError };
+        const channel = str('channel');
+        if (!channel) return { ok: false, error: 'channel_not_found' };
+        return { ok: true, channel: { id: channel, name: 'general', is_channel: true, is_archived: false, is_member: !this.notInChannel.has(channel) } };
       }
       case 'views.open': {
         const trigger = str('trigger_id') ?? '';
@@ -448,10 +468,15 @@ export class FakeSlack {
   }
 
   /** Sends an envelope over the Socket Mode connection; resolves with the ack's payload. */
-  async sendEnvelope(type: 'slash_commands' | 'interactive' | 'events_api', payload: unknown): Promise<unknown> {
+  async sendEnvelope(
+    type: 'slash_commands' | 'interactive' | 'events_api',
+    payload: unknown,
+    o: { envelopeId?: string; retryAttempt?: number } = {},
+  ): Promise<unknown> {
     const ws = [...this.sockets][0];
     if (!ws) throw new Error('no Socket Mode client is connected');
-    const envelope_id = randomUUID();
+    // Slack may send an envelope again (the same id), e.g. when an ack was lost.
+    const envelope_id = o.envelopeId ?? randomUUID();
     const env: Envelope = { envelope_id, type, payload, sentSeq: ++this.seq };
     this.envelopes.push(env);
     const acked = new Promise<unknown>((resolve, reject) => {
@@ -460,7 +485,16 @@ export class FakeSlack {
         if (this.acks.delete(envelope_id)) reject(new Error(`envelope ${type} was not acknowledged`));
       }, 10_000).unref();
     });
-    ws.send(JSON.stringify({ envelope_id, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: 0, retry_reason: '' }));
+    ws.send(
+      JSON.stringify({
+        envelope_id,
+        type,
+        payload,
+        accepts_response_payload: type !== 'events_api',
+        retry_attempt: o.retryAttempt ?? 0,
+        retry_reason: o.retryAttempt ? 'timeout' : '',
+      }),
+    );
     return acked;
   }
 
@@ -614,6 +648,8 @@ export interface SignedPostOptions {
   /** Override the computed signature (to test a bad one). */
   signature?: string;
   contentType?: string;
+  /** More headers, e.g. Slack's `x-slack-retry-num` and `x-slack-retry-reason`. */
+  headers?: Record<string, string>;
 }
 
 export async function signedPost(url: string, body: string, o: SignedPostOptions): Promise<{ status: number; text: string }> {
@@ -624,6 +660,7 @@ export async function signedPost(url: string, body: string, o: SignedPostOptions
       'content-type': o.contentType ?? FORM,
       'x-slack-request-timestamp': String(timestamp),
       'x-slack-signature': o.signature ?? sign(o.secret, timestamp, body),
+      ...o.headers,
     },
     body,
   });

@@ -49,9 +49,18 @@ export async function waitFor(cond: () => boolean, what = 'condition', timeoutMs
   }
 }
 
-export async function makeWorld(mode: Mode, o: { hostUsers?: string; log?: Logger } = {}): Promise<World> {
-  const slack = await FakeSlack.start({ users: USERS });
-  const t = await makeTestApp();
+export interface WorldOptions {
+  hostUsers?: string;
+  log?: Logger;
+  /** More users than USERS. */
+  users?: FakeUser[];
+  /** Share a database file with another world (another instance on the same database). */
+  databasePath?: string;
+}
+
+export async function makeWorld(mode: Mode, o: WorldOptions = {}): Promise<World> {
+  const slack = await FakeSlack.start({ users: [...USERS, ...(o.users ?? [])] });
+  const t = await makeTestApp(o.databasePath ? { databasePath: o.databasePath } : {});
   const log = o.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const running = await startSlack({
     app: t.app,

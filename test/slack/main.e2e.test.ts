@@ -29,8 +29,11 @@ it('main.ts starts the Slack adapter from the environment, answers a command, an
   try {
     await slack.connected();
     await slack.sendEnvelope('slash_commands', slack.slashPayload({ command: '/emergence', text: 'help', user: 'UALICE', channel: 'C1' }));
-    await waitFor(() => slack.messages.length > 0, 'the help message');
-    expect(slack.messages[0]!.text).toContain('Emergence: the picture experiment as a game');
+    // Help is private: an ephemeral message to the one who asked.
+    await waitFor(() => slack.ephemerals.length > 0, 'the help message');
+    expect(slack.ephemerals[0]).toMatchObject({ user: 'UALICE', channel: 'C1' });
+    expect(slack.ephemerals[0]!.text).toContain('Emergence: the picture experiment as a game');
+    expect(slack.messages).toEqual([]);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(out).toContain('slack adapter started');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunks, escapeSlack, fallbackText, mrkdwn, renderReply } from '../../src/adapters/slack/render.ts';
+import { chunks, escapeSlack, fallbackText, mrkdwn, neutraliseFormatting, renderReply } from '../../src/adapters/slack/render.ts';
 import { userText } from '../../src/core/reply.ts';
 
 describe('Slack rendering', () => {
@@ -13,6 +13,16 @@ describe('Slack rendering', () => {
     expect(mrkdwn(userText('@here and @Everyone and @channel'))).toBe('@\u2060here and @\u2060Everyone and @\u2060channel');
     expect(mrkdwn('There is no deck called @here.')).toBe('There is no deck called @\u2060here.');
     expect(mrkdwn('mail me at x@heretic.org')).toBe('mail me at x@heretic.org');
+  });
+
+  it('shows formatting marks in user text as typed: no bold, strike, code or italics', () => {
+    const out = mrkdwn(`🏆 ${userText('*boss* ~gone~ `rm -rf` _slanted_ <!here>')} knew it first, **well done**`);
+    expect(out).toBe('🏆 \u2217boss\u2217 \u223Cgone\u223C \u02CBrm -rf\u02CB \u02CDslanted\u02CD &lt;!here&gt; knew it first, *well done*');
+    // Underscores inside a word cannot format anything: they stay.
+    expect(neutraliseFormatting('john_doe snake_case_name')).toBe('john_doe snake_case_name');
+    expect(neutraliseFormatting('_x_ __y__ a_')).toBe('\u02CDx\u02CD \u02CD\u02CDy\u02CD\u02CD a\u02CD');
+    // A name cannot open a code span that would swallow the bot's own code spans.
+    expect(mrkdwn(`${userText('`')} try \`/emergence play\``)).toBe('\u02CB try `/emergence play`');
   });
 
   it('escapes the bot’s own text too, and maps **bold** to *bold*', () => {

@@ -5,13 +5,10 @@
 import pino from 'pino';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
-import { commands } from '../../commands/index.ts';
 import { t } from '../../src/views/i18n.ts';
 import { CHANNEL, makeWorld, type Mode, type World } from './harness.ts';
-import { allVersionTexts, buttons, ephemeralText, hasLiveMention, header, imageFileIds, versionText } from './inspect.ts';
+import { allVersionTexts, blockTexts, buttons, ephemeralText, hasLiveMention, header, imageFileIds, versionText } from './inspect.ts';
 
-// The adapter registers /explain when the command list has it (commands/index.ts), not merely when the file exists.
-const hasExplain = commands.some((c) => c.name === 'explain');
 const CH = `slack:${CHANNEL}`;
 
 let w: World | undefined;
@@ -40,12 +37,14 @@ function lastEphemeral(user: string): string | undefined {
 }
 
 describe.each(['socket', 'http'] as Mode[])('Slack adapter, %s mode', (mode) => {
-  it('plays a whole race round: thread uploads, one updated round message, plain-message guesses, recap, scores', async () => {
+  it('plays a whole race round: thread uploads, one updated round message, plain-message guesses, recap, scores', { timeout: 60_000 }, async () => {
     w = await makeWorld(mode);
     const { slack, t } = w;
     await w.slash('UHOST', 'play deck:masterpieces item:mona-lisa mode:race step-seconds:20');
-    const round = t.app.game.activeRound(CH)!;
-    expect(round.config).toMatchObject({ mode: 'race', stepSeconds: 20, hostId: 'slack:UHOST', scopeId: 'slack:T0TEAM', locale: 'en' });
+    const round = (await t.app.game.roundInChannel(CH))!;
+    expect(round).toMatchObject({ status: 'running', mode: 'race', locale: 'en' });
+    const row = await t.app.store.db.selectFrom('rounds').select(['step_seconds', 'host_id', 'scope_id']).where('id', '=', round.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ step_seconds: 20, host_id: 'slack:UHOST', scope_id: 'slack:T0TEAM' });
     expect(ephemeralsTo('UHOST').join('\n')).toContain('Round started in *Masterpieces* (race)');
 
     // One channel message for the round, with a Guess button; step 1 is uploaded into its thread.
@@ -53,7 +52,9 @@ describe.each(['socket', 'http'] as Mode[])('Slack adapter, %s mode', (mode) => 
     expect(others).toEqual([]);
     expect(header(roundMsg!.versions[0])).toBe('What is it? Step 1/6 · 2×2 (4 pixels)');
     const latest = () => roundMsg!.versions.at(-1)!;
-    expect(buttons(latest())).toEqual([{ action_id: `guess:${round.config.id}`, text: 'Guess' }]);
+    expect(buttons(latest())).toEqual([{ action_id: `guess:${round.id}`, text: 'Guess' }]);
+    // The round's message reference names the round message: any instance can edit it and find its thread.
+    expect(JSON.parse(round.messageRef ?? 'null')).toMatchObject({ c: CHANNEL, ts: roundMsg!.ts });
     const shares = () => slack.threadMessages(CHANNEL, roundMsg!.ts).filter((m) => m.kind === 'file_share');
     expect(shares()).toHaveLength(1);
     const step1 = slack.files.get(shares()[0]!.files[0]!)!;
@@ -80,19 +81,36 @@ describe.each(['socket', 'http'] as Mode[])('Slack adapter, %s mode', (mode) => 
     expect(p2.colours).toBeLessThanOrEqual(16);
     expect(imageFileIds(latest())).toEqual([step2.id]);
 
+    // A hint is public, in the round's thread: the channel itself stays quiet.
+    await w.slash('UBOB', 'hint');
+    const hint = slack.threadMessages(CHANNEL, roundMsg!.ts).filter((m) => m.kind === 'message');
+    expect(hint.map((m) => versionText(m.versions[0]!))).toEqual([expect.stringMatching(/^Hint: it's a \*/)]);
+    expect(slack.channelMessages(CHANNEL).filter((m) => m.kind === 'message')).toHaveLength(1);
+
     // Plain messages are guesses in a race: a wrong one in the channel gets no answer,
-    // one in another thread or from a bot is not a guess, the right one in the round's thread wins.
+    // one in another thread or from a bot is not a guess, one with a link or a mention is
+    // conversation (not even stored), the right one in the round's thread wins.
     await w.say('UBOB', 'sunflowers');
     await w.say('UBOB', 'mona lisa', { thread_ts: '1111.2222' });
     await w.say('UADMIN', 'the scream');
+    await w.say('UADMIN', 'is it <https://example.org/mona|mona lisa>?');
+    await w.say('UADMIN', '<@UALICE> mona lisa');
     await w.event(slack.messageEventBody({ user: 'UBOB', channel: CHANNEL, text: 'mona lisa', subtype: 'message_changed' }));
     await w.event(slack.messageEventBody({ user: 'UBOT2', channel: CHANNEL, text: 'mona lisa', bot_id: 'B2' }));
     expect(ephemeralsTo('UBOB')).toEqual([]);
-    expect(t.app.game.activeRound(CH)?.status).toBe('running');
+    expect(ephemeralsTo('UADMIN')).toEqual([]);
+    // Out of guesses for this step: said once, however often the player goes on typing.
+    await w.say('UBOB', 'water lilies');
+    await w.say('UBOB', 'the kiss');
+    await w.say('UBOB', 'the scream');
+    await w.say('UBOB', 'starry night');
+    expect(slack.ephemerals.filter((e) => e.user === 'UBOB').map((e) => e.text)).toEqual(["You've used your 3 guesses for this step. Wait for the next, sharper step."]);
+    expect((await t.app.game.roundInChannel(CH))?.status).toBe('running');
     await w.say('UALICE', 'Mona Lisa!', { thread_ts: roundMsg!.ts });
 
-    expect(t.app.game.activeRound(CH)).toBeUndefined();
-    expect(ephemeralsTo('UALICE').join('\n')).toContain('You win this round at step 2');
+    expect(await t.app.game.roundInChannel(CH)).toBeNull();
+    expect(ephemeralsTo('UALICE')).toHaveLength(1);
+    expect(ephemeralsTo('UALICE')[0]).toContain('You win this round at step 2');
     // The round message names the answer and loses its button.
     expect(header(latest())).toBe('It was: Mona Lisa (蒙娜丽莎)');
     expect(buttons(latest())).toEqual([]);
@@ -125,16 +143,21 @@ describe.each(['socket', 'http'] as Mode[])('Slack adapter, %s mode', (mode) => 
     expect(guesses).toEqual([
       { player_id: 'slack:UBOB', verdict: 'wrong', step: 2 },
       { player_id: 'slack:UADMIN', verdict: 'wrong', step: 2 },
+      { player_id: 'slack:UBOB', verdict: 'wrong', step: 2 },
+      { player_id: 'slack:UBOB', verdict: 'wrong', step: 2 },
       { player_id: 'slack:UALICE', verdict: 'correct', step: 2 },
     ]);
 
-    // The leaderboard is a public message with the card.
+    // The leaderboard is shown to the one who asked, with the card; the channel gets nothing.
+    const before = slack.messages.length;
     await w.slash('UBOB', 'leaderboard scope:channel');
-    const board = slack.channelMessages(CHANNEL).filter((m) => m.kind === 'message').at(-1)!;
-    expect(header(board.versions[0])).toBe('Leaderboard · this channel');
-    expect(versionText(board.versions[0]!)).toContain('1. Alice: 5 pts · 1 win · 1 solved');
-    const card = slack.files.get(imageFileIds(board.versions[0])[0]!)!;
+    expect(slack.messages.length).toBe(before);
+    const board = slack.ephemerals.filter((e) => e.user === 'UBOB').at(-1)!;
+    expect(header(board)).toBe('Leaderboard · this channel');
+    expect(ephemeralText(board)).toContain('1. Alice: 5 pts · 1 win · 1 solved');
+    const card = slack.files.get(imageFileIds(board)[0]!)!;
     expect((await png(card.bytes)).format).toBe('png');
+    expect(card.channel_id).toBeUndefined();
 
     // Every Web API call was form-encoded exactly, every message had a text fallback, nothing odd reached the fake.
     expect(new Set(slack.calls.map((c) => c.contentType))).toEqual(new Set(['application/x-www-form-urlencoded']));
@@ -146,15 +169,15 @@ describe.each(['socket', 'http'] as Mode[])('Slack adapter, %s mode', (mode) => 
     w = await makeWorld(mode);
     const { slack, t } = w;
     await w.slash('UHOST', 'play deck:masterpieces item:the-kiss mode:experiment');
-    const round = t.app.game.activeRound(CH)!;
-    expect(round.config.mode).toBe('experiment');
+    const round = (await t.app.game.roundInChannel(CH))!;
+    expect(round.mode).toBe('experiment');
     const roundMsg = slack.channelMessages(CHANNEL)[0]!;
 
-    await w.button('UALICE', `guess:${round.config.id}`, roundMsg.ts);
+    await w.button('UALICE', `guess:${round.id}`, roundMsg.ts);
     expect(slack.views).toHaveLength(1);
     const view = slack.views[0]!.view;
     expect(view).toMatchObject({ type: 'modal', callback_id: 'emergence_guess', title: { text: 'Your guess' } });
-    expect(JSON.parse(String(view.private_metadata))).toEqual({ c: CHANNEL, r: round.config.id });
+    expect(JSON.parse(String(view.private_metadata))).toEqual({ c: CHANNEL, r: round.id });
     await w.submit('UALICE', view, 'the kiss');
     expect(ephemeralsTo('UALICE').join('\n')).toContain('Correct, and you were the first! Step 1');
 
@@ -173,11 +196,11 @@ describe.each(['socket', 'http'] as Mode[])('Slack adapter, %s mode', (mode) => 
     for (const text of allVersionTexts(roundMsg)) expect(text).not.toMatch(/kiss|吻/i);
 
     // All six steps run, then the last window, then the recap.
-    for (let i = 0; i < 10 && t.app.game.activeRound(CH); i++) {
+    for (let i = 0; i < 10 && (await t.app.game.roundInChannel(CH)); i++) {
       await t.clock.advance(15_000);
       await w.settle();
     }
-    expect(t.app.game.activeRound(CH)).toBeUndefined();
+    expect(await t.app.game.roundInChannel(CH)).toBeNull();
     expect(roundMsg.versions.map((v) => header(v)?.replace(/ ·.*/, ''))).toEqual([
       'What is it? Step 1/6',
       'What is it? Step 1/6',
@@ -199,7 +222,7 @@ describe.each(['socket', 'http'] as Mode[])('Slack adapter, %s mode', (mode) => 
     expect(text).toContain('2×2: 1 new · 1 of 3 by then');
 
     // A Guess button on an ended round does not open a modal; a late modal answer is not counted.
-    await w.button('UBOB', `guess:${round.config.id}`, roundMsg.ts);
+    await w.button('UBOB', `guess:${round.id}`, roundMsg.ts);
     expect(slack.views).toHaveLength(1);
     expect(ephemeralsTo('UBOB').at(-1)).toContain('This round has ended.');
     await w.submit('UBOB', view, 'the kiss');
@@ -212,50 +235,57 @@ describe.each(['socket', 'http'] as Mode[])('Slack adapter, %s mode', (mode) => 
     expect(slack.problems).toEqual([]);
   });
 
-  it.runIf(hasExplain)('/explain answers with blocks, the demonstration picture and related-topic buttons', async () => {
+  it('/explain answers privately, with blocks, the demonstration picture and related-topic buttons', async () => {
     w = await makeWorld(mode);
     const { slack } = w;
-    const posted = () => slack.channelMessages(CHANNEL).filter((m) => m.kind === 'message');
     await w.slash('UALICE', 'what is <emergence> & why?', '/explain');
-    expect(posted()).toHaveLength(1);
-    const answer = posted()[0]!;
-    const shown = answer.versions[0]!;
+    // Only the one who asked sees the answer: nothing is posted in the channel.
+    expect(slack.messages).toEqual([]);
+    const mine = slack.ephemerals.filter((e) => e.user === 'UALICE');
+    expect(mine).toHaveLength(1);
+    const shown = mine[0]!;
     expect(shown.text, 'a text fallback').toBeTruthy();
     expect(shown.blocks!.map((b) => b.type)).toEqual(expect.arrayContaining(['header', 'section', 'image', 'actions']));
-    expect(versionText(shown)).toMatch(/emergen/i);
+    expect(ephemeralText(shown)).toMatch(/emergen/i);
     // The demonstration picture: uploaded (privately) and shown by an image block.
     const ids = imageFileIds(shown);
     expect(ids).toHaveLength(1);
+    expect(slack.files.get(ids[0]!)!.channel_id).toBeUndefined();
     expect((await png(slack.files.get(ids[0]!)!.bytes)).format).toBe('png');
-    // Related topics are buttons; pressing one (here by a Chinese-speaking user) answers in their language.
+    // Related topics are buttons; pressing one (here by a Chinese-speaking user) answers them alone, in their language.
     const related = buttons(shown);
     expect(related.length).toBeGreaterThan(1);
     for (const b of related) expect(b.action_id).toMatch(/^explain:/);
-    await w.button('UWANG', related.at(-1)!.action_id, answer.ts);
-    expect(posted()).toHaveLength(2);
-    expect(versionText(posted()[1]!.versions[0]!)).toMatch(/[\u4e00-\u9fff]/);
+    await w.button('UWANG', related.at(-1)!.action_id, '1767225600.000001');
+    expect(slack.messages).toEqual([]);
+    const wang = slack.ephemerals.filter((e) => e.user === 'UWANG');
+    expect(wang).toHaveLength(1);
+    expect(ephemeralText(wang[0]!)).toMatch(/[\u4e00-\u9fff]/);
     expect(slack.problems).toEqual([]);
   });
 
-  it('/emergence alone shows help, with Slack’s command names, in the user’s language', async () => {
+  it('/emergence alone shows help privately, with Slack’s command names, in the user’s language', async () => {
     w = await makeWorld(mode);
     const { slack } = w;
+    const lastTo = (user: string) => slack.ephemerals.filter((e) => e.user === user).at(-1);
     await w.slash('UALICE', '');
-    const help = slack.channelMessages(CHANNEL).at(-1)!;
-    expect(header(help.versions[0])).toBe('Emergence: the picture experiment as a game');
-    const text = versionText(help.versions[0]!);
+    const help = lastTo('UALICE')!;
+    expect(header(help)).toBe('Emergence: the picture experiment as a game');
+    const text = ephemeralText(help);
     expect(text).toContain('`/emergence play [deck] [mode] [item] [step-seconds]`');
     expect(text).toContain('`/emergence guess &lt;answer&gt;`');
     expect(text).not.toMatch(/`\/play/);
     await w.slash('UWANG', 'help');
-    expect(header(slack.channelMessages(CHANNEL).at(-1)!.versions[0])).toBe(t('zh', 'help.title'));
+    expect(header(lastTo('UWANG'))).toBe(t('zh', 'help.title'));
     await w.slash('UALICE', 'dance wildly');
     expect(lastEphemeral('UALICE')).toContain('Unknown command /emergence dance. Try `/emergence help`.');
-    // Buttons other than Guess name the command they run.
-    await w.button('UBOB', 'leaderboard:scope=channel', help.ts);
-    expect(header(slack.channelMessages(CHANNEL).at(-1)!.versions[0])).toBe('Leaderboard · this channel');
-    await w.button('UBOB', 'dance:wildly', help.ts);
+    // Buttons other than Guess name the command they run; a leaderboard is private too.
+    await w.button('UBOB', 'leaderboard:scope=channel', '1767225600.000001');
+    expect(header(lastTo('UBOB'))).toBe('Leaderboard · this channel');
+    await w.button('UBOB', 'dance:wildly', '1767225600.000001');
     expect(lastEphemeral('UBOB')).toContain('Unknown command /emergence dance.');
+    // None of it reached the channel.
+    expect(slack.messages).toEqual([]);
     expect(slack.problems).toEqual([]);
   });
 
@@ -264,21 +294,24 @@ describe.each(['socket', 'http'] as Mode[])('Slack adapter, %s mode', (mode) => 
     const { slack, t } = w;
     await w.slash('UALICE', 'play item:mona-lisa');
     expect(lastEphemeral('UALICE')).toBe('Only a host can set item.');
-    expect(t.app.game.activeRound(CH)).toBeUndefined();
+    expect(await t.app.game.roundInChannel(CH)).toBeNull();
 
     await w.slash('UALICE', 'play deck:masterpieces');
-    expect(t.app.game.activeRound(CH)?.status).toBe('running');
+    expect((await t.app.game.roundInChannel(CH))?.status).toBe('running');
     await w.slash('UALICE', 'stop');
     expect(lastEphemeral('UALICE')).toBe('Only a host can do that: a workspace admin or owner, or a member listed in SLACK_HOST_USERS.');
     await w.slash('UWANG', 'skip');
     expect(lastEphemeral('UWANG')).toBe('只有主持人可以这样做：工作区管理员或所有者，或 SLACK_HOST_USERS 中列出的成员。');
-    expect(t.app.game.activeRound(CH)).toMatchObject({ status: 'running', step: 1 });
+    const round = (await t.app.game.roundInChannel(CH))!;
+    expect(round.status).toBe('running');
+    const step = async () => (await t.app.store.db.selectFrom('rounds').select('step').where('id', '=', round.id).executeTakeFirstOrThrow()).step;
+    expect(await step()).toBe(1);
 
     // A workspace admin (users.info is_admin) may skip; a member listed in SLACK_HOST_USERS may stop.
     await w.slash('UADMIN', 'skip');
-    expect(t.app.game.activeRound(CH)?.step).toBe(2);
+    expect(await step()).toBe(2);
     await w.slash('UHOST', 'stop');
-    expect(t.app.game.activeRound(CH)).toBeUndefined();
+    expect(await t.app.game.roundInChannel(CH)).toBeNull();
     const recap = slack.channelMessages(CHANNEL).filter((m) => m.kind === 'message').at(-1)!;
     expect(versionText(recap.versions[0]!)).toContain('The host stopped the round.');
     expect(slack.callsTo('users.info').every((c) => c.params.include_locale === 'true')).toBe(true);
@@ -297,6 +330,28 @@ describe.each(['socket', 'http'] as Mode[])('Slack adapter, %s mode', (mode) => 
     expect(texts.join('\n')).toContain('&lt;!channel&gt; &amp; @\u2060everyone &lt;@UADMIN&gt;');
     expect(texts.join('\n')).toContain('There is no deck called');
     for (const text of texts) expect(hasLiveMention(text), text).toBe(false);
+  });
+});
+
+describe.each(['socket', 'http'] as Mode[])('Slack adapter, %s mode: display names', (mode) => {
+  it('shows a display name with formatting as plain text: no bold, strike, code, italics or mention', { timeout: 30_000 }, async () => {
+    const FMT = { id: 'UFMT', name: 'fmt', display_name: '*boss* ~gone~ `rm` _slant_ <!here>', locale: 'en-US' };
+    w = await makeWorld(mode, { users: [FMT] });
+    const { slack } = w;
+    await w.slash('UHOST', 'play deck:masterpieces item:mona-lisa mode:race');
+    await w.slash('UFMT', 'guess mona lisa');
+    await w.slash('UFMT', 'leaderboard scope:channel');
+    const shown = '\u2217boss\u2217 \u223Cgone\u223C \u02CBrm\u02CB \u02CDslant\u02CD &lt;!here&gt;';
+    const recap = slack.channelMessages(CHANNEL).filter((m) => m.kind === 'message').at(-1)!;
+    const board = slack.ephemerals.filter((e) => e.user === 'UFMT').at(-1)!;
+    for (const payload of [recap.versions[0]!.text!, ...blockTexts(recap.versions[0]!.blocks), board.text!, ...blockTexts(board.blocks)]) {
+      // Wherever the name appears in the payload, it appears neutralised, never with its marks live.
+      expect(payload).not.toMatch(/\*boss\*|~gone~|`rm`|_slant_|<!here>/);
+      expect(hasLiveMention(payload), payload).toBe(false);
+    }
+    expect(versionText(recap.versions[0]!)).toContain(`🏆 ${shown} knew it first`);
+    expect(ephemeralText(board)).toContain(shown);
+    expect(slack.problems).toEqual([]);
   });
 });
 
@@ -320,7 +375,7 @@ describe('Slack adapter, HTTP mode: request signatures', () => {
     await w.settle();
     expect(running.adapter.started).toBe(0);
     expect(slack.calls.length).toBe(before);
-    expect(w.t.app.game.activeRound(CH)).toBeUndefined();
+    expect(await w.t.app.game.roundInChannel(CH)).toBeNull();
     // The same request, signed properly, works.
     const ok = await signedPost(url, body, { secret: SIGNING_SECRET });
     expect(ok.status).toBe(200);
@@ -338,7 +393,7 @@ describe('Slack adapter, HTTP mode: request signatures', () => {
     await w.settle();
     expect(running.adapter.started).toBe(0);
     expect(slack.calls.length).toBe(before);
-    expect(w.t.app.game.activeRound(CH)).toBeUndefined();
+    expect(await w.t.app.game.roundInChannel(CH)).toBeNull();
   });
 });
 
@@ -360,10 +415,23 @@ describe('Slack adapter, Socket Mode specifics', () => {
     const { slack, t } = w;
     slack.notInChannel.add('C0PRIV');
     await w.slash('UHOST', 'play deck:masterpieces', '/emergence', 'C0PRIV');
-    expect(t.app.game.activeRound('slack:C0PRIV')).toBeUndefined();
+    expect(await t.app.game.roundInChannel('slack:C0PRIV')).toBeNull();
+    // Asked before anything started: no round was created, nothing was posted.
+    expect(await t.app.store.db.selectFrom('rounds').select('id').execute()).toEqual([]);
+    expect(slack.callsTo('chat.postMessage')).toEqual([]);
     expect(slack.responses.map((r) => r.body)).toEqual([
       expect.objectContaining({ response_type: 'ephemeral', text: expect.stringContaining('/invite @Emergence') }),
     ]);
+  });
+
+  it('when Slack cannot say whether the bot is in the channel (an install without the read scopes), starts the round as before', async () => {
+    w = await makeWorld('socket');
+    const { slack, t } = w;
+    slack.conversationsInfoError = 'missing_scope';
+    await w.slash('UHOST', 'play deck:masterpieces');
+    expect((await t.app.game.roundInChannel(CH))?.status).toBe('running');
+    expect(slack.callsTo('conversations.info').map((c) => c.params.channel)).toEqual([CHANNEL]);
+    expect(slack.channelMessages(CHANNEL).filter((m) => m.kind === 'message')).toHaveLength(1);
   });
 
   it('when Slack refuses an image block, the round message goes out without it and the picture stays in the thread', async () => {

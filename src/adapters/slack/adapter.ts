@@ -3,11 +3,15 @@
  * into a Caller + command and call the Dispatcher, and deliver the neutral replies
  * natively (chat.postEphemeral / chat.postMessage with Block Kit). Rounds are drawn by
  * the SlackRoundSink. The same listeners serve Socket Mode and HTTP mode.
+ *
+ * The adapter acts on what the Dispatcher reports (`outcome`), never on reply text, and keeps
+ * no round state: a channel's round, and where its message and thread are, come from
+ * GameService.roundInChannel, so any instance can take any interaction.
  */
 import type { App as BoltApp, RespondArguments, RespondFn } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { App } from '../../app.ts';
-import type { Caller } from '../../core/commands/define.ts';
+import type { Caller, CommandOutcome } from '../../core/commands/define.ts';
 import type { Reply } from '../../core/reply.ts';
 import { t } from '../../views/i18n.ts';
 import {
@@ -26,7 +30,15 @@ import {
   slashLine,
 } from './inbound.ts';
 import { CANNOT_POST, SlackOut, slackErrorCode, type WebClient } from './outbound.ts';
-import { SlackRoundSink } from './sink.ts';
+import { SlackRoundSink, parseRoundRef } from './sink.ts';
+
+/**
+ * Replies that concern only the player who asked: shown to them alone (ephemeral, or through the
+ * response_url), so help, a leaderboard or an explanation does not fill the channel.
+ */
+export const PRIVATE_ON_SLACK: ReadonlySet<string> = new Set(['help', 'leaderboard', 'explain']);
+/** Public replies that belong to the round: posted in the round's thread. */
+export const IN_ROUND_THREAD: ReadonlySet<string> = new Set(['hint']);
 
 export interface SlackAdapterOptions {
   app: App;
@@ -71,7 +83,8 @@ export class SlackAdapter {
   readonly users: UserDirectory;
   readonly out: SlackOut;
   private readonly pending = new Set<Promise<unknown>>();
-  private readonly quiet = new Set<string>();
+  /** Notices already given to a player for a round's chat guesses (`round|user|what`): each is said once. */
+  private readonly told = new Set<string>();
   private startedCount = 0;
 
   constructor(private readonly o: SlackAdapterOptions) {
@@ -83,10 +96,6 @@ export class SlackAdapter {
     });
     this.sink = new SlackRoundSink({
       out: this.out,
-      roundInfo: (ch) => {
-        const r = o.app.game.activeRound(ch);
-        return r ? { locale: r.config.locale, mode: r.config.mode } : undefined;
-      },
       onError: (err, channelId, update) =>
         o.log.warn({ err: errSummary(err), channelId, kind: update.kind }, 'slack: could not publish a round update'),
     });
@@ -169,24 +178,30 @@ export class SlackAdapter {
       await this.deliver(target, [{ text: t(caller.locale, 'slack.not-host'), ephemeral: true }], caller);
       return;
     }
-    this.sink.takeFailure(caller.channelId);
-    let replies = await this.o.app.dispatcher.runText(caller, line);
-    if (name === 'play') replies = await this.checkReachable(caller, replies);
-    await this.deliver(target, replies, caller);
+    if (name === 'play' && !(await this.canPost(p.channel_id))) {
+      // A round the channel cannot see would run unseen: say how to invite the bot instead of starting it.
+      await this.deliver(target, [{ text: t(caller.locale, 'slack.not-in-channel'), ephemeral: true }], caller);
+      return;
+    }
+    const { replies } = await this.o.app.dispatcher.dispatch(caller, { kind: 'text', text: line });
+    await this.deliver(target, replies, caller, name);
   }
 
   /**
-   * A round in a channel the bot is not in would run unseen: stop it, and say how to
-   * invite the bot. Nothing is lost (no guess was possible yet).
+   * Whether the bot can post in a channel (`conversations.info`: a member, not archived). Only a
+   * definite no refuses; if Slack cannot say (an older install without the read scopes, a network
+   * failure), the round starts as before.
    */
-  private async checkReachable(caller: Caller, replies: Reply[]): Promise<Reply[]> {
-    const failure = this.sink.takeFailure(caller.channelId);
-    if (!failure) return replies;
-    if (this.o.app.game.activeRound(caller.channelId)) {
-      await this.o.app.game.stop(caller).catch(() => undefined);
-      this.sink.takeFailure(caller.channelId);
+  private async canPost(channel: string): Promise<boolean> {
+    try {
+      const res = (await this.o.client.conversations.info({ channel })) as { channel?: { is_member?: boolean; is_archived?: boolean } };
+      return res.channel?.is_member !== false && res.channel?.is_archived !== true;
+    } catch (err) {
+      const code = slackErrorCode(err) ?? '';
+      if (CANNOT_POST.has(code)) return false;
+      this.o.log.warn({ err: errSummary(err), channel }, 'slack: could not check channel membership (conversations.info); starting anyway');
+      return true;
     }
-    return [{ text: t(caller.locale, 'slack.not-in-channel'), ephemeral: true }];
   }
 
   // ---- buttons and the guess modal --------------------------------------------
@@ -200,8 +215,8 @@ export class SlackAdapter {
     const target: Target = { team, channel, user: body.user.id, threadTs, respond };
     const { kind, value } = parseButtonId(action.action_id);
     if (kind === GUESS_BUTTON) {
-      const round = this.o.app.game.activeRound(caller.channelId);
-      if (!round || round.config.id !== value || round.status !== 'running') {
+      const round = await this.o.app.game.roundInChannel(caller.channelId);
+      if (!round || round.id !== value || round.status !== 'running') {
         await this.deliver(target, [{ text: t(caller.locale, 'guess.refused.ended'), ephemeral: true }], caller);
         return;
       }
@@ -209,7 +224,8 @@ export class SlackAdapter {
       return;
     }
     // Other buttons name the command they run (`explain:<topic>`, `<command>:<opt>=<v>&…`): the Dispatcher reads them.
-    await this.deliver(target, await this.o.app.dispatcher.runButton(caller, action.action_id), caller);
+    const { replies } = await this.o.app.dispatcher.dispatch(caller, { kind: 'button', id: action.action_id });
+    await this.deliver(target, replies, caller, kind);
   }
 
   private async openGuessModal(triggerId: string, caller: Caller, meta: ModalMeta): Promise<void> {
@@ -251,13 +267,14 @@ export class SlackAdapter {
     if (typeof meta?.c !== 'string' || typeof meta?.r !== 'string') return;
     const caller = await this.callerFor(team, meta.c, userId, userName);
     const target: Target = { team, channel: meta.c, user: userId };
-    const round = this.o.app.game.activeRound(caller.channelId);
-    if (!round || round.config.id !== meta.r) {
+    const round = await this.o.app.game.roundInChannel(caller.channelId);
+    if (!round || round.id !== meta.r) {
       // The round this modal was opened for is over; never let the guess land in the next one.
       await this.deliver(target, [{ text: t(caller.locale, 'guess.refused.ended'), ephemeral: true }], caller);
       return;
     }
-    await this.deliver(target, await this.o.app.dispatcher.run(caller, 'guess', { answer }), caller);
+    const { replies } = await this.o.app.dispatcher.dispatch(caller, { kind: 'command', name: 'guess', raw: { answer } });
+    await this.deliver(target, replies, caller, 'guess');
   }
 
   // ---- plain messages: race guesses ---------------------------------------------
@@ -265,43 +282,80 @@ export class SlackAdapter {
   private async onMessage(ev: MessageEventLike, teamId: string | undefined): Promise<void> {
     if (ev.type !== 'message' || ev.subtype || ev.bot_id || !ev.user || !ev.text) return;
     const channelId = ns(ev.channel);
-    const round = this.o.app.game.activeRound(channelId);
-    if (!round || round.status !== 'running' || round.config.mode !== 'race') return;
+    const round = await this.o.app.game.roundInChannel(channelId);
+    if (!round || round.status !== 'running' || round.mode !== 'race') return;
     // In the channel itself, or in the round's thread; other threads are other conversations.
     const inThread = Boolean(ev.thread_ts && ev.thread_ts !== ev.ts);
-    if (inThread && ev.thread_ts !== this.sink.roundThread(channelId)) return;
-    const text = slackToPlain(ev.text).trim();
-    if (!text) return;
+    if (inThread && ev.thread_ts !== parseRoundRef(round.messageRef)?.ts) return;
+    // Slack writes mentions, channels and links as <…> (a typed < arrives as &lt;): left as they are,
+    // the Dispatcher sees them and treats the message as conversation.
+    const text = /<[^<>]+>/.test(ev.text) ? ev.text : slackToPlain(ev.text);
     const caller = await this.callerFor(teamId ?? ev.team ?? '', ev.channel, ev.user);
-    const replies = await this.o.app.dispatcher.run(caller, 'guess', { answer: text });
-    // A wrong plain message gets no answer (it may just be chat); anything else is said once, privately.
-    const wrong = t(caller.locale, 'guess.wrong');
-    const worth = replies.filter((r) => {
-      if (r.text === wrong) return false;
-      const key = `${round.config.id}|${caller.userId}|${r.text}`;
-      if (this.quiet.has(key)) return false;
-      if (!/^✅/.test(r.text)) this.quiet.add(key);
-      if (this.quiet.size > 5000) this.quiet.clear();
-      return true;
-    });
-    await this.deliver({ team: teamId ?? '', channel: ev.channel, user: ev.user, threadTs: inThread ? ev.thread_ts : undefined }, worth, caller);
+    const { replies, outcome } = await this.o.app.dispatcher.dispatch(caller, { kind: 'chat-guess', text });
+    if (!this.worthSaying(round.id, caller.userId, outcome)) return;
+    await this.deliver({ team: teamId ?? '', channel: ev.channel, user: ev.user, threadTs: inThread ? ev.thread_ts : undefined }, replies, caller);
+  }
+
+  /**
+   * A plain message may just be chat: a wrong guess (or one not taken as a guess) gets no answer,
+   * a correct one (or one just after the winner's) always its private acknowledgement, and any other notice (close, no guesses
+   * left, already solved, an error) is said once per round.
+   */
+  private worthSaying(roundId: string, userId: string, outcome: CommandOutcome | null): boolean {
+    let what: string;
+    if (!outcome) what = 'error';
+    else if (outcome.kind === 'ignored') return false;
+    else {
+      const g = outcome.guess;
+      switch (g.kind) {
+        case 'late':
+          // Right, a moment after the winner: the player hears who got there first.
+          return true;
+        case 'refused':
+          what = `refused:${g.reason}`;
+          break;
+        case 'judged':
+          if (g.verdict === 'correct') return true;
+          if (g.verdict === 'wrong') return false;
+          what = g.verdict;
+          break;
+      }
+    }
+    const key = `${roundId}|${userId}|${what}`;
+    if (this.told.has(key)) return false;
+    if (this.told.size >= 5000) this.told.clear();
+    this.told.add(key);
+    return true;
   }
 
   // ---- delivery ---------------------------------------------------------------
 
-  private async deliver(target: Target, replies: Reply[], caller: Caller): Promise<void> {
+  /**
+   * Sends replies where they belong: ephemeral ones and those of PRIVATE_ON_SLACK commands to the
+   * player alone; public ones of IN_ROUND_THREAD commands into the running round's thread.
+   */
+  private async deliver(target: Target, replies: Reply[], caller: Caller, command?: string): Promise<void> {
+    const privately = command !== undefined && PRIVATE_ON_SLACK.has(command);
+    let publicTarget = target;
+    if (command !== undefined && IN_ROUND_THREAD.has(command) && replies.some((r) => !r.ephemeral)) {
+      const thread = parseRoundRef((await this.o.app.game.roundInChannel(caller.channelId))?.messageRef)?.ts;
+      if (thread) publicTarget = { ...target, threadTs: thread };
+    }
     for (const reply of replies) {
       try {
-        if (reply.ephemeral) await this.sendEphemeral(target, reply);
-        else await this.sendPublic(target, reply);
+        if (reply.ephemeral || privately) await this.sendEphemeral(target, reply);
+        else await this.sendPublic(publicTarget, reply);
       } catch (err) {
         this.o.log.warn({ err: errSummary(err), channel: target.channel, user: caller.userId }, 'slack: could not deliver a reply');
       }
     }
   }
 
+  /** A reply only the player sees; its pictures are uploaded privately and shown by image blocks. */
   private async sendEphemeral(target: Target, reply: Reply): Promise<void> {
-    const msg = this.out.message({ ...reply, images: undefined });
+    const files = [];
+    for (const img of reply.images ?? []) files.push({ fileId: (await this.out.upload(undefined, img)).id, alt: img.alt ?? img.name });
+    const msg = this.out.message(reply, { images: files });
     try {
       await this.out.ephemeral(target.channel, target.user, msg, target.threadTs);
     } catch (err) {

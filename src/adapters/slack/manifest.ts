@@ -19,9 +19,11 @@ export const MANIFEST_PATH = 'assets/slack/manifest.json';
  * - `chat:write`: chat.postMessage, chat.update, chat.postEphemeral;
  * - `files:write`: files.uploadV2 (the step pictures, the recap strip, cards);
  * - `users:read`: users.info (names, locale, admin/owner for hosts);
- * - `channels:history`: the `message.channels` event (race guesses typed in the channel).
+ * - `channels:history`: the `message.channels` event (race guesses typed in the channel);
+ * - `channels:read`, `groups:read`: conversations.info, so `/play` in a public or private channel
+ *   the bot is not in says how to invite it instead of starting a round nobody can see.
  */
-export const BOT_SCOPES = ['channels:history', 'chat:write', 'commands', 'files:write', 'users:read'] as const;
+export const BOT_SCOPES = ['channels:history', 'channels:read', 'chat:write', 'commands', 'files:write', 'groups:read', 'users:read'] as const;
 export const BOT_EVENTS = ['message.channels'] as const;
 
 export interface ManifestOptions {

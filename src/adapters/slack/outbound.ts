@@ -68,13 +68,15 @@ export class SlackOut {
   }
 
   async ephemeral(channel: string, user: string, msg: RenderedMessage, threadTs?: string): Promise<void> {
-    await this.client.chat.postEphemeral({
-      channel,
-      user,
-      text: msg.text,
-      blocks: msg.blocks as never,
-      ...(threadTs ? { thread_ts: threadTs } : {}),
-    });
+    await this.withImageFallback(msg, (m) =>
+      this.client.chat.postEphemeral({
+        channel,
+        user,
+        text: m.text,
+        blocks: m.blocks as never,
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+      }),
+    );
   }
 
   /**

@@ -4,7 +4,9 @@
  * Slack's mrkdwn treats `<…>` as links and mentions (`<!channel>`, `<@U123>`), and
  * `&` starts an entity, so `&`, `<` and `>` are escaped everywhere: in user spans
  * and in the bot's own text. User spans additionally get `@channel`, `@here` and
- * `@everyone` broken by a word joiner, so no mention can ever be built from them.
+ * `@everyone` broken by a word joiner, so no mention can ever be built from them, and
+ * their formatting marks replaced by look-alikes (mrkdwn has no escape for `*`, `~`, `_`
+ * or backticks), so a name like `*boss*` shows as typed instead of in bold.
  */
 import { plainText, renderText, type Reply } from '../../core/reply.ts';
 
@@ -18,9 +20,22 @@ export function defuseBroadcasts(s: string): string {
   return s.replace(/@(channel|here|everyone)\b/gi, '@\u2060$1');
 }
 
-/** A user-provided span: escaped, and broadcast words defused. */
+/**
+ * mrkdwn markers → characters that look the same but format nothing. `*`, `~` and backticks
+ * are rare in names and always replaced; `_` only where it could open or close italics (at a
+ * word's edge: not between two letters or digits), so `john_doe` keeps its underscore.
+ */
+export function neutraliseFormatting(s: string): string {
+  return s
+    .replace(/\*/g, '\u2217')
+    .replace(/~/g, '\u223C')
+    .replace(/`/g, '\u02CB')
+    .replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\u02CD');
+}
+
+/** A user-provided span: escaped, broadcast words defused, formatting marks neutralised. */
 export function escapeUserSpan(s: string): string {
-  return defuseBroadcasts(escapeSlack(s));
+  return defuseBroadcasts(escapeSlack(neutraliseFormatting(s)));
 }
 
 /**

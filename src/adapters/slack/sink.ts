@@ -3,63 +3,59 @@
  * the current picture, the Guess button) and is updated with `chat.update` at every
  * step; each step's picture is uploaded into that message's thread. At the end the
  * round message shows the answer, and the recap (with the strip) is posted in the channel.
+ *
+ * The sink keeps nothing between calls: where the round message is (and which picture it
+ * shows) travels in the message reference it returns, which the runtime stores and hands
+ * back with every update. So any instance can continue any round.
  */
-import type { Mode } from '../../core/game/round.ts';
 import type { Locale } from '../../core/reply.ts';
 import type { RoundSink, RoundUpdate } from '../../runtime/sink.ts';
 import { t } from '../../views/i18n.ts';
 import { raw } from './inbound.ts';
-import { CANNOT_POST, slackErrorCode, type SlackOut } from './outbound.ts';
+import type { SlackOut } from './outbound.ts';
 
-interface RoundMessage {
-  roundId: string;
-  channel: string;
-  /** The channel message's ts: also the thread of the round. */
+/** The round message as its reference string names it (JSON, short keys: it is stored with the round). */
+export interface RoundMessageRef {
+  /** Raw channel id. */
+  c: string;
+  /** The channel message's ts: also the ts of the round's thread. */
   ts: string;
-  locale: Locale;
-  /** The line under the round's text: where the pictures are, how to guess. */
-  note: string;
-  /** The current step's uploaded picture. */
-  image?: { fileId: string; alt: string };
+  /** The current step's uploaded picture (file id and alt text), shown in the message. */
+  f?: string;
+  a?: string;
+}
+
+/** Reads a reference this sink returned; null for none or for one it cannot read (then a new message is posted). */
+export function parseRoundRef(ref: string | null | undefined): RoundMessageRef | null {
+  if (!ref) return null;
+  try {
+    const v = JSON.parse(ref) as Partial<RoundMessageRef> | null;
+    if (!v || typeof v.c !== 'string' || typeof v.ts !== 'string' || !v.c || !v.ts) return null;
+    const out: RoundMessageRef = { c: v.c, ts: v.ts };
+    if (typeof v.f === 'string' && v.f) {
+      out.f = v.f;
+      out.a = typeof v.a === 'string' ? v.a : '';
+    }
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+export function formatRoundRef(ref: RoundMessageRef): string {
+  return JSON.stringify(ref);
 }
 
 export interface SlackSinkOptions {
   out: SlackOut;
-  /** The locale (the host's) and mode of a running round, read when its first message is posted. */
-  roundInfo?: (channelId: string) => { locale: Locale; mode: Mode } | undefined;
+  /** Failures after the round message exists are reported here rather than thrown, so its reference is kept. */
   onError?: (err: unknown, channelId: string, update: RoundUpdate) => void;
 }
 
 export class SlackRoundSink implements RoundSink {
-  private readonly rounds = new Map<string, RoundMessage>();
-  private readonly failures = new Map<string, string>();
-
   constructor(private readonly o: SlackSinkOptions) {}
 
-  /** The ts of the running round's channel message (its thread), if it was posted. */
-  roundThread(channelId: string): string | undefined {
-    return this.rounds.get(channelId)?.ts;
-  }
-
-  /** The last "cannot post here" error seen for a channel, cleared when read. */
-  takeFailure(channelId: string): string | undefined {
-    const f = this.failures.get(channelId);
-    this.failures.delete(channelId);
-    return f;
-  }
-
-  async publish(channelId: string, update: RoundUpdate): Promise<void> {
-    try {
-      await this.route(channelId, update);
-    } catch (err) {
-      const code = slackErrorCode(err);
-      if (code && CANNOT_POST.has(code)) this.failures.set(channelId, code);
-      this.o.onError?.(err, channelId, update);
-      throw err;
-    }
-  }
-
-  private async route(channelId: string, update: RoundUpdate): Promise<void> {
+  async publish(channelId: string, update: RoundUpdate): Promise<string | void> {
     switch (update.kind) {
       case 'step':
       case 'final':
@@ -71,65 +67,71 @@ export class SlackRoundSink implements RoundSink {
     }
   }
 
-  private async step(channelId: string, update: RoundUpdate): Promise<void> {
+  private note(locale: Locale, mode: RoundUpdate['mode']): string {
+    return [t(locale, 'slack.round.thread'), ...(mode === 'race' ? [t(locale, 'slack.round.race')] : [])].join(' ');
+  }
+
+  private async step(channelId: string, update: RoundUpdate): Promise<string> {
     const out = this.o.out;
-    let rm = this.rounds.get(channelId);
-    if (!rm || rm.roundId !== update.roundId) {
+    let ref = parseRoundRef(update.messageRef);
+    if (!ref) {
+      // The first post may throw: then there is no round message, and the runtime has nothing to keep.
       const channel = raw(channelId);
       const { ts } = await out.post(channel, out.message(update.reply));
-      const info = this.o.roundInfo?.(channelId);
-      const locale = info?.locale ?? 'en';
-      const note = [t(locale, 'slack.round.thread'), ...(info?.mode === 'race' ? [t(locale, 'slack.round.race')] : [])].join(' ');
-      rm = { roundId: update.roundId, channel, ts, locale, note };
-      this.rounds.set(channelId, rm);
+      ref = { c: channel, ts };
     }
-    const image = update.reply.images?.[0];
-    if (update.kind === 'step' && image) {
-      const alt = update.reply.title ?? image.name;
-      const file = await out.upload(rm.channel, { ...image, alt: image.alt ?? alt }, {
-        threadTs: rm.ts,
-        comment: out.message({ text: `**${alt}**` }).text,
-      });
-      rm.image = { fileId: file.id, alt: image.alt ?? alt };
+    try {
+      const image = update.reply.images?.[0];
+      if (update.kind === 'step' && image) {
+        const alt = image.alt ?? update.reply.title ?? image.name;
+        const file = await out.upload(ref.c, { ...image, alt }, {
+          threadTs: ref.ts,
+          comment: out.message({ text: `**${update.reply.title ?? alt}**` }).text,
+        });
+        ref = { ...ref, f: file.id, a: alt };
+      }
+      await out.update(ref.c, ref.ts, out.message(update.reply, { images: ref.f ? [{ fileId: ref.f, alt: ref.a ?? '' }] : [], note: this.note(update.locale, update.mode) }));
+    } catch (err) {
+      // The round message exists: keep pointing at it, so the next step edits it instead of posting another.
+      this.o.onError?.(err, channelId, update);
     }
-    await out.update(rm.channel, rm.ts, out.message(update.reply, { images: rm.image ? [rm.image] : [], note: rm.note }));
+    return formatRoundRef(ref);
   }
 
   private async recap(channelId: string, update: RoundUpdate): Promise<void> {
     const out = this.o.out;
-    const rm = this.rounds.get(channelId);
-    this.rounds.delete(channelId);
+    const ref = parseRoundRef(update.messageRef);
     const channel = raw(channelId);
     const reply = update.reply;
     const strip = reply.images?.[0];
     let stripFile: { fileId: string; alt: string } | undefined;
-    if (rm) {
+    if (ref) {
       // The round message keeps its last picture, loses its button, and names the answer.
       // Best effort: the recap below matters more than this edit (the message may have been deleted).
       await out
         .update(
-          rm.channel,
-          rm.ts,
+          ref.c,
+          ref.ts,
           out.message(
             { title: reply.title, text: reply.text },
-            { images: rm.image ? [rm.image] : [], noButtons: true, note: t(rm.locale, 'slack.round.ended') },
+            { images: ref.f ? [{ fileId: ref.f, alt: ref.a ?? '' }] : [], noButtons: true, note: t(update.locale, 'slack.round.ended') },
           ),
         )
         .catch((err: unknown) => this.o.onError?.(err, channelId, update));
       if (strip) {
         const alt = strip.alt ?? strip.name;
-        const file = await out.upload(rm.channel, { ...strip, alt }, { threadTs: rm.ts, comment: out.message({ text: `**${reply.title ?? alt}**` }).text });
+        const file = await out.upload(ref.c, { ...strip, alt }, { threadTs: ref.ts, comment: out.message({ text: `**${reply.title ?? alt}**` }).text });
         stripFile = { fileId: file.id, alt };
       }
     } else if (strip) {
       stripFile = { fileId: (await out.upload(undefined, { ...strip, alt: strip.alt ?? strip.name })).id, alt: strip.alt ?? strip.name };
     }
     const sent = await out.post(channel, out.message(reply, { images: stripFile ? [stripFile] : [] }));
-    if (strip && !rm && !sent.imagesShown) await out.upload(channel, strip, { threadTs: sent.ts });
+    if (strip && !ref && !sent.imagesShown) await out.upload(channel, strip, { threadTs: sent.ts });
   }
 
   private async notice(channelId: string, update: RoundUpdate): Promise<void> {
-    const rm = this.rounds.get(channelId);
-    await this.o.out.post(raw(channelId), this.o.out.message(update.reply), rm?.ts);
+    const ref = parseRoundRef(update.messageRef);
+    await this.o.out.post(raw(channelId), this.o.out.message(update.reply), ref?.ts);
   }
 }
