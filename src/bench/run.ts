@@ -3,11 +3,12 @@
  * Each part is measured on this machine now; compare runs on the same machine only.
  */
 import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { packagePath } from '../paths.ts';
 import { benchCommittedGuesses, benchPgCommittedGuesses, warmLadders } from './game.ts';
+import { IMAGE_NODE_OPTIONS, benchIdle, buildDist } from './memory.ts';
 
 type Figures = Record<string, number>;
 
@@ -23,8 +24,10 @@ const parts: [string, () => Promise<Figures>][] = [
       const cache = mkdtempSync(join(tmpdir(), 'emergence-ladders-'));
       try {
         await warmLadders(cache);
-        const script = fileURLToPath(new URL('./game.ts', import.meta.url));
-        const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, '--rounds', cache], {
+        // The compiled code, as the Docker image runs it.
+        buildDist({ bench: true });
+        const out = execFileSync(process.execPath, ['--expose-gc', packagePath('dist', 'bench-game.js'), '--rounds', cache], {
+          env: { ...process.env, NODE_OPTIONS: IMAGE_NODE_OPTIONS },
           encoding: 'utf8',
           maxBuffer: 1 << 20,
         });
@@ -34,6 +37,7 @@ const parts: [string, () => Promise<Figures>][] = [
       }
     },
   ],
+  ['memory', () => benchIdle()],
   ['explain', async () => (await import('./explain.ts')).benchExplain()],
   ['stats', async () => (await import('./stats.ts')).benchStats()],
   ['pg-stats', async () => (await import('./stats.ts')).benchStats({ engine: 'postgres' })],

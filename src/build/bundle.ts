@@ -22,6 +22,8 @@ const result = await build({
     'shard-main': 'src/adapters/discord/shard-main.ts',
     cli: 'src/cli.ts',
     'deploy-discord': 'src/adapters/discord/deploy.ts',
+    // `npm run bench` measures the rounds' memory on the compiled code.
+    ...(process.argv.includes('--bench') ? { 'bench-game': 'src/bench/game.ts' } : {}),
   },
   outdir,
   bundle: true,

@@ -1,4 +1,8 @@
-/** The knowledge base behind /explain: loaded and indexed once at start, then pure look-ups. */
+/**
+ * The knowledge base behind /explain: loaded and checked at start (a broken entry stops the bot
+ * there), indexed on the first question or autocomplete, then pure look-ups. The index (and the
+ * Chinese conversion tables it needs) is megabytes that a bot nobody asks does not pay for.
+ */
 import type { Logger } from 'pino';
 import type { ExplainAnswer, KnowledgePort, TopicRef } from '../core/commands/knowledge-port.ts';
 import { KNOWLEDGE_CREDIT, autocomplete, createKnowledgeIndex, explain, type KnowledgeIndex } from '../core/knowledge/index.ts';
@@ -10,15 +14,21 @@ import { loadKnowledge } from './load.ts';
 import type { KnowledgeEntry } from './schema.ts';
 
 export class KnowledgeService implements KnowledgePort {
+  private built?: KnowledgeIndex;
+
   private constructor(
-    private readonly index: KnowledgeIndex,
+    private readonly entries: KnowledgeEntry[],
     private readonly demos: Demos,
     private readonly log?: Logger,
   ) {}
 
   static async create(o: { decks: DeckCatalog; ladders: LadderCache; dir?: string; log?: Logger }): Promise<KnowledgeService> {
     const entries = await loadKnowledge(o.dir);
-    return new KnowledgeService(createKnowledgeIndex(entries), new Demos(o.decks, o.ladders), o.log);
+    return new KnowledgeService(entries, new Demos(o.decks, o.ladders), o.log);
+  }
+
+  private get index(): KnowledgeIndex {
+    return (this.built ??= createKnowledgeIndex(this.entries));
   }
 
   async explain(query: string, locale?: Locale): Promise<ExplainAnswer> {

@@ -23,8 +23,9 @@ export const MAX_RAW_CHARS = 2000;
 /** Length cap (code points) of the text stored for a guess. */
 export const STORED_GUESS_MAX = 100;
 
-const hkToCn = OpenCC.Converter({ from: 'hk', to: 'cn' });
-const twToCn = OpenCC.Converter({ from: 'tw', to: 'cn' });
+// Built on first use: the conversion tables take about 10 MB, and only Chinese text needs them.
+let hkToCn: ((s: string) => string) | undefined;
+let twToCn: ((s: string) => string) | undefined;
 
 const HAN = /\p{Script=Han}/u;
 const HAN_ONLY = /^\p{Script=Han}+$/u;
@@ -117,7 +118,9 @@ function clean(input: string): string {
 
 /** Traditional (Hong Kong and Taiwan variants) → simplified. Idempotent on simplified text. */
 export function toSimplified(s: string): string {
-  return twToCn(hkToCn(s));
+  const hk = (hkToCn ??= OpenCC.Converter({ from: 'hk', to: 'cn' }));
+  const tw = (twToCn ??= OpenCC.Converter({ from: 'tw', to: 'cn' }));
+  return tw(hk(s));
 }
 
 export function isHan(s: string): boolean {

@@ -13,7 +13,9 @@ import * as OpenCC from 'opencc-js/t2cn';
 /** Queries are questions; anything longer is cut so hostile input stays cheap. */
 export const MAX_QUERY_CHARS = 300;
 
-const toSimplified: (s: string) => string = OpenCC.Converter({ from: 't', to: 'cn' });
+// Built on first use: the conversion tables cost megabytes that only Chinese text needs.
+let tToCn: ((s: string) => string) | undefined;
+const toSimplified = (s: string): string => (tToCn ??= OpenCC.Converter({ from: 't', to: 'cn' }))(s);
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 
 const HAN = /\p{Script=Han}/u;
