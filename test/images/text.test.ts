@@ -73,7 +73,7 @@ describe('titles fit the image', () => {
     });
 
     it(`leaderboard card: ${title.slice(0, 12)}…`, async () => {
-      const png = await leaderboardCard(title, [{ playerId: 'p', name: 'ann', points: 3, wins: 1, solved: 1 }]);
+      const png = await leaderboardCard(title, [{ name: 'ann', points: 3, wins: 1, solved: 1 }]);
       const { width } = await sharp(png).metadata();
       expect(await lightPixels(png, width! - 16, 0, width!, 86)).toBe(0);
       expect(await lightPixels(png, 0, 0, 16, 86)).toBe(0);
