@@ -1,10 +1,20 @@
 /** Card images drawn from SVG with sharp (the leaderboard card). */
+import { FONT_STACK } from './fonts.ts';
 import sharp from 'sharp';
 import type { LeaderboardEntry } from '../core/commands/services.ts';
 import { sanitizeUserText } from '../core/reply.ts';
+import { escapeXml, fitText, type TextLayout } from './text-fit.ts';
 
-export function escapeXml(s: string): string {
-  return s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+export { escapeXml } from './text-fit.ts';
+
+/** Title lines as SVG text: baselines from `top`, 1.2 lines apart. */
+export function titleSvg(layout: TextLayout, x: number, top: number, anchor: 'start' | 'middle'): string {
+  return layout.lines
+    .map(
+      (line, i) =>
+        `<text x="${x}" y="${Math.round(top + layout.size * (1 + 1.2 * i))}" font-size="${layout.size}" font-weight="700" text-anchor="${anchor}" fill="#ffffff">${escapeXml(line)}</text>`,
+    )
+    .join('\n');
 }
 
 export async function leaderboardCard(title: string, rows: LeaderboardEntry[]): Promise<Uint8Array> {
@@ -24,9 +34,13 @@ export async function leaderboardCard(title: string, rows: LeaderboardEntry[]): 
 <text x="${width - 36}" y="${y + 26}" font-size="20" font-weight="700" text-anchor="end" fill="#8fd3ff">${r.points}</text>`;
     })
     .join('\n');
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="DejaVu Sans, Noto Sans CJK SC, sans-serif">
+  const shown = sanitizeUserText(title, 60);
+  const layout = await fitText(shown, { maxWidth: width - 48, size: 28, minSize: 20 });
+  // One line sits on the baseline it always had; two start higher, both above the first row.
+  const top = layout.lines.length === 1 ? 52 - layout.size : 6;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="${FONT_STACK}">
 <rect width="100%" height="100%" rx="16" fill="#141923"/>
-<text x="24" y="52" font-size="28" font-weight="700" fill="#ffffff">${escapeXml(sanitizeUserText(title, 60))}</text>
+${titleSvg(layout, 24, top, 'start')}
 ${body}
 </svg>`;
   return new Uint8Array(await sharp(Buffer.from(svg)).png().toBuffer());

@@ -2,13 +2,15 @@
  * Statistics charts: emergence curves drawn as SVG and rendered to PNG with sharp.
  * Axis labels and legends come from the locale strings, in the asker's language.
  */
+import { FONT_STACK } from './fonts.ts';
 import sharp from 'sharp';
 import type { Locale } from '../core/reply.ts';
 import { sanitizeUserText } from '../core/reply.ts';
 import { STAT_STEPS, STEP_SIDES } from '../core/stats/figures.ts';
 import type { ChartOptions, ChartSeries } from '../core/stats/reports.ts';
 import { t } from '../views/i18n.ts';
-import { escapeXml } from './cards.ts';
+import { titleSvg } from './cards.ts';
+import { escapeXml, fitText, type TextLayout } from './text-fit.ts';
 
 export const CHART_WIDTH = 800;
 export const CHART_HEIGHT = 500;
@@ -18,8 +20,21 @@ const COLOURS = ['#56b4e9', '#e69f00', '#009e73', '#f0e442', '#cc79a7', '#d55e00
 
 const fmt = (x: number) => (Math.round(x * 10) / 10).toString();
 
-/** The chart as SVG text (tests read its labels; `curveChart` renders it). */
-export function curveChartSvg(locale: Locale, title: string, series: ChartSeries[], opts: ChartOptions = {}): string {
+/** The longest title shown, in characters. */
+const TITLE_CHARS = 70;
+const TITLE_SIZE = 24;
+
+/**
+ * The chart as SVG text (tests read its labels; `curveChart` renders it). `titleLayout` is the
+ * title fitted to the width (curveChart measures it); without it the title is one line at 24 px.
+ */
+export function curveChartSvg(
+  locale: Locale,
+  title: string,
+  series: ChartSeries[],
+  opts: ChartOptions = {},
+  titleLayout?: TextLayout,
+): string {
   const W = CHART_WIDTH;
   const H = CHART_HEIGHT;
   const left = 90;
@@ -34,9 +49,9 @@ export function curveChartSvg(locale: Locale, title: string, series: ChartSeries
 
   const parts: string[] = [];
   parts.push(`<rect width="100%" height="100%" rx="16" fill="#141923"/>`);
-  parts.push(
-    `<text x="${W / 2}" y="42" font-size="24" font-weight="700" text-anchor="middle" fill="#ffffff">${escapeXml(sanitizeUserText(title, 70))}</text>`,
-  );
+  const layout = titleLayout ?? { size: TITLE_SIZE, lines: [sanitizeUserText(title, TITLE_CHARS)] };
+  // One line on the usual baseline (42); two lines fill the band above the plot.
+  parts.push(titleSvg(layout, W / 2, layout.lines.length === 1 ? 42 - layout.size : 6, 'middle'));
   // Grid and y ticks: 0 % … 100 %.
   for (let p = 0; p <= 100; p += 25) {
     const yy = fmt(y(p / 100));
@@ -84,13 +99,17 @@ export function curveChartSvg(locale: Locale, title: string, series: ChartSeries
       `<text x="${lx + 30}" y="${ly - 3}" font-size="16" fill="#e8ecf3">${escapeXml(sanitizeUserText(s.label, 36))}</text>`,
     );
   });
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="DejaVu Sans, Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif">
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="${FONT_STACK}">
 ${parts.join('\n')}
 </svg>`;
 }
 
 /** Emergence curves as a PNG (800×500). */
 export async function curveChart(locale: Locale, title: string, series: ChartSeries[], opts: ChartOptions = {}): Promise<Uint8Array> {
-  const svg = curveChartSvg(locale, title, series, opts);
+  // 24 px down to 18 on one line, then two lines (at most 22 px each, to stay above the plot).
+  const shown = sanitizeUserText(title, TITLE_CHARS);
+  let layout = await fitText(shown, { maxWidth: CHART_WIDTH - 48, size: TITLE_SIZE, minSize: 18 });
+  if (layout.lines.length > 1 && layout.size > 22) layout = { ...layout, size: 22 };
+  const svg = curveChartSvg(locale, title, series, opts, layout);
   return new Uint8Array(await sharp(Buffer.from(svg)).png().toBuffer());
 }

@@ -12,6 +12,7 @@
  *   declare view boxes of billions of "pixels". So the header check is skipped for it and the
  *   picture is rendered at a density chosen here, which bounds what is really drawn.
  */
+import './fonts.ts';
 import { open } from 'node:fs/promises';
 import sharp, { type Metadata, type SharpOptions } from 'sharp';
 import { UserError } from '../core/errors.ts';
