@@ -5,13 +5,10 @@
 import pino from 'pino';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
-import { commands } from '../../commands/index.ts';
 import { t } from '../../src/views/i18n.ts';
 import { CHANNEL, makeWorld, type Mode, type World } from './harness.ts';
 import { allVersionTexts, buttons, ephemeralText, hasLiveMention, header, imageFileIds, versionText } from './inspect.ts';
 
-// The adapter registers /explain when the command list has it (commands/index.ts), not merely when the file exists.
-const hasExplain = commands.some((c) => c.name === 'explain');
 const CH = `slack:${CHANNEL}`;
 
 let w: World | undefined;
@@ -212,7 +209,7 @@ describe.each(['socket', 'http'] as Mode[])('Slack adapter, %s mode', (mode) => 
     expect(slack.problems).toEqual([]);
   });
 
-  it.runIf(hasExplain)('/explain answers with blocks, the demonstration picture and related-topic buttons', async () => {
+  it('/explain answers with blocks, the demonstration picture and related-topic buttons', async () => {
     w = await makeWorld(mode);
     const { slack } = w;
     const posted = () => slack.channelMessages(CHANNEL).filter((m) => m.kind === 'message');
