@@ -51,5 +51,22 @@ export function benchJudge(opts: BenchJudgeOptions = {}): Record<string, number>
     elapsed = performance.now() - start;
   }
   if (sink < 0) throw new Error('unreachable');
-  return { judge_per_s: Math.round((n / elapsed) * 1000) };
+  return { judge_per_s: Math.round((n / elapsed) * 1000), judge_hostile_per_s: hostileRate(compiled[0]!, durationMs) };
+}
+
+/** 10 KB guesses of one letter, of Chinese, of words and of zero-width spaces: the judge caps them early. */
+const TEN_KB = 10 * 1024;
+const HOSTILE = ['x'.repeat(TEN_KB), '蒙'.repeat(TEN_KB), 'a b '.repeat(TEN_KB / 4), '\u200b'.repeat(TEN_KB)];
+
+function hostileRate(compiled: ReturnType<typeof compileAnswers>, durationMs: number): number {
+  let n = 0;
+  let wrong = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  while (elapsed < durationMs / 2) {
+    for (let k = 0; k < 40; k++, n++) if (judge(HOSTILE[n % HOSTILE.length]!, compiled) === 'wrong') wrong++;
+    elapsed = performance.now() - start;
+  }
+  if (wrong !== n) throw new Error('a hostile guess was judged right');
+  return Math.round((n / elapsed) * 1000);
 }

@@ -15,7 +15,6 @@ const optionalString = z
   .transform((v) => (v && v.trim() ? v.trim() : undefined));
 
 export const ConfigSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_PATH: z.string().min(1).default('./data/emergence.db'),
   /** postgres://… selects PostgreSQL instead of the SQLite file at DATABASE_PATH. */
@@ -71,39 +70,43 @@ export const ConfigSchema = z.object({
     (v) => (typeof v === 'string' && !v.trim() ? undefined : v),
     z.coerce.number().int().min(0).max(65535).optional(),
   ),
-});
+})
+  // Settings that only make sense together; zod runs these once every variable above is valid.
+  .superRefine((c, ctx) => {
+    const problem = (key: string, message: string) => ctx.addIssue({ code: 'custom', path: [key], message });
+    if (c.DISCORD_TOKEN && !c.DISCORD_APP_ID) problem('DISCORD_APP_ID', 'required when DISCORD_TOKEN is set');
+    if (c.SLACK_BOT_TOKEN && c.SLACK_MODE === 'socket' && !c.SLACK_APP_TOKEN) {
+      problem('SLACK_APP_TOKEN', 'required for Socket Mode (or set SLACK_MODE=http)');
+    }
+    if (c.SLACK_BOT_TOKEN && c.SLACK_MODE === 'http' && !c.SLACK_SIGNING_SECRET) {
+      problem('SLACK_SIGNING_SECRET', 'required when SLACK_MODE=http');
+    }
+    if (c.DISCORD_SHARD_IDS && c.DISCORD_SHARD_COUNT === undefined) {
+      problem('DISCORD_SHARD_COUNT', 'required with DISCORD_SHARD_IDS (every machine must use the same total)');
+    }
+    const outside = c.DISCORD_SHARD_COUNT !== undefined ? c.DISCORD_SHARD_IDS?.filter((id) => id >= c.DISCORD_SHARD_COUNT!) : [];
+    if (outside?.length) {
+      problem(
+        'DISCORD_SHARD_IDS',
+        `shard ${outside.join(', ')} is not below DISCORD_SHARD_COUNT (${c.DISCORD_SHARD_COUNT}); shards count from 0`,
+      );
+    }
+    if (c.DISCORD_SHARD_COUNT !== undefined && c.DISCORD_SHARDS && c.DISCORD_SHARDS !== String(c.DISCORD_SHARD_COUNT)) {
+      problem('DISCORD_SHARDS', 'conflicts with DISCORD_SHARD_COUNT; set only DISCORD_SHARD_COUNT');
+    }
+  });
 
 export type Config = z.infer<typeof ConfigSchema>;
 
 export class ConfigError extends Error {}
 
+/** Reads the environment; a bad value throws a ConfigError that lists every problem with the variable it is about. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = ConfigSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}\nSee .env.example for every variable.`);
+    throw new ConfigError(`Invalid configuration:\n${z.prettifyError(parsed.error)}\nSee .env.example for every variable.`);
   }
-  const c = parsed.data;
-  const problems: string[] = [];
-  if (c.DISCORD_TOKEN && !c.DISCORD_APP_ID) problems.push('  - DISCORD_APP_ID: required when DISCORD_TOKEN is set');
-  if (c.SLACK_BOT_TOKEN && c.SLACK_MODE === 'socket' && !c.SLACK_APP_TOKEN) {
-    problems.push('  - SLACK_APP_TOKEN: required for Socket Mode (or set SLACK_MODE=http)');
-  }
-  if (c.SLACK_BOT_TOKEN && c.SLACK_MODE === 'http' && !c.SLACK_SIGNING_SECRET) {
-    problems.push('  - SLACK_SIGNING_SECRET: required when SLACK_MODE=http');
-  }
-  if (c.DISCORD_SHARD_IDS && c.DISCORD_SHARD_COUNT === undefined) {
-    problems.push('  - DISCORD_SHARD_COUNT: required with DISCORD_SHARD_IDS (every machine must use the same total)');
-  }
-  const outside = c.DISCORD_SHARD_COUNT !== undefined ? c.DISCORD_SHARD_IDS?.filter((id) => id >= c.DISCORD_SHARD_COUNT!) : [];
-  if (outside?.length) {
-    problems.push(`  - DISCORD_SHARD_IDS: shard ${outside.join(', ')} is not below DISCORD_SHARD_COUNT (${c.DISCORD_SHARD_COUNT}); shards count from 0`);
-  }
-  if (c.DISCORD_SHARD_COUNT !== undefined && c.DISCORD_SHARDS && c.DISCORD_SHARDS !== String(c.DISCORD_SHARD_COUNT)) {
-    problems.push('  - DISCORD_SHARDS: conflicts with DISCORD_SHARD_COUNT; set only DISCORD_SHARD_COUNT');
-  }
-  if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
-  return c;
+  return parsed.data;
 }
 
 /** `0,1`, `0-3`, `4-7,9` → sorted shard ids, or what is wrong with the text. */

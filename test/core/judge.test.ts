@@ -158,11 +158,10 @@ describe('judge', () => {
     }
   });
 
-  it('judges hostile guesses quickly', () => {
+  // How fast they are judged is measured by `npm run bench` (judge_hostile_per_s), not here.
+  it('judges hostile guesses as wrong', () => {
     const hostile = ['x'.repeat(TEN_KB), '蒙'.repeat(TEN_KB), 'a b '.repeat(TEN_KB / 4), '\u200b'.repeat(TEN_KB)];
-    const start = performance.now();
-    for (let i = 0; i < 200; i++) for (const g of hostile) judge(g, compiled.mona);
-    expect(performance.now() - start).toBeLessThan(5000);
+    for (const g of hostile) expect(judge(g, compiled.mona)).toBe('wrong');
   });
 
   it('does not throw on non-string input', () => {

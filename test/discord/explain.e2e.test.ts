@@ -1,13 +1,10 @@
 /** /explain through the real client: topic autocomplete, "more" and related-topic buttons, the demonstration picture. */
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { commands } from '../../commands/index.ts';
 import type { FakeMessage } from './fake-discord.ts';
 import { startHarness, type Harness } from './harness.ts';
 
-const hasExplain = commands.some((c) => c.name === 'explain');
-
-describe.runIf(hasExplain)('discord: /explain', () => {
+describe('discord: /explain', () => {
   let h: Harness;
   beforeEach(async () => {
     h = await startHarness();

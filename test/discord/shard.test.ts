@@ -50,12 +50,12 @@ describe('discord sharding', () => {
       expect(() => loadConfig({ ...base, ...env })).toThrow(ConfigError);
       expect(() => loadConfig({ ...base, ...env })).toThrow(message);
     };
-    refused({ DISCORD_SHARD_IDS: 'one', DISCORD_SHARD_COUNT: '2' }, /DISCORD_SHARD_IDS: "one" is not a shard id/);
+    refused({ DISCORD_SHARD_IDS: 'one', DISCORD_SHARD_COUNT: '2' }, /"one" is not a shard id.*\n\s*→ at DISCORD_SHARD_IDS/);
     refused({ DISCORD_SHARD_IDS: '3-1', DISCORD_SHARD_COUNT: '4' }, /range "3-1" runs backwards/);
-    refused({ DISCORD_SHARD_IDS: '0-1' }, /DISCORD_SHARD_COUNT: required with DISCORD_SHARD_IDS/);
+    refused({ DISCORD_SHARD_IDS: '0-1' }, /required with DISCORD_SHARD_IDS.*\n\s*→ at DISCORD_SHARD_COUNT/);
     refused({ DISCORD_SHARD_IDS: '1-2', DISCORD_SHARD_COUNT: '2' }, /shard 2 is not below DISCORD_SHARD_COUNT \(2\)/);
     refused({ DISCORD_SHARD_COUNT: '0' }, /DISCORD_SHARD_COUNT/);
-    refused({ DISCORD_SHARD_COUNT: '2', DISCORD_SHARDS: 'auto' }, /DISCORD_SHARDS: conflicts with DISCORD_SHARD_COUNT/);
+    refused({ DISCORD_SHARD_COUNT: '2', DISCORD_SHARDS: 'auto' }, /conflicts with DISCORD_SHARD_COUNT.*\n\s*→ at DISCORD_SHARDS\n/);
 
     const plan = (env: Record<string, string>) => shardPlan(loadConfig({ ...base, ...env }));
     expect(plan({})).toBeNull();

@@ -198,7 +198,7 @@ describe.each(engines)('on $name', (engine) => {
     it('the confirmation expires', async () => {
       const ask = await run('p1', '/privacy forget-me');
       const code = /confirm:([A-Z0-9]{6})/.exec(ask.text)![1]!;
-      t.clock.advance(11 * 60_000);
+      await t.clock.advance(11 * 60_000);
       expect(plainText((await run('p1', `/privacy forget-me ${code}`)).text)).toContain('expired and nothing was deleted');
       expect(await count('guesses', 'player_id', uid('p1'))).toBe(4);
     });
