@@ -22,7 +22,8 @@ export async function startHarness(
     env?: Record<string, string>;
     /** Options for a new fake Discord, or a running one to share (a second process on the same Discord). */
     fake?: FakeDiscordOptions | FakeDiscord;
-    app?: Partial<AppOptions>;
+    /** App options; `dir` and `databasePath` of another harness make a second process on its database. */
+    app?: Partial<AppOptions> & { dir?: string };
     deferAfterMs?: number;
   } = {},
 ): Promise<Harness> {

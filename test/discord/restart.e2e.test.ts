@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { decodeMessageRef, encodeMessageRef } from '../../src/adapters/discord/sink.ts';
 import type { RoundUpdate } from '../../src/runtime/sink.ts';
 import { t } from '../../src/views/i18n.ts';
+import { FakeClock } from '../fakes/fake-clock.ts';
 import { ADMIN_PERMISSIONS, FakeDiscord } from './fake-discord.ts';
 import { E2E_TIMEOUT_MS, startHarness, type Harness } from './harness.ts';
 
@@ -82,6 +83,73 @@ describe('discord: a round message across processes', { timeout: E2E_TIMEOUT_MS 
     expect(messages[1]!.content).toContain('A restart interrupted the round');
     expect(fake.messages.get(roundMsg.id)!.components).toEqual([]);
     expect(fake.messages.get(roundMsg.id)!.attachments.map((a) => a.filename)).toEqual(['step-3.png']);
+  });
+
+  /** A round in a first process, at step 2; then that process dies (its client goes, nothing is closed). */
+  async function crashedRound() {
+    fake = await FakeDiscord.start();
+    const first = await startHarness({ fake });
+    harnesses.push(first);
+    const host = fake.member({ name: 'Host', permissions: ADMIN_PERMISSIONS });
+    await fake.waitForAnswer(fake.sendInteraction(fake.command('play', { deck: 'masterpieces', item: 'mona-lisa' }, { member: host })));
+    await first.clock.advance(15_000);
+    const round = (await first.app.game.roundInChannel(`discord:${fake.channelId}`))!;
+    const roundMsg = fake.channelMessages()[0]!;
+    expect(roundMsg.attachments.map((a) => a.filename)).toEqual(['step-2.png']);
+    await first.running.client!.destroy();
+    return { fake, first, round, roundMsg };
+  }
+
+  /** A second process on the same database and the same Discord, `ms` after the first one's clock. */
+  async function secondProcess(c: Awaited<ReturnType<typeof crashedRound>>, ms: number) {
+    const clock = new FakeClock(c.first.clock.now() + ms);
+    const second = await startHarness({ fake: c.fake, app: { dir: c.first.dir, databasePath: c.first.dbPath, clock } });
+    harnesses.unshift(second); // stopped before the first, whose folder holds the database
+    return second;
+  }
+
+  it('after a crash, the process that resumes the round edits the same message and replaces its Guess button', async () => {
+    const c = await crashedRound();
+    const { fake, round, roundMsg } = c;
+    const second = await secondProcess(c, 20_000);
+    const edits = fake.requestsMatching('PATCH', EDIT).length;
+    expect(await second.app.game.recover()).toEqual([]);
+    await second.clock.advance(0); // step 3 was due 5 s ago
+
+    const m = fake.messages.get(roundMsg.id)!;
+    expect(m.attachments.map((a) => a.filename)).toEqual(['step-3.png']);
+    expect(m.embeds[0].title).toContain('Step 3/6');
+    const patch = fake.requestsMatching('PATCH', EDIT).slice(edits);
+    expect(patch.map((r) => r.path)).toEqual([`/channels/${fake.channelId}/messages/${roundMsg.id}`]);
+    expect(patch[0]!.body.components[0].components[0]).toMatchObject({ custom_id: `guess:${round.id}`, type: 2 });
+    expect(fake.channelMessages()).toHaveLength(1);
+
+    // The button leads to the round in the new process: it opens the text box, and the guess wins there.
+    const press = await fake.waitForCallback(fake.sendInteraction(fake.button(`guess:${round.id}`, m)));
+    expect(press.type).toBe(9);
+    const won = await fake.waitForAnswer(fake.sendInteraction(fake.modalSubmit(`guess-modal:${round.id}`, { answer: 'mona lisa' })));
+    expect(won.content).toContain('You win this round at step 3');
+    await fake.waitFor(() => fake.channelMessages().length === 2, 10_000, 'the recap');
+    expect(fake.messages.get(roundMsg.id)!.components).toEqual([]);
+  });
+
+  it('a crashed round picked up past the resume window is closed: one recap, and its message loses the button', async () => {
+    const c = await crashedRound();
+    const { fake, round, roundMsg } = c;
+    const second = await secondProcess(c, 600_000);
+    const closed = await second.app.game.recover();
+    expect(closed.map((r) => r.id)).toEqual([round.id]);
+    await second.app.game.announceInterrupted({ platform: 'discord' });
+
+    await fake.waitFor(() => fake.channelMessages().length === 2, 10_000, 'the recap');
+    const recap = fake.channelMessages()[1]!;
+    expect(recap.embeds[0].description).toContain('interrupted');
+    expect(fake.messages.get(roundMsg.id)!.components).toEqual([]);
+    expect(fake.messages.get(roundMsg.id)!.attachments.map((a) => a.filename)).toEqual(['step-2.png']);
+    expect((await second.app.store.round(round.id))?.status).toBe('interrupted');
+    // Told once: the recap; announcing again adds nothing.
+    await second.app.game.announceInterrupted({ platform: 'discord' });
+    expect(fake.channelMessages()).toHaveLength(2);
   });
 
   it('ignores a reference that is not a message of this channel, and posts a new round message instead', async () => {
