@@ -6,15 +6,11 @@ import { plainText } from '../../src/core/reply.ts';
 import { caller, makeTestApp, type TestApp } from '../fakes/test-app.ts';
 import { RecordingSink } from '../fakes/recording-sink.ts';
 import { FakeClock } from '../fakes/fake-clock.ts';
+import { engines, type TestDatabase } from '../fakes/databases.ts';
 
 let t: TestApp;
 let sink: RecordingSink;
-beforeEach(async () => {
-  t = await makeTestApp();
-  sink = new RecordingSink();
-  t.app.sinks.register('terminal', sink);
-});
-afterEach(async () => t.cleanup());
+let db: TestDatabase;
 
 const host = caller('host', { isHost: true });
 const ann = caller('ann');
@@ -27,268 +23,295 @@ async function stepImage(i: number) {
   return { name: img.name, format: meta.format, width: meta.width, height: meta.height };
 }
 
-describe('GameService: a whole race round', () => {
-  it('posts steps on the clock, judges, commits, ends at the first correct guess', async () => {
-    const out = await t.app.game.play(host, { deck: 'masterpieces', item: 'mona-lisa', mode: 'race' });
-    expect(out).toMatchObject({ deckId: 'masterpieces', mode: 'race', stepSeconds: 15 });
-    expect(sink.kinds()).toEqual(['step:1']);
-    expect(await stepImage(0)).toEqual({ name: 'step-1.png', format: 'png', width: 512, height: 512 });
-
-    await t.clock.advance(15_000);
-    await t.clock.advance(15_000);
-    expect(sink.kinds()).toEqual(['step:1', 'step:2', 'step:3']);
-    expect(await t.app.game.guess(ann, 'sunset')).toMatchObject({ kind: 'judged', verdict: 'wrong', step: 3 });
-    expect(await t.app.game.guess(bob, 'lisa')).toMatchObject({ kind: 'judged', verdict: 'close' });
-    expect(await t.app.game.guess(ann, 'The Mona Lisa')).toMatchObject({
-      kind: 'judged',
-      verdict: 'correct',
-      step: 3,
-      points: 4,
-      first: true,
-      roundEnded: true,
-    });
-    expect(sink.kinds()).toEqual(['step:1', 'step:2', 'step:3', 'recap:3']);
-    const recap = sink.updates[3]!.update.reply;
-    expect(plainText(recap.title!)).toContain('Mona Lisa');
-    expect(plainText(recap.text)).toContain('ann');
-    expect(recap.footer).toMatch(/Leonardo/);
-    expect((await sharp(recap.images![0]!.data).metadata()).format).toBe('png');
-    expect(t.app.game.activeRound(host.channelId)).toBeUndefined();
-    // Right, just after the winner: recorded, and told who got there first (no points, no win).
-    expect(await t.app.game.guess(bob, 'mona lisa')).toEqual({ kind: 'late', step: 3, winner: 'ann' });
-    expect(await t.app.game.guess(cat, 'sunset')).toEqual({ kind: 'refused', reason: 'ended' });
-    await t.clock.advance(60_000);
-    expect(await t.app.game.guess(cat, 'mona lisa').catch((e: UserError) => e.code)).toBe('no-round');
-
-    const board = await t.app.store.leaderboard('channel', host.channelId);
-    expect(board).toEqual([{ playerId: 'terminal:ann', name: 'ann', points: 4, wins: 1, solved: 1 }]);
-    const guesses = await t.app.store.db.selectFrom('guesses').select(['player_id', 'step', 'verdict', 'text_norm']).orderBy('id').execute();
-    expect(guesses.map((g) => [g.player_id, g.verdict])).toEqual([
-      ['terminal:ann', 'wrong'],
-      ['terminal:bob', 'close'],
-      ['terminal:ann', 'correct'],
-      ['terminal:bob', 'correct'],
-    ]);
-  });
-
-  it('refuses a second round in the same channel and unknown decks or items', async () => {
-    await t.app.game.play(host, { item: 'mona-lisa' });
-    await expect(t.app.game.play(host, {})).rejects.toMatchObject({ code: 'round-running' });
-    const other = caller('host', { isHost: true, channelId: 'terminal:c2' });
-    await expect(t.app.game.play(other, { deck: 'nope' })).rejects.toMatchObject({ code: 'unknown-deck' });
-    await expect(t.app.game.play(other, { item: 'nope' })).rejects.toMatchObject({ code: 'unknown-item' });
-  });
-});
-
-describe('GameService: an experiment round with three players', () => {
-  it('runs all six steps, scores each by step, bonus to the first, recap table', async () => {
-    await t.app.game.play(host, { deck: 'masterpieces', item: 'starry-night', mode: 'experiment' });
-    for (let i = 0; i < 4; i++) await t.clock.advance(15_000); // step 5
-    expect(await t.app.game.guess(ann, 'starry night')).toMatchObject({ verdict: 'correct', step: 5, points: 4, first: true });
-    await t.clock.advance(15_000); // step 6
-    expect(await t.app.game.guess(bob, '星月夜')).toMatchObject({ verdict: 'correct', step: 6, points: 1, first: false });
-    expect(await t.app.game.guess(cat, 'sunflowers')).toMatchObject({ verdict: 'wrong' });
-    expect(t.app.game.activeRound(host.channelId)?.status).toBe('running');
-    await t.clock.advance(15_000); // last window
-    await t.clock.advance(15_000); // reveal
-    expect(sink.kinds()).toEqual(['step:1', 'step:2', 'step:3', 'step:4', 'step:5', 'step:6', 'final:7', 'recap:6']);
-    const recap = sink.updates.at(-1)!.update.reply;
-    const table = recap.fields!.map((f) => plainText(f.value)).join('\n');
-    expect(table).toContain('32×32: 1 new · 1 of 3 by then');
-    expect(table).toContain('64×64: 1 new · 2 of 3 by then');
-    const board = await t.app.store.leaderboard('server', host.scopeId);
-    expect(board.map((r) => [r.name, r.points])).toEqual([
-      ['ann', 4],
-      ['bob', 1],
-    ]);
-  });
-});
-
-describe('GameService: simultaneous correct guesses', () => {
-  it('give exactly one winner, in memory and in the database', async () => {
-    await t.app.game.play(host, { item: 'mona-lisa' });
-    const results = await Promise.all([
-      t.app.game.guess(ann, 'mona lisa').catch((e: UserError) => e.code),
-      t.app.game.guess(bob, 'mona lisa').catch((e: UserError) => e.code),
-      t.app.game.guess(cat, 'mona lisa').catch((e: UserError) => e.code),
-    ]);
-    const winners = results.filter((r) => typeof r === 'object' && r.kind === 'judged' && r.first);
-    expect(winners).toHaveLength(1);
-    const firsts = await t.app.store.db.selectFrom('guesses').select('player_id').where('first', '=', 1).execute();
-    expect(firsts).toHaveLength(1);
-    const recaps = sink.updates.filter((u) => u.update.kind === 'recap');
-    expect(recaps).toHaveLength(1);
-  });
-});
-
-describe('GameService: guess limits, skip and stop', () => {
-  it('allows 3 guesses per step', async () => {
-    await t.app.game.play(host, { item: 'mona-lisa' });
-    for (let i = 0; i < 3; i++) expect((await t.app.game.guess(ann, `wrong ${i}`)).kind).toBe('judged');
-    expect(await t.app.game.guess(ann, 'mona lisa')).toEqual({ kind: 'refused', reason: 'limit' });
-    await t.app.game.skip(host);
-    expect(await t.app.game.guess(ann, 'mona lisa')).toMatchObject({ verdict: 'correct', step: 2 });
-  });
-
-  it('stop ends the round and reveals', async () => {
-    await t.app.game.play(host, { item: 'mona-lisa' });
-    await t.app.game.skip(host);
-    await t.app.game.stop(host);
-    expect(sink.kinds()).toEqual(['step:1', 'step:2', 'recap:2']);
-    expect(plainText(sink.updates[2]!.update.reply.text)).toMatch(/stopped/);
-    expect((await t.app.store.round(sink.updates[0]!.update.roundId))!.status).toBe('ended');
-  });
-
-  it('a failing platform does not break the round', async () => {
-    sink.failNext = 1;
-    await t.app.game.play(host, { item: 'mona-lisa' });
-    await t.clock.advance(15_000);
-    expect(sink.kinds()).toEqual(['step:2']);
-  });
-});
-
-describe('GameService: a crash resumes the round; it does not end it', () => {
-  /** A second process on the same database, `ms` after the first one's clock: the first died (no shutdown). */
-  async function secondProcess(ms: number) {
-    const clock = new FakeClock(t.clock.now() + ms);
-    const t2 = await makeTestApp({ dir: t.dir, databasePath: t.dbPath, clock });
-    const sink2 = new RecordingSink();
-    t2.app.sinks.register('terminal', sink2);
-    return { t2, sink2, clock };
+/** A write the database refuses, as a full disk or an I/O error would: a trigger, in each engine's dialect. */
+async function failWrites(name: string, on: string, when: string | null): Promise<void> {
+  if (db.engine === 'sqlite') {
+    const cond = when ? ` WHEN ${when}` : '';
+    await sql.raw(`CREATE TRIGGER ${name} ${on}${cond} BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`).execute(t.app.store.db);
+    return;
   }
+  await sql.raw(`CREATE FUNCTION ${name}() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'disk I/O error'; END $$ LANGUAGE plpgsql`).execute(t.app.store.db);
+  const cond = when ? ` WHEN (${when})` : '';
+  await sql.raw(`CREATE TRIGGER ${name} ${on} FOR EACH ROW${cond} EXECUTE FUNCTION ${name}()`).execute(t.app.store.db);
+}
 
-  it('another process picks the round up within the window: same round, next step, guesses and limits kept', async () => {
-    await t.app.game.play(host, { item: 'mona-lisa', mode: 'experiment' });
-    await t.clock.advance(15_000); // step 2, due to move at +30 s
-    for (let i = 0; i < 3; i++) await t.app.game.guess(ann, `wrong ${i}`);
-    await t.app.game.guess(bob, 'mona lisa');
-    const roundId = sink.updates[0]!.update.roundId;
-    // The process dies at +16 s. A new one starts at +35 s: the lease (15 s) has expired, the step is 5 s overdue.
-    const { t2, sink2, clock } = await secondProcess(20_000);
-    expect(await t2.app.game.recover()).toEqual([]);
-    await clock.advance(0);
-    expect(sink2.kinds()).toEqual(['step:3']);
-    expect(sink2.updates[0]!.update.roundId).toBe(roundId);
-    // The limit of 3 guesses a step is per step: a new step, new guesses; the old ones are all kept.
-    expect(await t2.app.game.guess(ann, 'mona lisa')).toMatchObject({ kind: 'judged', verdict: 'correct', step: 3, first: false });
-    expect(await t2.app.game.guess(bob, 'mona lisa')).toEqual({ kind: 'refused', reason: 'solved' });
-    for (let i = 0; i < 5; i++) await clock.advance(15_000);
-    expect(sink2.kinds()).toEqual(['step:3', 'step:4', 'step:5', 'step:6', 'final:7', 'recap:6']);
-    const recap = sink2.updates.at(-1)!.update.reply;
-    expect(recap.fields!.map((f) => plainText(f.value)).join('\n')).toContain('4×4: 1 new · 1 of 2 by then');
-    expect((await t2.app.store.round(roundId))!.status).toBe('ended');
-    await t2.cleanup();
+async function dropTrigger(name: string, table: string): Promise<void> {
+  await sql.raw(db.engine === 'sqlite' ? `DROP TRIGGER ${name}` : `DROP TRIGGER ${name} ON ${table}`).execute(t.app.store.db);
+}
+
+describe.each(engines)('on $name', (engine) => {
+  beforeEach(async () => {
+    db = await engine.create();
+    t = await makeTestApp({ databasePath: db.location });
+    sink = new RecordingSink();
+    t.app.sinks.register('terminal', sink);
+  });
+  afterEach(async () => {
+    await t.cleanup();
+    await db.drop();
   });
 
-  it('the limit of 3 guesses a step holds across processes', async () => {
-    await t.app.game.play(host, { item: 'mona-lisa' });
-    for (let i = 0; i < 3; i++) await t.app.game.guess(ann, `wrong ${i}`);
-    const { t2 } = await secondProcess(1_000);
-    expect(await t2.app.game.guess(ann, 'mona lisa')).toEqual({ kind: 'refused', reason: 'limit' });
-    await t2.cleanup();
+  describe('GameService: a whole race round', () => {
+    it('posts steps on the clock, judges, commits, ends at the first correct guess', async () => {
+      const out = await t.app.game.play(host, { deck: 'masterpieces', item: 'mona-lisa', mode: 'race' });
+      expect(out).toMatchObject({ deckId: 'masterpieces', mode: 'race', stepSeconds: 15 });
+      expect(sink.kinds()).toEqual(['step:1']);
+      expect(await stepImage(0)).toEqual({ name: 'step-1.png', format: 'png', width: 512, height: 512 });
+
+      await t.clock.advance(15_000);
+      await t.clock.advance(15_000);
+      expect(sink.kinds()).toEqual(['step:1', 'step:2', 'step:3']);
+      expect(await t.app.game.guess(ann, 'sunset')).toMatchObject({ kind: 'judged', verdict: 'wrong', step: 3 });
+      expect(await t.app.game.guess(bob, 'lisa')).toMatchObject({ kind: 'judged', verdict: 'close' });
+      expect(await t.app.game.guess(ann, 'The Mona Lisa')).toMatchObject({
+        kind: 'judged',
+        verdict: 'correct',
+        step: 3,
+        points: 4,
+        first: true,
+        roundEnded: true,
+      });
+      expect(sink.kinds()).toEqual(['step:1', 'step:2', 'step:3', 'recap:3']);
+      const recap = sink.updates[3]!.update.reply;
+      expect(plainText(recap.title!)).toContain('Mona Lisa');
+      expect(plainText(recap.text)).toContain('ann');
+      expect(recap.footer).toMatch(/Leonardo/);
+      expect((await sharp(recap.images![0]!.data).metadata()).format).toBe('png');
+      expect(t.app.game.activeRound(host.channelId)).toBeUndefined();
+      // Right, just after the winner: recorded, and told who got there first (no points, no win).
+      expect(await t.app.game.guess(bob, 'mona lisa')).toEqual({ kind: 'late', step: 3, winner: 'ann' });
+      expect(await t.app.game.guess(cat, 'sunset')).toEqual({ kind: 'refused', reason: 'ended' });
+      await t.clock.advance(60_000);
+      expect(await t.app.game.guess(cat, 'mona lisa').catch((e: UserError) => e.code)).toBe('no-round');
+
+      const board = await t.app.store.leaderboard('channel', host.channelId);
+      expect(board).toEqual([{ playerId: 'terminal:ann', name: 'ann', points: 4, wins: 1, solved: 1 }]);
+      const guesses = await t.app.store.db.selectFrom('guesses').select(['player_id', 'step', 'verdict', 'text_norm']).orderBy('id').execute();
+      expect(guesses.map((g) => [g.player_id, g.verdict])).toEqual([
+        ['terminal:ann', 'wrong'],
+        ['terminal:bob', 'close'],
+        ['terminal:ann', 'correct'],
+        ['terminal:bob', 'correct'],
+      ]);
+    });
+
+    it('refuses a second round in the same channel and unknown decks or items', async () => {
+      await t.app.game.play(host, { item: 'mona-lisa' });
+      await expect(t.app.game.play(host, {})).rejects.toMatchObject({ code: 'round-running' });
+      const other = caller('host', { isHost: true, channelId: 'terminal:c2' });
+      await expect(t.app.game.play(other, { deck: 'nope' })).rejects.toMatchObject({ code: 'unknown-deck' });
+      await expect(t.app.game.play(other, { item: 'nope' })).rejects.toMatchObject({ code: 'unknown-item' });
+    });
   });
 
-  it('a starting process never closes the round of a live one', async () => {
-    await t.app.game.play(host, { item: 'mona-lisa' });
-    const { t2, sink2 } = await secondProcess(1_000);
-    expect(await t2.app.game.recover()).toEqual([]);
-    await t2.app.game.announceInterrupted();
-    expect(sink2.kinds()).toEqual([]);
-    await t.clock.advance(15_000);
-    expect(sink.kinds()).toEqual(['step:1', 'step:2']);
-    expect((await t.app.store.round(sink.updates[0]!.update.roundId))!.status).toBe('running');
-    await t2.app.store.close();
+  describe('GameService: an experiment round with three players', () => {
+    it('runs all six steps, scores each by step, bonus to the first, recap table', async () => {
+      await t.app.game.play(host, { deck: 'masterpieces', item: 'starry-night', mode: 'experiment' });
+      for (let i = 0; i < 4; i++) await t.clock.advance(15_000); // step 5
+      expect(await t.app.game.guess(ann, 'starry night')).toMatchObject({ verdict: 'correct', step: 5, points: 4, first: true });
+      await t.clock.advance(15_000); // step 6
+      expect(await t.app.game.guess(bob, '星月夜')).toMatchObject({ verdict: 'correct', step: 6, points: 1, first: false });
+      expect(await t.app.game.guess(cat, 'sunflowers')).toMatchObject({ verdict: 'wrong' });
+      expect(t.app.game.activeRound(host.channelId)?.status).toBe('running');
+      await t.clock.advance(15_000); // last window
+      await t.clock.advance(15_000); // reveal
+      expect(sink.kinds()).toEqual(['step:1', 'step:2', 'step:3', 'step:4', 'step:5', 'step:6', 'final:7', 'recap:6']);
+      const recap = sink.updates.at(-1)!.update.reply;
+      const table = recap.fields!.map((f) => plainText(f.value)).join('\n');
+      expect(table).toContain('32×32: 1 new · 1 of 3 by then');
+      expect(table).toContain('64×64: 1 new · 2 of 3 by then');
+      const board = await t.app.store.leaderboard('server', host.scopeId);
+      expect(board.map((r) => [r.name, r.points])).toEqual([
+        ['ann', 4],
+        ['bob', 1],
+      ]);
+    });
   });
 
-  it('a process restarted while the lease of the dead one still held takes the round on once the lease expires', async () => {
-    await t.app.game.play(host, { item: 'mona-lisa' });
-    const roundId = sink.updates[0]!.update.roundId;
-    // Killed at once and restarted 1 s later: the lease (15 s) still holds, so the start takes nothing.
-    const { t2, sink2, clock } = await secondProcess(1_000);
-    expect(await t2.app.game.recover()).toEqual([]);
-    await clock.advance(14_000);
-    expect(sink2.kinds()).toEqual([]);
-    // The heartbeat looks again: the lease has expired, the overdue step 2 is posted, within the window.
-    await clock.advance(6_000);
-    expect(sink2.kinds()).toEqual(['step:2']);
-    expect(sink2.updates[0]!.update.roundId).toBe(roundId);
-    expect(await t2.app.store.round(roundId)).toMatchObject({ status: 'running', step: 2, owner_id: t2.app.game.instanceId });
-    await t2.cleanup();
+  describe('GameService: simultaneous correct guesses', () => {
+    it('give exactly one winner, in memory and in the database', async () => {
+      await t.app.game.play(host, { item: 'mona-lisa' });
+      const results = await Promise.all([
+        t.app.game.guess(ann, 'mona lisa').catch((e: UserError) => e.code),
+        t.app.game.guess(bob, 'mona lisa').catch((e: UserError) => e.code),
+        t.app.game.guess(cat, 'mona lisa').catch((e: UserError) => e.code),
+      ]);
+      const winners = results.filter((r) => typeof r === 'object' && r.kind === 'judged' && r.first);
+      expect(winners).toHaveLength(1);
+      const firsts = await t.app.store.db.selectFrom('guesses').select('player_id').where('first', '=', 1).execute();
+      expect(firsts).toHaveLength(1);
+      const recaps = sink.updates.filter((u) => u.update.kind === 'recap');
+      expect(recaps).toHaveLength(1);
+    });
   });
 
-  it('a round picked up after the resume window is closed as interrupted, scores kept, channel told once', async () => {
-    await t.app.game.play(host, { item: 'mona-lisa', mode: 'experiment' });
-    await t.clock.advance(15_000);
-    await t.app.game.guess(ann, 'mona lisa');
-    const { t2, sink2 } = await secondProcess(10 * 60_000);
-    const closed = await t2.app.game.recover();
-    expect(closed).toHaveLength(1);
-    expect(sink2.kinds()).toEqual(['recap:2']);
-    expect(plainText(sink2.updates[0]!.update.reply.text)).toMatch(/interrupted/);
-    expect((await t2.app.store.round(closed[0]!.id))!.status).toBe('interrupted');
-    expect((await t2.app.store.leaderboard('global', ''))[0]).toMatchObject({ name: 'ann', points: 5 + 2 });
-    await t2.app.game.announceInterrupted();
-    expect(sink2.kinds()).toEqual(['recap:2']);
-    // The channel is free for a new round.
-    await t2.app.game.play(host, { item: 'the-kiss' });
-    expect(t2.app.game.activeRound(host.channelId)?.config.itemId).toBe('the-kiss');
-    await t2.cleanup();
+  describe('GameService: guess limits, skip and stop', () => {
+    it('allows 3 guesses per step', async () => {
+      await t.app.game.play(host, { item: 'mona-lisa' });
+      for (let i = 0; i < 3; i++) expect((await t.app.game.guess(ann, `wrong ${i}`)).kind).toBe('judged');
+      expect(await t.app.game.guess(ann, 'mona lisa')).toEqual({ kind: 'refused', reason: 'limit' });
+      await t.app.game.skip(host);
+      expect(await t.app.game.guess(ann, 'mona lisa')).toMatchObject({ verdict: 'correct', step: 2 });
+    });
+
+    it('stop ends the round and reveals', async () => {
+      await t.app.game.play(host, { item: 'mona-lisa' });
+      await t.app.game.skip(host);
+      await t.app.game.stop(host);
+      expect(sink.kinds()).toEqual(['step:1', 'step:2', 'recap:2']);
+      expect(plainText(sink.updates[2]!.update.reply.text)).toMatch(/stopped/);
+      expect((await t.app.store.round(sink.updates[0]!.update.roundId))!.status).toBe('ended');
+    });
+
+    it('a failing platform does not break the round', async () => {
+      sink.failNext = 1;
+      await t.app.game.play(host, { item: 'mona-lisa' });
+      await t.clock.advance(15_000);
+      expect(sink.kinds()).toEqual(['step:2']);
+    });
   });
 
-  it('a notice that could not be delivered is delivered at the next start', async () => {
-    await t.app.game.play(host, { item: 'mona-lisa' });
-    const later = await secondProcess(10 * 60_000);
-    later.sink2.failNext = 1;
-    expect(await later.t2.app.game.recover()).toHaveLength(1);
-    expect(later.sink2.kinds()).toEqual([]);
-    await later.t2.app.store.close();
-    const again = await secondProcess(11 * 60_000);
-    expect(await again.t2.app.game.recover()).toEqual([]);
-    await again.t2.app.game.announceInterrupted();
-    expect(again.sink2.kinds()).toEqual(['notice:0']);
-    await again.t2.app.game.announceInterrupted();
-    expect(again.sink2.kinds()).toEqual(['notice:0']);
-    await again.t2.cleanup();
+  describe('GameService: a crash resumes the round; it does not end it', () => {
+    /** A second process on the same database, `ms` after the first one's clock: the first died (no shutdown). */
+    async function secondProcess(ms: number) {
+      const clock = new FakeClock(t.clock.now() + ms);
+      const t2 = await makeTestApp({ dir: t.dir, databasePath: t.dbPath, clock });
+      const sink2 = new RecordingSink();
+      t2.app.sinks.register('terminal', sink2);
+      return { t2, sink2, clock };
+    }
+
+    it('another process picks the round up within the window: same round, next step, guesses and limits kept', async () => {
+      await t.app.game.play(host, { item: 'mona-lisa', mode: 'experiment' });
+      await t.clock.advance(15_000); // step 2, due to move at +30 s
+      for (let i = 0; i < 3; i++) await t.app.game.guess(ann, `wrong ${i}`);
+      await t.app.game.guess(bob, 'mona lisa');
+      const roundId = sink.updates[0]!.update.roundId;
+      // The process dies at +16 s. A new one starts at +35 s: the lease (15 s) has expired, the step is 5 s overdue.
+      const { t2, sink2, clock } = await secondProcess(20_000);
+      expect(await t2.app.game.recover()).toEqual([]);
+      await clock.advance(0);
+      expect(sink2.kinds()).toEqual(['step:3']);
+      expect(sink2.updates[0]!.update.roundId).toBe(roundId);
+      // The limit of 3 guesses a step is per step: a new step, new guesses; the old ones are all kept.
+      expect(await t2.app.game.guess(ann, 'mona lisa')).toMatchObject({ kind: 'judged', verdict: 'correct', step: 3, first: false });
+      expect(await t2.app.game.guess(bob, 'mona lisa')).toEqual({ kind: 'refused', reason: 'solved' });
+      for (let i = 0; i < 5; i++) await clock.advance(15_000);
+      expect(sink2.kinds()).toEqual(['step:3', 'step:4', 'step:5', 'step:6', 'final:7', 'recap:6']);
+      const recap = sink2.updates.at(-1)!.update.reply;
+      expect(recap.fields!.map((f) => plainText(f.value)).join('\n')).toContain('4×4: 1 new · 1 of 2 by then');
+      expect((await t2.app.store.round(roundId))!.status).toBe('ended');
+      await t2.cleanup();
+    });
+
+    it('the limit of 3 guesses a step holds across processes', async () => {
+      await t.app.game.play(host, { item: 'mona-lisa' });
+      for (let i = 0; i < 3; i++) await t.app.game.guess(ann, `wrong ${i}`);
+      const { t2 } = await secondProcess(1_000);
+      expect(await t2.app.game.guess(ann, 'mona lisa')).toEqual({ kind: 'refused', reason: 'limit' });
+      await t2.cleanup();
+    });
+
+    it('a starting process never closes the round of a live one', async () => {
+      await t.app.game.play(host, { item: 'mona-lisa' });
+      const { t2, sink2 } = await secondProcess(1_000);
+      expect(await t2.app.game.recover()).toEqual([]);
+      await t2.app.game.announceInterrupted();
+      expect(sink2.kinds()).toEqual([]);
+      await t.clock.advance(15_000);
+      expect(sink.kinds()).toEqual(['step:1', 'step:2']);
+      expect((await t.app.store.round(sink.updates[0]!.update.roundId))!.status).toBe('running');
+      await t2.app.store.close();
+    });
+
+    it('a process restarted while the lease of the dead one still held takes the round on once the lease expires', async () => {
+      await t.app.game.play(host, { item: 'mona-lisa' });
+      const roundId = sink.updates[0]!.update.roundId;
+      // Killed at once and restarted 1 s later: the lease (15 s) still holds, so the start takes nothing.
+      const { t2, sink2, clock } = await secondProcess(1_000);
+      expect(await t2.app.game.recover()).toEqual([]);
+      await clock.advance(14_000);
+      expect(sink2.kinds()).toEqual([]);
+      // The heartbeat looks again: the lease has expired, the overdue step 2 is posted, within the window.
+      await clock.advance(6_000);
+      expect(sink2.kinds()).toEqual(['step:2']);
+      expect(sink2.updates[0]!.update.roundId).toBe(roundId);
+      expect(await t2.app.store.round(roundId)).toMatchObject({ status: 'running', step: 2, owner_id: t2.app.game.instanceId });
+      await t2.cleanup();
+    });
+
+    it('a round picked up after the resume window is closed as interrupted, scores kept, channel told once', async () => {
+      await t.app.game.play(host, { item: 'mona-lisa', mode: 'experiment' });
+      await t.clock.advance(15_000);
+      await t.app.game.guess(ann, 'mona lisa');
+      const { t2, sink2 } = await secondProcess(10 * 60_000);
+      const closed = await t2.app.game.recover();
+      expect(closed).toHaveLength(1);
+      expect(sink2.kinds()).toEqual(['recap:2']);
+      expect(plainText(sink2.updates[0]!.update.reply.text)).toMatch(/interrupted/);
+      expect((await t2.app.store.round(closed[0]!.id))!.status).toBe('interrupted');
+      expect((await t2.app.store.leaderboard('global', ''))[0]).toMatchObject({ name: 'ann', points: 5 + 2 });
+      await t2.app.game.announceInterrupted();
+      expect(sink2.kinds()).toEqual(['recap:2']);
+      // The channel is free for a new round.
+      await t2.app.game.play(host, { item: 'the-kiss' });
+      expect(t2.app.game.activeRound(host.channelId)?.config.itemId).toBe('the-kiss');
+      await t2.cleanup();
+    });
+
+    it('a notice that could not be delivered is delivered at the next start', async () => {
+      await t.app.game.play(host, { item: 'mona-lisa' });
+      const later = await secondProcess(10 * 60_000);
+      later.sink2.failNext = 1;
+      expect(await later.t2.app.game.recover()).toHaveLength(1);
+      expect(later.sink2.kinds()).toEqual([]);
+      await later.t2.app.store.close();
+      const again = await secondProcess(11 * 60_000);
+      expect(await again.t2.app.game.recover()).toEqual([]);
+      await again.t2.app.game.announceInterrupted();
+      expect(again.sink2.kinds()).toEqual(['notice:0']);
+      await again.t2.app.game.announceInterrupted();
+      expect(again.sink2.kinds()).toEqual(['notice:0']);
+      await again.t2.cleanup();
+    });
+
+    it('shutdown hands the round over: it stays running, the channel hears it will go on, a restart resumes it', async () => {
+      await t.app.game.play(host, { item: 'mona-lisa' });
+      await t.app.game.shutdown();
+      expect(sink.kinds()).toEqual(['step:1', 'notice:1']);
+      expect(plainText(sink.updates[1]!.update.reply.text)).toMatch(/restarting/i);
+      const roundId = sink.updates[0]!.update.roundId;
+      expect(await t.app.store.round(roundId)).toMatchObject({ status: 'running', owner_id: null });
+      await expect(t.app.game.play(host, { item: 'the-kiss' })).rejects.toMatchObject({ code: 'shutting-down' });
+      // Restarted a little later, within the window: no lease to wait for.
+      const { t2, sink2, clock } = await secondProcess(2_000);
+      expect(await t2.app.game.recover()).toEqual([]);
+      await clock.advance(15_000);
+      expect(sink2.kinds()).toEqual(['step:2']);
+      await t2.cleanup();
+    });
   });
 
-  it('shutdown hands the round over: it stays running, the channel hears it will go on, a restart resumes it', async () => {
-    await t.app.game.play(host, { item: 'mona-lisa' });
-    await t.app.game.shutdown();
-    expect(sink.kinds()).toEqual(['step:1', 'notice:1']);
-    expect(plainText(sink.updates[1]!.update.reply.text)).toMatch(/restarting/i);
-    const roundId = sink.updates[0]!.update.roundId;
-    expect(await t.app.store.round(roundId)).toMatchObject({ status: 'running', owner_id: null });
-    await expect(t.app.game.play(host, { item: 'the-kiss' })).rejects.toMatchObject({ code: 'shutting-down' });
-    // Restarted a little later, within the window: no lease to wait for.
-    const { t2, sink2, clock } = await secondProcess(2_000);
-    expect(await t2.app.game.recover()).toEqual([]);
-    await clock.advance(15_000);
-    expect(sink2.kinds()).toEqual(['step:2']);
-    await t2.cleanup();
-  });
-});
+  describe('GameService: a failing store', () => {
+    it('a guess that cannot be committed is refused honestly and not counted', async () => {
+      await t.app.game.play(host, { item: 'mona-lisa' });
+      await failWrites('no_guesses', 'BEFORE INSERT ON guesses', null);
+      await expect(t.app.game.guess(ann, 'mona lisa')).rejects.toMatchObject({ code: 'not-saved' });
+      expect(await t.app.store.db.selectFrom('round_players').selectAll().execute()).toEqual([]);
+      await dropTrigger('no_guesses', 'guesses');
+      expect(await t.app.game.guess(ann, 'mona lisa')).toMatchObject({ verdict: 'correct', first: true, roundEnded: true });
+    });
 
-describe('GameService: a failing store', () => {
-  it('a guess that cannot be committed is refused honestly and not counted', async () => {
-    await t.app.game.play(host, { item: 'mona-lisa' });
-    await sql`CREATE TRIGGER no_guesses BEFORE INSERT ON guesses BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`.execute(t.app.store.db);
-    await expect(t.app.game.guess(ann, 'mona lisa')).rejects.toMatchObject({ code: 'not-saved' });
-    expect(await t.app.store.db.selectFrom('round_players').selectAll().execute()).toEqual([]);
-    await sql`DROP TRIGGER no_guesses`.execute(t.app.store.db);
-    expect(await t.app.game.guess(ann, 'mona lisa')).toMatchObject({ verdict: 'correct', first: true, roundEnded: true });
-  });
-
-  it('a round whose end cannot be written is not stuck: the step timer tries again, and the channel is freed', async () => {
-    await t.app.game.play(host, { item: 'mona-lisa' });
-    await sql`CREATE TRIGGER no_end BEFORE UPDATE ON rounds WHEN NEW.status <> 'running' BEGIN SELECT RAISE(ABORT, 'disk full'); END`.execute(
-      t.app.store.db,
-    );
-    await expect(t.app.game.stop(host)).rejects.toThrow();
-    for (let i = 0; i < 7; i++) await t.clock.advance(15_000); // steps 2..6, the last window, then the end fails
-    expect(sink.kinds()).toEqual(['step:1', 'step:2', 'step:3', 'step:4', 'step:5', 'step:6', 'final:7']);
-    await sql`DROP TRIGGER no_end`.execute(t.app.store.db);
-    await t.clock.advance(5_000);
-    expect(sink.kinds().at(-1)).toBe('recap:6');
-    await t.app.game.play(host, { item: 'the-kiss' });
+    it('a round whose end cannot be written is not stuck: the step timer tries again, and the channel is freed', async () => {
+      await t.app.game.play(host, { item: 'mona-lisa' });
+      await failWrites('no_end', 'BEFORE UPDATE ON rounds', "NEW.status <> 'running'");
+      await expect(t.app.game.stop(host)).rejects.toThrow();
+      for (let i = 0; i < 7; i++) await t.clock.advance(15_000); // steps 2..6, the last window, then the end fails
+      expect(sink.kinds()).toEqual(['step:1', 'step:2', 'step:3', 'step:4', 'step:5', 'step:6', 'final:7']);
+      await dropTrigger('no_end', 'rounds');
+      await t.clock.advance(5_000);
+      expect(sink.kinds().at(-1)).toBe('recap:6');
+      await t.app.game.play(host, { item: 'the-kiss' });
+    });
   });
 });
