@@ -50,5 +50,5 @@ export async function benchExplain(): Promise<Record<string, number>> {
 
 // `npx tsx src/bench/explain.ts` prints the numbers.
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  benchExplain().then((r) => process.stdout.write(JSON.stringify(r) + '\n'));
+  void benchExplain().then((r) => process.stdout.write(JSON.stringify(r) + '\n'));
 }

@@ -199,7 +199,7 @@ export async function benchRounds(rounds = 10_000, ladderCacheDir?: string): Pro
 }
 
 if (process.argv[2] === '--rounds') {
-  benchRounds(10_000, process.argv[3]).then((r) => process.stdout.write(JSON.stringify(r) + '\n'));
+  void benchRounds(10_000, process.argv[3]).then((r) => process.stdout.write(JSON.stringify(r) + '\n'));
 }
 if (process.argv[2] === '--pg-worker') {
   void pgWorker(process.argv[3]!, process.argv[4]!, Number(process.argv[5]));

@@ -278,5 +278,5 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const engine = process.argv.find((a) => a.startsWith('--engine='))?.slice(9) === 'postgres' ? 'postgres' : 'sqlite';
   const opts = { guesses: num('guesses'), queries: num('queries'), engine } as const;
   const run = process.argv.includes('--child') ? measureStats(opts) : benchStats(opts);
-  run.then((f) => process.stdout.write(JSON.stringify(f) + '\n'));
+  void run.then((f) => process.stdout.write(JSON.stringify(f) + '\n'));
 }
