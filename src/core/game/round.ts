@@ -216,26 +216,3 @@ export function recognitionTable(state: RoundState): { perStep: number[]; cumula
   const cumulative = perStep.map((n) => (run += n));
   return { perStep, cumulative, players: players.length };
 }
-
-/** What anyone may see of a round: no item id, no answers. */
-export interface PublicRound {
-  id: string;
-  mode: Mode;
-  deckId: string;
-  step: number;
-  status: RoundState['status'];
-  deadline: number | null;
-  players: number;
-}
-
-export function publicView(state: RoundState): PublicRound {
-  return {
-    id: state.config.id,
-    mode: state.config.mode,
-    deckId: state.config.deckId,
-    step: state.step,
-    status: state.status,
-    deadline: state.deadline,
-    players: Object.keys(state.players).length,
-  };
-}

@@ -7,7 +7,6 @@ export {
   MIN_COVERAGE,
   MIN_SCORE_PER_UNIT,
   EXACT_SCORE,
-  rankQuery,
   type RankedHit,
   type ExplainResult,
   type KnowledgeIndex,

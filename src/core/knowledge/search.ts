@@ -295,14 +295,6 @@ function rankHits(index: KnowledgeIndex, terms: string[], units: QueryUnit[]): R
   );
 }
 
-/** Diagnostics for tuning: the re-ranked hits of a query with their coverage. */
-export function rankQuery(index: KnowledgeIndex, query: string): { units: string[]; hits: RankedHit[] } {
-  const a = analyzeNormalized(stripCommand(normalizeText(String(query ?? ''), MAX_QUERY_CHARS)));
-  const terms = [...new Set(a.terms)].slice(0, MAX_TERMS);
-  const units = a.units.slice(0, MAX_UNITS);
-  return { units: units.map((u) => u.term), hits: terms.length ? rankHits(index, terms, units) : [] };
-}
-
 function relatedFirst(index: KnowledgeIndex, id: string, near: string[]): string[] {
   const entry = index.byId.get(id) as KnowledgeEntry;
   return [...new Set([...entry.related, ...near])].filter((x) => x !== id).slice(0, 4);
