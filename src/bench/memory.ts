@@ -11,7 +11,7 @@ import { packagePath } from '../paths.ts';
 
 /** `npm run build`, plus the bench entries (dist/bench-game.js) when asked. */
 export function buildDist(o: { bench?: boolean } = {}): void {
-  execFileSync(process.execPath, ['--import', 'tsx', packagePath('scripts', 'build.ts'), ...(o.bench ? ['--bench'] : [])], {
+  execFileSync(process.execPath, ['--import', 'tsx', packagePath('src', 'build', 'bundle.ts'), ...(o.bench ? ['--bench'] : [])], {
     cwd: packagePath(),
     stdio: ['ignore', 'ignore', 'inherit'],
   });
