@@ -2,6 +2,7 @@
  * Start-up failures an operator meets, in a real process: a short plain message that names what
  * is wrong, no stack trace (unless LOG_LEVEL=debug), exit code 1.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -59,4 +60,32 @@ describe('start-up failures', () => {
     expect(err).toContain('HEALTH_PORT');
     expect(err).not.toMatch(STACK);
   }, 60_000);
+});
+
+describe('start-up failures: the database path', () => {
+  const cases: [string, (dir: string) => string][] = [
+    ['a file that is not a database', (d) => {
+      const f = join(d, 'garbage.db');
+      writeFileSync(f, 'this is not a SQLite database, just text '.repeat(200));
+      return f;
+    }],
+    ['a directory', (d) => {
+      const f = join(d, 'a-folder.db');
+      mkdirSync(f);
+      return f;
+    }],
+    ['a path under a regular file', (d) => {
+      writeFileSync(join(d, 'plain-file'), 'x');
+      return join(d, 'plain-file', 'e.db');
+    }],
+  ];
+  for (const [what, make] of cases) {
+    it(`${what} is refused with a message naming it`, async () => {
+      let path = '';
+      const { code, err } = await failedStart((d) => ({ DATABASE_PATH: (path = make(d)) }));
+      expect(code).toBe(1);
+      expect(err).toContain(path);
+      expect(err).not.toMatch(STACK);
+    }, 60_000);
+  }
 });
