@@ -1,6 +1,7 @@
 /** The explicit list of commands. A test checks that it matches the files in this folder. */
 import type { CommandDef } from '../src/core/commands/define.ts';
 import decks from './decks.ts';
+import event from './event.ts';
 import explain from './explain.ts';
 import guess from './guess.ts';
 import help from './help.ts';
@@ -13,5 +14,5 @@ import skip from './skip.ts';
 import stats from './stats.ts';
 import stop from './stop.ts';
 
-export const commands: CommandDef[] = [play, guess, hint, skip, stop, leaderboard, stats, explain, decks, privacy, help];
+export const commands: CommandDef[] = [play, guess, hint, skip, stop, leaderboard, stats, explain, decks, privacy, help, event];
 setCommandList(commands);

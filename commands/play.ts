@@ -1,4 +1,5 @@
 import { defineCommand } from '../src/core/commands/define.ts';
+import { UserError } from '../src/core/errors.ts';
 import { MAX_STEP_SECONDS, MIN_STEP_SECONDS, type Mode } from '../src/core/game/round.ts';
 import { playReply } from '../src/views/game.ts';
 
@@ -27,6 +28,8 @@ export default defineCommand({
     },
   ],
   async run({ caller, services }, opts) {
+    // An event's rounds come one after another in its channel: a round of /play would stand in their way.
+    if (await services.events?.blocksPlay(caller.channelId)) throw new UserError('event-running');
     const outcome = await services.game.play(caller, {
       deck: opts.deck as string | undefined,
       item: opts.item as string | undefined,

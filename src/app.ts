@@ -8,11 +8,13 @@ import type { Config } from './config/config.ts';
 import type { Caller, CommandDef } from './core/commands/define.ts';
 import type { DeckPort, ScorePort, Services } from './core/commands/services.ts';
 import { leaderboardCard } from './images/cards.ts';
+import { podiumCard, eventReportImage } from './images/podium.ts';
 import { curveChart } from './images/charts.ts';
 import { loadDecks, type DeckCatalog } from './images/decks.ts';
 import { LadderCache } from './images/ladder-cache.ts';
 import type { Clock } from './runtime/clock.ts';
 import { Dispatcher } from './runtime/dispatch.ts';
+import { EventService } from './runtime/event-service.ts';
 import { GameService } from './runtime/game-service.ts';
 import { PgBossScheduler } from './runtime/pg-boss-scheduler.ts';
 import { SinkRouter } from './runtime/sink.ts';
@@ -38,6 +40,8 @@ export interface AppOptions {
   rate?: { burst: number; windowMs: number };
   /** See GameServiceOptions.resumeWindowMs. */
   resumeWindowMs?: number;
+  /** The break between an event's rounds (default 10 s). */
+  eventBreakSeconds?: number;
 }
 
 export interface App {
@@ -45,6 +49,7 @@ export interface App {
   decks: DeckCatalog;
   ladders: LadderCache;
   game: GameService;
+  events: EventService;
   sinks: SinkRouter;
   dispatcher: Dispatcher;
   services: Services;
@@ -89,6 +94,22 @@ export async function createApp(o: AppOptions): Promise<App> {
       ? new PgBossScheduler({ connectionString: o.databaseUrl, clock: o.clock, log: o.log })
       : undefined,
   });
+  const events = new EventService({
+    clock: o.clock,
+    store,
+    decks,
+    game,
+    sink: sinks,
+    log: o.log,
+    images: { podium: podiumCard, report: eventReportImage },
+    defaultDeck: o.defaultDeck,
+    defaultStepSeconds: o.stepSeconds,
+    breakSeconds: o.eventBreakSeconds,
+    // PostgreSQL: an event's start and breaks are durable jobs too, in a queue of their own.
+    scheduler: o.databaseUrl
+      ? new PgBossScheduler({ connectionString: o.databaseUrl, clock: o.clock, log: o.log, queue: 'emergence-event-timers' })
+      : undefined,
+  });
   const deckPort: DeckPort = {
     list: () =>
       decks.list().map((d) => ({
@@ -114,6 +135,7 @@ export async function createApp(o: AppOptions): Promise<App> {
     stats,
     privacy: stats,
     charts: { curves: curveChart },
+    events,
     knowledge: await KnowledgeService.create({ decks, ladders, dir: o.knowledgeDir, log: o.log }),
   };
   const dispatcher = new Dispatcher({
@@ -130,12 +152,14 @@ export async function createApp(o: AppOptions): Promise<App> {
     decks,
     ladders,
     game,
+    events,
     sinks,
     dispatcher,
     services,
     async close() {
       if (closed) return;
       closed = true;
+      await events.shutdown();
       await game.shutdown();
       await store.close();
     },

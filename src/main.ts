@@ -116,6 +116,7 @@ async function main(): Promise<void> {
       if (platform === 'discord' && (config.DISCORD_SHARDS || config.DISCORD_SHARD_COUNT !== undefined)) continue;
       await app.game.recover({ platform });
       await app.game.announceInterrupted({ platform });
+      await app.events.recover({ platform });
     }
   };
   if (!terminal) await recoverHere();

@@ -50,7 +50,7 @@ export function sanitizeUserText(s: string, max = 200): string {
   const cleaned = s
     .normalize('NFKC')
     // C0/C1 controls, zero-width, bidi overrides/isolates, BOM, private-use markers we reserve
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\uE000\uE001]/g, '')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\uE000-\uE003]/g, '')
     .trim();
   const chars = Array.from(cleaned);
   return chars.length > max ? chars.slice(0, max).join('') + '…' : chars.join('');
@@ -61,15 +61,55 @@ export function userText(s: string, max = 200): string {
   return USER_OPEN + sanitizeUserText(s, max) + USER_CLOSE;
 }
 
+const TIME_MARK = /\uE002(\d{1,15})\uE003/g;
+
+/**
+ * A point in time inside reply text, which each platform shows its own way: Discord as `<t:…:R>`
+ * (in the reader's time zone), Slack as `<!date^…>`, elsewhere as a UTC time. `ms` since the epoch.
+ */
+export function timeMark(ms: number): string {
+  return `\uE002${Math.floor(ms / 1000)}\uE003`;
+}
+
+/** A time mark's fallback: `2026-01-01 10:00 UTC`. */
+export function utcText(seconds: number): string {
+  // Days to a civil date (H. Hinnant's algorithm): core reads no clock, and builds no Date.
+  const days = Math.floor(seconds / 86_400);
+  const mins = Math.floor((seconds - days * 86_400) / 60);
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  return `${y}-${p2(m)}-${p2(d)} ${p2(Math.floor(mins / 60))}:${p2(mins % 60)} UTC`;
+}
+
 /**
  * Renders reply text for a platform: `user` escapes user spans, `plain` escapes
- * the bot's own text (for example Slack's `&`, `<`, `>`), `bold` maps `**x**`.
+ * the bot's own text (for example Slack's `&`, `<`, `>`), `bold` maps `**x**`,
+ * `time` writes a time mark (seconds since the epoch).
  */
 export function renderText(
   text: string,
-  how: { user: (s: string) => string; plain?: (s: string) => string; bold?: (s: string) => string },
+  how: { user: (s: string) => string; plain?: (s: string) => string; bold?: (s: string) => string; time?: (seconds: number) => string },
 ): string {
-  const plain = how.plain ?? ((s: string) => s);
+  const escape = how.plain ?? ((s: string) => s);
+  const time = how.time ?? utcText;
+  // Time marks are the bot's own (user text cannot carry them: sanitizeUserText strips them).
+  const plain = (s: string) => {
+    let out = '';
+    let last = 0;
+    for (const m of s.matchAll(TIME_MARK)) {
+      out += escape(s.slice(last, m.index)) + time(Number(m[1]));
+      last = (m.index ?? 0) + m[0].length;
+    }
+    return out + escape(s.slice(last));
+  };
   const bold = how.bold ?? ((s: string) => `**${s}**`);
   let out = '';
   let last = 0;

@@ -128,6 +128,8 @@ export class GameService implements GamePort {
   private readonly sweeps = new Map<string, RoundFilter>();
   private started = false;
   private closing = false;
+  /** Told when a round ends (after its recap): hosted events run their next step from here. */
+  private readonly endListeners: ((state: RoundState) => Promise<void>)[] = [];
 
   constructor(private readonly o: GameServiceOptions) {
     this.scheduler = o.scheduler ?? new LocalScheduler(o.clock);
@@ -162,6 +164,11 @@ export class GameService implements GamePort {
       }
       this.beat();
     });
+  }
+
+  /** Calls `fn` once per round that ends, on the instance that ended it, after the recap was posted. */
+  onRoundEnded(fn: (state: RoundState) => Promise<void>): void {
+    this.endListeners.push(fn);
   }
 
   /** The state this instance last committed for a channel's running round (tests, diagnostics). */
@@ -436,6 +443,11 @@ export class GameService implements GamePort {
     await this.outbox.run(c.channelId, async () => {
       for (const event of posts) await this.post(before, state, event);
     });
+    if (before.status === 'running' && state.status === 'ended') {
+      for (const fn of this.endListeners) {
+        await fn(state).catch((err: unknown) => this.o.log.error({ err, roundId: c.id }, 'a round-end listener failed'));
+      }
+    }
   }
 
   private async post(before: RoundState, state: RoundState, event: RoundEvent): Promise<void> {

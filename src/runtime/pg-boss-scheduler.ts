@@ -19,6 +19,8 @@ export interface PgBossSchedulerOptions {
   log: Logger;
   /** How often an idle worker looks for due jobs (pg-boss allows 0.5 s at least). */
   pollingSeconds?: number;
+  /** The pg-boss queue (events keep their timers in a queue of their own). */
+  queue?: string;
 }
 
 /** A stable UUID for (round, step): pg-boss refuses a second job with the same id. */
@@ -31,9 +33,11 @@ export class PgBossScheduler implements StepScheduler {
   private readonly local: LocalScheduler;
   private readonly boss: PgBoss;
   private running = false;
+  private readonly queue: string;
 
   constructor(private readonly o: PgBossSchedulerOptions) {
     this.local = new LocalScheduler(o.clock);
+    this.queue = o.queue ?? STEP_QUEUE;
     this.boss = new PgBoss({
       connectionString: o.connectionString,
       max: 4,
@@ -48,15 +52,15 @@ export class PgBossScheduler implements StepScheduler {
   async start(handler: (job: StepJob) => Promise<void>): Promise<void> {
     await this.local.start(handler);
     await this.boss.start();
-    await this.boss.createQueue(STEP_QUEUE, {
-      name: STEP_QUEUE,
+    await this.boss.createQueue(this.queue, {
+      name: this.queue,
       policy: 'standard',
       expireInSeconds: 5,
       retryLimit: 20,
       retryDelay: 1,
       retentionMinutes: 30,
     });
-    await this.boss.work<StepJob>(STEP_QUEUE, { pollingIntervalSeconds: this.o.pollingSeconds ?? 0.5, batchSize: 1 }, async (jobs) => {
+    await this.boss.work<StepJob>(this.queue, { pollingIntervalSeconds: this.o.pollingSeconds ?? 0.5, batchSize: 1 }, async (jobs) => {
       for (const job of jobs) await handler(job.data);
     });
     this.running = true;
@@ -64,7 +68,7 @@ export class PgBossScheduler implements StepScheduler {
 
   async schedule(job: StepJob): Promise<void> {
     await this.local.schedule(job);
-    await this.boss.send(STEP_QUEUE, job, { id: stepJobId(job.roundId, job.step), startAfter: new Date(job.dueAt) });
+    await this.boss.send(this.queue, job, { id: stepJobId(job.roundId, job.step), startAfter: new Date(job.dueAt) });
   }
 
   cancel(roundId: string): void {

@@ -229,6 +229,60 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.createIndex('slack_events_seen_at').on('slack_events').column('seen_at').execute();
       },
     },
+    /**
+     * Hosted events (/event): the event's own row (its state, timer and platform references), who joined
+     * (and their team), and which round played which of its pictures. At most one open event per channel.
+     */
+    '0200_events': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('events')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('platform', 'text', (c) => c.notNull())
+          .addColumn('channel_id', 'text', (c) => c.notNull())
+          .addColumn('scope_id', 'text', (c) => c.notNull())
+          .addColumn('host_id', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('deck_id', 'text', (c) => c.notNull())
+          .addColumn('mode', 'text', (c) => c.notNull())
+          .addColumn('rounds', 'integer', (c) => c.notNull())
+          .addColumn('step_seconds', 'integer', (c) => c.notNull())
+          .addColumn('break_seconds', 'integer', (c) => c.notNull())
+          .addColumn('teams', 'integer', (c) => c.notNull())
+          .addColumn('items', 'text', (c) => c.notNull())
+          .addColumn('locale', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('round_index', 'integer', (c) => c.notNull())
+          .addColumn('start_at', 'bigint', (c) => c.notNull())
+          .addColumn('due_at', 'bigint')
+          .addColumn('seq', 'integer', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('ended_at', 'bigint')
+          .addColumn('platform_ref', 'text')
+          .addColumn('reminded', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await sql`CREATE UNIQUE INDEX events_one_open ON events (channel_id) WHERE status IN ('scheduled', 'running', 'break')`.execute(db);
+        await db.schema.createIndex('events_status').on('events').columns(['status', 'due_at']).execute();
+        await db.schema
+          .createTable('event_players')
+          .addColumn('event_id', 'text', (c) => c.notNull().references('events.id'))
+          .addColumn('player_id', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('team', 'integer')
+          .addColumn('joined_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('event_players_pk', ['event_id', 'player_id'])
+          .execute();
+        await db.schema
+          .createTable('event_rounds')
+          .addColumn('event_id', 'text', (c) => c.notNull().references('events.id'))
+          .addColumn('idx', 'integer', (c) => c.notNull())
+          .addColumn('round_id', 'text', (c) => c.notNull())
+          .addColumn('item_id', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('event_rounds_pk', ['event_id', 'idx'])
+          .execute();
+        await db.schema.createIndex('event_rounds_round').on('event_rounds').column('round_id').unique().execute();
+      },
+    },
   };
 }
 

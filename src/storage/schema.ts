@@ -113,6 +113,53 @@ export interface SlackEventsTable {
   seen_at: number;
 }
 
+/** A hosted event (/event): see src/core/events/event.ts for its states. */
+export interface EventsTable {
+  id: string;
+  platform: string;
+  channel_id: string;
+  scope_id: string;
+  host_id: string;
+  name: string;
+  deck_id: string;
+  mode: string;
+  rounds: number;
+  step_seconds: number;
+  break_seconds: number;
+  teams: number;
+  /** JSON array of the item ids, one per round. */
+  items: string;
+  locale: string;
+  /** scheduled | running | break | finished | cancelled */
+  status: string;
+  round_index: number;
+  start_at: number;
+  due_at: number | null;
+  /** Grows at every transition: writes are compare-and-set on it. */
+  seq: number;
+  created_at: number;
+  ended_at: number | null;
+  /** The platform's own record of the event (a Discord scheduled event id, a Slack scheduled message), JSON. */
+  platform_ref: string | null;
+  /** 1 once the reminders went out. */
+  reminded: Generated<number>;
+}
+
+export interface EventPlayersTable {
+  event_id: string;
+  player_id: string;
+  name: string;
+  team: number | null;
+  joined_at: number;
+}
+
+export interface EventRoundsTable {
+  event_id: string;
+  idx: number;
+  round_id: string;
+  item_id: string;
+}
+
 export interface Database {
   rounds: RoundsTable;
   recognitions: RecognitionsTable;
@@ -123,4 +170,7 @@ export interface Database {
   rate_limits: RateLimitsTable;
   forget_codes: ForgetCodesTable;
   slack_events: SlackEventsTable;
+  events: EventsTable;
+  event_players: EventPlayersTable;
+  event_rounds: EventRoundsTable;
 }

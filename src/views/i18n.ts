@@ -47,6 +47,10 @@ export const COMMAND_KEYS = [
   'errors.stats-need-target',
   'errors.stats-unknown-picture',
   'terminal.welcome',
+  'event.announce.howto',
+  'errors.no-event',
+  'errors.event-exists',
+  'errors.event-running',
 ] as const satisfies readonly MessageKey[];
 export type CommandKey = (typeof COMMAND_KEYS)[number];
 /** Keys that name no command, so a language alone is enough to write them. */

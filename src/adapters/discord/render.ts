@@ -52,7 +52,7 @@ export function escapeUserText(s: string): string {
 
 /** Reply text (with user spans) → Discord markdown. The bot's own `**bold**` stays. */
 export function discordText(text: string): string {
-  return renderText(text, { user: escapeUserText });
+  return renderText(text, { user: escapeUserText, time: (sec) => `<t:${sec}:F> (<t:${sec}:R>)` });
 }
 
 /** Cuts to `max` characters (code points), with an ellipsis. */

@@ -21,6 +21,7 @@ async function main(): Promise<void> {
   const scopeIds = [...(running.client?.guilds.cache.keys() ?? [])].map((id) => `discord:${id}`);
   await app.game.recover({ platform: 'discord', scopeIds });
   await app.game.announceInterrupted({ platform: 'discord', scopeIds });
+  await app.events.recover({ platform: 'discord', scopeIds });
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

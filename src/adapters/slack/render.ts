@@ -8,7 +8,7 @@
  * their formatting marks replaced by look-alikes (mrkdwn has no escape for `*`, `~`, `_`
  * or backticks), so a name like `*boss*` shows as typed instead of in bold.
  */
-import { plainText, renderText, type Reply } from '../../core/reply.ts';
+import { plainText, renderText, utcText, type Reply } from '../../core/reply.ts';
 
 /** Slack's three control characters, as the Web API expects them escaped. */
 export function escapeSlack(s: string): string {
@@ -51,7 +51,12 @@ export function escapeOwnText(s: string): string {
  * already read `/emergence …`: the views write them for the caller's platform (commandText).
  */
 export function mrkdwn(text: string): string {
-  return renderText(text, { user: escapeUserSpan, plain: escapeOwnText, bold: (s) => `*${s}*` });
+  return renderText(text, { user: escapeUserSpan, plain: escapeOwnText, bold: (s) => `*${s}*`, time: slackDate });
+}
+
+/** A time in the reader's own time zone; the fallback is UTC. */
+export function slackDate(sec: number): string {
+  return `<!date^${sec}^{date_short_pretty} {time}|${utcText(sec)}>`;
 }
 
 /** Plain text for `plain_text` objects (headers, buttons, modal titles): markers removed, length capped. */

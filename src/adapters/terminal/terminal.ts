@@ -74,9 +74,11 @@ export class TerminalAdapter implements RoundSink {
 
   private async waitForRound(): Promise<void> {
     const game = this.o.app.game;
-    while (game.activeRound(TERMINAL_CHANNEL)) {
+    // An event's breaks have no round running, so the terminal waits for the event too.
+    const busy = () => Boolean(game.activeRound(TERMINAL_CHANNEL)) || this.o.app.events.isActive(TERMINAL_CHANNEL);
+    while (busy()) {
       await new Promise<void>((resolve) => {
-        const check = () => (game.activeRound(TERMINAL_CHANNEL) ? setTimeout(check, 100) : resolve());
+        const check = () => (busy() ? setTimeout(check, 100) : resolve());
         check();
       });
     }

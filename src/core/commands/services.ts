@@ -18,6 +18,7 @@ import type {
 } from '../stats/reports.ts';
 import type { Caller, I18nText } from './define.ts';
 import type { KnowledgePort } from './knowledge-port.ts';
+import type { EventPort } from '../events/port.ts';
 
 export interface PlayRequest {
   deck?: string;
@@ -92,6 +93,8 @@ export interface Services {
   charts?: ChartPort;
   /** The article's knowledge base (/explain). */
   knowledge?: KnowledgePort;
+  /** Hosted events (/event). */
+  events?: EventPort;
   defaultLocale?: Locale;
 }
 
