@@ -1,6 +1,7 @@
 import MiniSearch, { type SearchResult } from 'minisearch';
 import { REQUIRED_IDS, type KnowledgeEntry } from '../../knowledge/schema.ts';
 import type { Locale } from '../reply.ts';
+import { damerauLevenshtein } from '../text/edit-distance.ts';
 import { isWhyQuestion, whatIsSubject } from './frames.ts';
 import { analyzeNormalized, hasHan, isLightHan, MAX_QUERY_CHARS, nameKey, normalizeText, tokenize, type QueryUnit } from './text.ts';
 
@@ -71,6 +72,8 @@ export interface KnowledgeIndex {
   readonly names: ReadonlyMap<string, string>;
   /** The same names with synonyms folded ("门槛" finds the threshold): for "what is X". */
   readonly foldedNames: ReadonlyMap<string, string>;
+  /** English words of the entries, for typo correction. */
+  readonly latinTerms: readonly string[];
   /** English names (id, title, aliases) for "did you mean". */
   readonly englishNames: readonly { key: string; id: string }[];
   /** Number of entries each term occurs in. */
@@ -178,7 +181,8 @@ export function createKnowledgeIndex(entries: KnowledgeEntry[]): KnowledgeIndex 
   });
   search.addAll(ordered.map(toDoc));
 
-  return { entries: ordered, byId, names, foldedNames, englishNames, docFreq, search };
+  const latinTerms = [...docFreq.keys()].filter((t) => /^[a-z]{3,}$/.test(t));
+  return { entries: ordered, byId, names, foldedNames, latinTerms, englishNames, docFreq, search };
 }
 
 /**
@@ -201,26 +205,42 @@ function stripCommand(q: string): string {
 
 const isLatinTerm = (t: string) => /^[a-z][a-z0-9.]*$/.test(t);
 
-function searchOptions(index: KnowledgeIndex, units: QueryUnit[]) {
-  // Only English words get typo tolerance, and only words the knowledge base has never
-  // seen: a known word needs none, and fuzzy lookups are the costly part of a query.
-  const fuzzy = new Set(
-    units
-      .filter((u) => !u.han && isLatinTerm(u.term) && u.term.length >= 5 && !index.docFreq.has(u.term))
-      .slice(0, MAX_FUZZY_WORDS)
-      .map((u) => u.term),
-  );
+/** Weight of a term found by typo correction, against 1 for a term the question has. */
+const CORRECTION_WEIGHT = 0.3;
+
+/**
+ * Typo corrections: for each English word the knowledge base has never seen (at most
+ * MAX_FUZZY_WORDS of them, 5 letters or more), the known words within one edit (two from 10
+ * letters). A scan of the English vocabulary with a bounded edit distance; MiniSearch's own
+ * fuzzy search walked every term of the index, Chinese bigrams included, and cost ~10 ms.
+ */
+function corrections(index: KnowledgeIndex, units: QueryUnit[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const unknown = units.filter((u) => !u.han && isLatinTerm(u.term) && u.term.length >= 5 && !index.docFreq.has(u.term)).slice(0, MAX_FUZZY_WORDS);
+  for (const u of unknown) {
+    const max = u.term.length >= 10 ? 2 : 1;
+    const found: string[] = [];
+    for (const w of index.latinTerms) {
+      if (Math.abs(w.length - u.term.length) > max) continue;
+      if (damerauLevenshtein(u.term, w, max) <= max) found.push(w);
+    }
+    if (found.length) out.set(u.term, found.slice(0, 4));
+  }
+  return out;
+}
+
+function searchOptions(index: KnowledgeIndex, corrected: ReadonlySet<string> = new Set()) {
   return {
     boost: BOOST,
     combineWith: 'OR' as const,
-    fuzzy: (term: string) => (fuzzy.has(term) ? 0.2 : false),
     // Chinese terms are too short for prefixes to mean anything.
-    prefix: (term: string) => isLatinTerm(term) && term.length >= 4,
+    prefix: (term: string) => isLatinTerm(term) && term.length >= 4 && !corrected.has(term),
     weights: { fuzzy: 0.3, prefix: 0.5 },
     boostTerm: (term: string) => {
       // Rare terms say more about the topic than frequent ones.
       const df = index.docFreq.get(term);
-      return df === undefined ? 1 : 1 + 1 / df;
+      const rarity = df === undefined ? 1 : 1 + 1 / df;
+      return corrected.has(term) ? rarity * CORRECTION_WEIGHT : rarity;
     },
   };
 }
@@ -243,7 +263,12 @@ function idf(index: KnowledgeIndex, term: string): number {
 }
 
 /** Matched weight of the query's units, absolute and as a share of the total. */
-function evidence(index: KnowledgeIndex, units: QueryUnit[], hit: SearchResult): { got: number; share: number; anchored: boolean } {
+function evidence(
+  index: KnowledgeIndex,
+  units: QueryUnit[],
+  hit: SearchResult,
+  fixes: ReadonlyMap<string, string[]>,
+): { got: number; share: number; anchored: boolean } {
   const docTerms = new Set(hit.terms);
   const queryTerms = new Set(hit.queryTerms);
   let total = 0;
@@ -259,30 +284,9 @@ function evidence(index: KnowledgeIndex, units: QueryUnit[], hit: SearchResult):
     else if (u.han) {
       const covered = u.cover.filter((c) => c.some((b) => docTerms.has(b))).length;
       if (u.cover.length > 0) got += (w * covered) / u.cover.length;
-    } else if (queryTerms.has(u.term)) got += w * APPROXIMATE_CREDIT;
+    } else if (queryTerms.has(u.term) || fixes.get(u.term)?.some((f) => docTerms.has(f))) got += w * APPROXIMATE_CREDIT;
   }
   return { got, share: total === 0 ? 0 : got / total, anchored };
-}
-
-function editDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  let prev2: number[] = prev;
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      let d = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
-      // Adjacent transposition ("teh" → "the").
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, (prev2[j - 2] as number) + 1);
-      cur.push(d);
-      best = Math.min(best, d);
-    }
-    if (best > max) return max + 1;
-    prev2 = prev;
-    prev = cur;
-  }
-  return prev[b.length] as number;
 }
 
 /** A short English query within a typo or two of a topic name. */
@@ -293,7 +297,7 @@ function misspelledName(index: KnowledgeIndex, normalized: string): string | und
   const max = q.length >= 8 ? 2 : 1;
   let best: { id: string; d: number } | undefined;
   for (const { key, id } of index.englishNames) {
-    const d = editDistance(q, key, max);
+    const d = damerauLevenshtein(q, key, max);
     if (d > 0 && d <= max && (!best || d < best.d)) best = { id, d };
   }
   return best?.id;
@@ -358,11 +362,13 @@ export interface RankedHit {
 }
 
 function rankHits(index: KnowledgeIndex, terms: string[], units: QueryUnit[], why: boolean): RankedHit[] {
-  const hits = index.search.search(terms.join(' '), searchOptions(index, units)).slice(0, RERANK);
+  const fixes = corrections(index, units);
+  const corrected = new Set([...fixes.values()].flat().filter((t) => !terms.includes(t)));
+  const hits = index.search.search([...terms, ...corrected].join(' '), searchOptions(index, corrected)).slice(0, RERANK);
   return (
     hits
       .map((h) => {
-        const e = evidence(index, units, h);
+        const e = evidence(index, units, h, fixes);
         const cause = why && index.byId.get(String(h.id))?.cause ? WHY_BOOST : 1;
         // Keep BM25's order unless another hit explains clearly more of the question.
         const rank = h.score * (0.4 + e.share) * cause;
@@ -414,7 +420,7 @@ export function autocomplete(index: KnowledgeIndex, partial: string, locale: Loc
   }
   const a = analyzeNormalized(normalizeText(String(partial ?? ''), MAX_QUERY_CHARS));
   const terms = [...new Set(a.terms)].slice(0, MAX_TERMS);
-  const opts = { ...searchOptions(index, a.units.slice(0, MAX_UNITS)), prefix: (t: string) => isLatinTerm(t) && t.length >= 2 };
+  const opts = { ...searchOptions(index), prefix: (t: string) => isLatinTerm(t) && t.length >= 2 };
   const found = terms.length > 0 ? index.search.search(terms.join(' '), opts).slice(0, 25).map((h) => String(h.id)) : [];
   return pick([...tiers.flat(), ...found]);
 }
