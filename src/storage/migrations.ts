@@ -229,8 +229,120 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.createIndex('slack_events_seen_at').on('slack_events').column('seen_at').execute();
       },
     },
+    /**
+     * What the curves read (issue 9, §6): attempts counted per picture, server of first encounter, outcome
+     * (recognition step, 0 for none) and the last step the round showed, for rounds no longer running.
+     * Triggers keep it equal to the count over recognitions joined with rounds, whatever writes them: a
+     * round that ends adds its recognitions; a recognition written, changed or deleted in a round that
+     * has ended (a late correct guess, forget-me) moves its count. A curve then sums a few hundred rows
+     * instead of grouping tens of thousands of recognitions and looking their rounds up.
+     */
+    '0110_recognition_counts': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('recognition_counts')
+          .addColumn('deck_id', 'text', (c) => c.notNull())
+          .addColumn('item_id', 'text', (c) => c.notNull())
+          .addColumn('scope_id', 'text', (c) => c.notNull())
+          .addColumn('known_step', 'integer', (c) => c.notNull())
+          .addColumn('seen', 'integer', (c) => c.notNull())
+          .addColumn('n', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('recognition_counts_pk', ['deck_id', 'item_id', 'scope_id', 'known_step', 'seen'])
+          .execute();
+        await db.schema
+          .createIndex('recognition_counts_scope')
+          .on('recognition_counts')
+          .columns(['scope_id', 'deck_id', 'item_id', 'known_step', 'seen', 'n'])
+          .execute();
+        for (const statement of pg ? recognitionCountTriggersPg : recognitionCountTriggersSqlite) await sql.raw(statement).execute(db);
+        await sql`
+          INSERT INTO recognition_counts (deck_id, item_id, scope_id, known_step, seen, n)
+          SELECT rc.deck_id, rc.item_id, rc.scope_id, COALESCE(rc.known_step, 0), ${sql.raw(seenOf('rc.known_step', 'r.step'))}, COUNT(*)
+          FROM recognitions rc JOIN rounds r ON r.id = rc.round_id
+          WHERE r.status <> 'running'
+          GROUP BY rc.deck_id, rc.item_id, rc.scope_id, COALESCE(rc.known_step, 0), ${sql.raw(seenOf('rc.known_step', 'r.step'))}`.execute(db);
+      },
+    },
   };
 }
+
+/** The last step an attempt saw, as the statistics count it: 6 once recognised, else the round's step within 1..6. */
+function seenOf(known: string, step: string): string {
+  return `CASE WHEN ${known} IS NOT NULL THEN 6 WHEN ${step} < 1 THEN 1 WHEN ${step} > 6 THEN 6 ELSE ${step} END`;
+}
+
+const COUNT_KEY = 'deck_id, item_id, scope_id, known_step, seen';
+
+/** Adds a round's recognitions to the counts (it has ended, or was written already ended), in key order. */
+const addRound = (round: string) => `
+  INSERT INTO recognition_counts (${COUNT_KEY}, n)
+  SELECT deck_id, item_id, scope_id, COALESCE(known_step, 0), ${seenOf('known_step', `${round}.step`)}, COUNT(*)
+  FROM recognitions
+  WHERE deck_id = ${round}.deck_id AND item_id = ${round}.item_id AND round_id = ${round}.id
+  GROUP BY deck_id, item_id, scope_id, COALESCE(known_step, 0), ${seenOf('known_step', `${round}.step`)}
+  ORDER BY 1, 2, 3, 4, 5
+  ON CONFLICT (${COUNT_KEY}) DO UPDATE SET n = recognition_counts.n + excluded.n`;
+
+const recognitionCountTriggersSqlite = [
+  `CREATE TRIGGER recognition_counts_round_ends AFTER UPDATE OF status ON rounds
+   WHEN OLD.status = 'running' AND NEW.status <> 'running'
+   BEGIN ${addRound('NEW')}; END`,
+  `CREATE TRIGGER recognition_counts_round_inserted AFTER INSERT ON rounds
+   WHEN NEW.status <> 'running'
+   BEGIN ${addRound('NEW')}; END`,
+  ...(['INSERT', 'UPDATE', 'DELETE'] as const).map(
+    (op) => `CREATE TRIGGER recognition_counts_${op.toLowerCase()} AFTER ${op} ON recognitions BEGIN
+      ${
+        op === 'INSERT'
+          ? ''
+          : `UPDATE recognition_counts SET n = n - 1
+             WHERE deck_id = OLD.deck_id AND item_id = OLD.item_id AND scope_id = OLD.scope_id
+               AND known_step = COALESCE(OLD.known_step, 0)
+               AND seen = (SELECT ${seenOf('OLD.known_step', 'r.step')} FROM rounds r WHERE r.id = OLD.round_id AND r.status <> 'running');`
+      }
+      ${
+        op === 'DELETE'
+          ? ''
+          : `INSERT INTO recognition_counts (${COUNT_KEY}, n)
+             SELECT NEW.deck_id, NEW.item_id, NEW.scope_id, COALESCE(NEW.known_step, 0), ${seenOf('NEW.known_step', 'r.step')}, 1
+             FROM rounds r WHERE r.id = NEW.round_id AND r.status <> 'running'
+             ON CONFLICT (${COUNT_KEY}) DO UPDATE SET n = recognition_counts.n + 1;`
+      }
+    END`,
+  ),
+];
+
+const recognitionCountTriggersPg = [
+  `CREATE FUNCTION recognition_counts_round() RETURNS trigger LANGUAGE plpgsql AS $$
+   BEGIN ${addRound('NEW')}; RETURN NULL; END $$`,
+  `CREATE TRIGGER recognition_counts_round_ends AFTER UPDATE OF status ON rounds FOR EACH ROW
+   WHEN (OLD.status = 'running' AND NEW.status <> 'running') EXECUTE FUNCTION recognition_counts_round()`,
+  `CREATE TRIGGER recognition_counts_round_inserted AFTER INSERT ON rounds FOR EACH ROW
+   WHEN (NEW.status <> 'running') EXECUTE FUNCTION recognition_counts_round()`,
+  `CREATE FUNCTION recognition_counts_recognition() RETURNS trigger LANGUAGE plpgsql AS $$
+   DECLARE round_step integer;
+   BEGIN
+     IF TG_OP IN ('UPDATE', 'DELETE') THEN
+       SELECT step INTO round_step FROM rounds WHERE id = OLD.round_id AND status <> 'running';
+       IF FOUND THEN
+         UPDATE recognition_counts SET n = n - 1
+         WHERE deck_id = OLD.deck_id AND item_id = OLD.item_id AND scope_id = OLD.scope_id
+           AND known_step = COALESCE(OLD.known_step, 0) AND seen = ${seenOf('OLD.known_step', 'round_step')};
+       END IF;
+     END IF;
+     IF TG_OP IN ('INSERT', 'UPDATE') THEN
+       SELECT step INTO round_step FROM rounds WHERE id = NEW.round_id AND status <> 'running';
+       IF FOUND THEN
+         INSERT INTO recognition_counts (${COUNT_KEY}, n)
+         VALUES (NEW.deck_id, NEW.item_id, NEW.scope_id, COALESCE(NEW.known_step, 0), ${seenOf('NEW.known_step', 'round_step')}, 1)
+         ON CONFLICT (${COUNT_KEY}) DO UPDATE SET n = recognition_counts.n + 1;
+       END IF;
+     END IF;
+     RETURN NULL;
+   END $$`,
+  `CREATE TRIGGER recognition_counts_recognitions AFTER INSERT OR UPDATE OR DELETE ON recognitions FOR EACH ROW
+   EXECUTE FUNCTION recognition_counts_recognition()`,
+];
 
 /**
  * Fills recognitions from guesses: each player's first guess on each picture (lowest id) is the first
