@@ -17,6 +17,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { AttemptRow, WrongGuess } from '../core/stats/figures.ts';
 import type { PrivacyCounts } from '../core/stats/reports.ts';
+import { ALL_SERVERS } from '../storage/migrations.ts';
 import type { Database } from '../storage/schema.ts';
 
 /** Attempt rows, optionally by picture and by server, with how many of them were in the caller's server. */
@@ -45,22 +46,34 @@ export interface AttemptsShape {
  * or null and the last step the round showed (`seen`, 1..6; 6 for the recognised, where it does not
  * matter). They come from recognition_counts, which triggers keep equal to the recognitions of rounds
  * no longer running (migration 0110), so rounds still running are left out and nothing is joined.
+ * Pooled figures read the all-servers rows (ALL_SERVERS), plus the `here` server's rows for its share.
  */
 function attemptsQuery(where: RawBuilder<unknown>, shape: AttemptsShape = {}): RawBuilder<AttemptCountRow> {
-  const hereCount = shape.here === undefined ? sql`0` : sql`SUM(CASE WHEN rc.scope_id = ${shape.here} THEN rc.n ELSE 0 END)`;
   const picture = shape.byPicture ? sql`rc.deck_id AS "deckId", rc.item_id AS "itemId"` : sql`'' AS "deckId", '' AS "itemId"`;
-  const scope = shape.byScope ? sql`rc.scope_id` : sql`''`;
   const keys = sql.join(
     [...(shape.byPicture ? [sql`rc.deck_id`, sql`rc.item_id`] : []), ...(shape.byScope ? [sql`rc.scope_id`] : []), sql`rc.known_step`, sql`rc.seen`],
     sql`, `,
   );
+  let scopes: RawBuilder<unknown>;
+  let n: RawBuilder<unknown> = sql`SUM(rc.n)`;
+  let here: RawBuilder<unknown> = sql`0`;
+  if (shape.byScope) {
+    scopes = sql`rc.scope_id <> ${ALL_SERVERS}`;
+    if (shape.here !== undefined) here = sql`SUM(CASE WHEN rc.scope_id = ${shape.here} THEN rc.n ELSE 0 END)`;
+  } else if (shape.here !== undefined) {
+    scopes = sql`rc.scope_id IN (${ALL_SERVERS}, ${shape.here})`;
+    n = sql`SUM(CASE WHEN rc.scope_id = ${ALL_SERVERS} THEN rc.n ELSE 0 END)`;
+    here = sql`SUM(CASE WHEN rc.scope_id = ${shape.here} THEN rc.n ELSE 0 END)`;
+  } else {
+    scopes = sql`rc.scope_id = ${ALL_SERVERS}`;
+  }
   return sql<AttemptCountRow>`
-    SELECT ${picture}, ${scope} AS "scopeId", NULLIF(rc.known_step, 0) AS "recStep", rc.seen AS seen,
-           CAST(SUM(rc.n) AS integer) AS n, CAST(${hereCount} AS integer) AS here
+    SELECT ${picture}, ${shape.byScope ? sql`rc.scope_id` : sql`''`} AS "scopeId", NULLIF(rc.known_step, 0) AS "recStep", rc.seen AS seen,
+           CAST(${n} AS integer) AS n, CAST(${here} AS integer) AS here
     FROM recognition_counts rc
-    WHERE ${where}
+    WHERE ${where} AND ${scopes}
     GROUP BY ${keys}
-    HAVING SUM(rc.n) > 0
+    HAVING ${n} > 0
     ORDER BY ${keys}`;
 }
 
@@ -108,7 +121,13 @@ export function serverAttempts(db: Db, scopeId: string): Promise<AttemptCountRow
 }
 
 function serverQuery(scopeId: string): RawBuilder<AttemptCountRow> {
-  return attemptsQuery(sql`rc.scope_id = ${scopeId}`, { byPicture: true, here: scopeId });
+  // This server's rows only: every attempt in them is `here`.
+  return sql<AttemptCountRow>`
+    SELECT rc.deck_id AS "deckId", rc.item_id AS "itemId", '' AS "scopeId", NULLIF(rc.known_step, 0) AS "recStep", rc.seen AS seen,
+           CAST(rc.n AS integer) AS n, CAST(rc.n AS integer) AS here
+    FROM recognition_counts rc
+    WHERE rc.scope_id = ${scopeId} AND rc.n > 0
+    ORDER BY rc.deck_id, rc.item_id, rc.known_step, rc.seen`;
 }
 
 /**

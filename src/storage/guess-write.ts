@@ -61,9 +61,15 @@ export async function writeGuesses(trx: Transaction<Database>, gs: GuessRecord[]
       )
       .execute();
   }
-  // The latest name of each player; written only when it changed (most guesses come from known players).
+  // The latest name of each player, written only when it changed (most guesses come from known players):
+  // read first, so that unchanged rows are not locked (PostgreSQL locks a row that an upsert finds, even
+  // when its WHERE keeps it as it is), and instances writing guesses of the same players don't queue.
   const names = new Map<string, { id: string; name: string; updated_at: number }>();
   for (const g of gs) names.set(g.playerId, { id: g.playerId, name: g.playerName, updated_at: g.at });
+  for (const part of chunks([...names.keys()])) {
+    const stored = await trx.selectFrom('players').select(['id', 'name']).where('id', 'in', part).execute();
+    for (const r of stored) if (names.get(r.id)?.name === r.name) names.delete(r.id);
+  }
   for (const part of chunks(sortedValues(names))) {
     await trx
       .insertInto('players')
@@ -110,20 +116,26 @@ export async function writeGuesses(trx: Transaction<Database>, gs: GuessRecord[]
       .execute();
   }
 
+  // A first encounter is inserted once and never replaced (a later round's row finds it and does nothing,
+  // without locking it); the step at which the player knew it is set only in that round, only once.
   for (const layer of recognitionLayers(gs)) {
     for (const part of chunks(layer)) {
       await trx
         .insertInto('recognitions')
         .values(part)
-        .onConflict((oc) =>
-          oc
-            .columns(['player_id', 'deck_id', 'item_id'])
-            // The player knew it in their first-encounter round, and had not before in it.
-            .doUpdateSet({ known_step: sql`excluded.known_step`, known_at: sql`excluded.known_at` })
-            .where('recognitions.known_step', 'is', null)
-            .whereRef('recognitions.round_id', '=', 'excluded.round_id')
-            .where('excluded.known_step', 'is not', null),
-        )
+        .onConflict((oc) => oc.columns(['player_id', 'deck_id', 'item_id']).doNothing())
+        .execute();
+    }
+    for (const r of layer) {
+      if (r.known_step === null) continue;
+      await trx
+        .updateTable('recognitions')
+        .set({ known_step: r.known_step, known_at: r.known_at })
+        .where('player_id', '=', r.player_id)
+        .where('deck_id', '=', r.deck_id)
+        .where('item_id', '=', r.item_id)
+        .where('round_id', '=', r.round_id)
+        .where('known_step', 'is', null)
         .execute();
     }
   }

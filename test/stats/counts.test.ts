@@ -26,15 +26,23 @@ async function stored(store: Store): Promise<Record<string, number>> {
   return Object.fromEntries(rows.map((r) => [key(r), Number(r.n)]));
 }
 
+/** The same counts straight from recognitions and rounds: per server, and pooled under scope '' (every server). */
 async function recomputed(store: Store): Promise<Record<string, number>> {
-  const { rows } = await sql<CountRow>`
-    SELECT rc.deck_id, rc.item_id, rc.scope_id, COALESCE(rc.known_step, 0) AS known_step,
+  const out: Record<string, number> = {};
+  for (const [scope, group] of [
+    [sql`rc.scope_id`, sql`rc.scope_id,`],
+    [sql`''`, sql``],
+  ]) {
+    const { rows } = await sql<CountRow>`
+    SELECT rc.deck_id, rc.item_id, ${scope} AS scope_id, COALESCE(rc.known_step, 0) AS known_step,
            CASE WHEN rc.known_step IS NOT NULL THEN 6 WHEN r.step < 1 THEN 1 WHEN r.step > 6 THEN 6 ELSE r.step END AS seen,
            COUNT(*) AS n
     FROM recognitions rc JOIN rounds r ON r.id = rc.round_id
     WHERE r.status <> 'running'
-    GROUP BY 1, 2, 3, 4, 5`.execute(store.db);
-  return Object.fromEntries(rows.map((r) => [key(r), Number(r.n)]));
+    GROUP BY rc.deck_id, rc.item_id, ${group} rc.known_step, r.step`.execute(store.db);
+    for (const r of rows) out[key(r)] = (out[key(r)] ?? 0) + Number(r.n);
+  }
+  return out;
 }
 
 describe.each(engines)('recognition counts on $name', (engine) => {

@@ -189,7 +189,7 @@ describe.each(engines)('statistics on $name', (engine) => {
       for (const p of [picture, server]) expect(p).not.toMatch(/guesses/);
       if (engine.name === 'sqlite') {
         // PostgreSQL chooses by table size (a sequential scan of a tiny table); SQLite's choice is stable.
-        expect(picture).toMatch(/SEARCH rc USING INDEX sqlite_autoindex_recognition_counts_1 \(deck_id=\? AND item_id=\?\)/);
+        expect(picture).toMatch(/SEARCH rc USING INDEX sqlite_autoindex_recognition_counts_1 \(deck_id=\? AND item_id=\? AND scope_id=\?\)/);
         expect(server).toMatch(/SEARCH rc USING COVERING INDEX recognition_counts_scope \(scope_id=\?\)/);
         for (const p of [picture, server]) expect(p).not.toMatch(/ rounds| r /);
         expect(wrong).toMatch(/COVERING INDEX guesses_wrong \(deck_id=\? AND item_id=\?\)/);
