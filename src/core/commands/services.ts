@@ -20,6 +20,7 @@ import type {
 import type { Caller, I18nText } from './define.ts';
 import type { KnowledgePort } from './knowledge-port.ts';
 import type { EventPort } from '../events/port.ts';
+import type { DailyPort } from '../daily/port.ts';
 
 export interface PlayRequest {
   deck?: string;
@@ -103,6 +104,8 @@ export interface Services {
   knowledge?: KnowledgePort;
   /** Hosted events (/event). */
   events?: EventPort;
+  /** The daily challenge (/daily). */
+  daily?: DailyPort;
   defaultLocale?: Locale;
 }
 
