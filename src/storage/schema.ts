@@ -173,6 +173,8 @@ export interface EventRoundsTable {
   idx: number;
   round_id: string;
   item_id: string;
+}
+
 /** A player's daily challenge of one day (src/runtime/daily-service.ts). */
 export interface DailyPlaysTable {
   /** YYYY-MM-DD (UTC). */
