@@ -20,6 +20,9 @@ import { databaseRateLimiter } from './storage/rate-limits.ts';
 import { Store } from './storage/store.ts';
 import { StatsService } from './stats/service.ts';
 import { KnowledgeService } from './knowledge/service.ts';
+import { hostRules } from './decks/download.ts';
+import { DISCORD_FILE_HOSTS, SLACK_FILE_HOSTS } from './decks/limits.ts';
+import { DeckService } from './decks/service.ts';
 
 export interface AppOptions {
   log: Logger;
@@ -38,10 +41,15 @@ export interface AppOptions {
   rate?: { burst: number; windowMs: number };
   /** See GameServiceOptions.resumeWindowMs. */
   resumeWindowMs?: number;
+  /** Server decks: ATTACHMENT_HOSTS, the Slack bot token (Slack files need it), the download deadline. */
+  attachmentHosts?: string;
+  slackToken?: string;
+  downloadTimeoutMs?: number;
 }
 
 export interface App {
   store: Store;
+  serverDecks: DeckService;
   decks: DeckCatalog;
   ladders: LadderCache;
   game: GameService;
@@ -64,6 +72,8 @@ export function appOptionsFromConfig(config: Config, log: Logger, clock: Clock):
     stepSeconds: config.STEP_SECONDS,
     displaySize: config.DISPLAY_SIZE,
     resumeWindowMs: config.RESUME_WINDOW_SECONDS * 1000,
+    attachmentHosts: config.ATTACHMENT_HOSTS,
+    slackToken: config.SLACK_BOT_TOKEN,
   };
 }
 
@@ -72,7 +82,16 @@ export async function createApp(o: AppOptions): Promise<App> {
   const decks = await loadDecks(o.decksDir);
   const ladders = new LadderCache({ dir: o.ladderCacheDir ?? null, log: o.log });
   const sinks = new SinkRouter();
+  const serverDecks = new DeckService({
+    db: store.db,
+    now: () => o.clock.now(),
+    builtInIds: () => decks.list().map((d) => d.id),
+    hosts: (caller) => hostRules(o.attachmentHosts, caller.platform === 'discord' ? DISCORD_FILE_HOSTS : caller.platform === 'slack' ? SLACK_FILE_HOSTS : []),
+    slackToken: o.slackToken,
+    timeoutMs: o.downloadTimeoutMs,
+  });
   const game = new GameService({
+    serverDecks,
     clock: o.clock,
     store,
     decks,
@@ -114,6 +133,7 @@ export async function createApp(o: AppOptions): Promise<App> {
     stats,
     privacy: stats,
     charts: { curves: curveChart },
+    serverDecks,
     knowledge: await KnowledgeService.create({ decks, ladders, dir: o.knowledgeDir, log: o.log }),
   };
   const dispatcher = new Dispatcher({
@@ -127,6 +147,7 @@ export async function createApp(o: AppOptions): Promise<App> {
   let closed = false;
   return {
     store,
+    serverDecks,
     decks,
     ladders,
     game,

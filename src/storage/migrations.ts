@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { deckMigrations } from '../decks/migrations.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -229,6 +230,7 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.createIndex('slack_events_seen_at').on('slack_events').column('seen_at').execute();
       },
     },
+    ...deckMigrations(dialect),
   };
 }
 

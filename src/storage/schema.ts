@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { DeckTables } from '../decks/schema.ts';
 
 export interface RoundsTable {
   id: string;
@@ -113,7 +114,7 @@ export interface SlackEventsTable {
   seen_at: number;
 }
 
-export interface Database {
+export interface Database extends DeckTables {
   rounds: RoundsTable;
   recognitions: RecognitionsTable;
   guesses: GuessesTable;

@@ -47,6 +47,12 @@ export const COMMAND_KEYS = [
   'errors.stats-need-target',
   'errors.stats-unknown-picture',
   'terminal.welcome',
+  'errors.attachment-not-text',
+  'errors.deck-unknown',
+  'errors.deck-empty',
+  'deck.created',
+  'deck.list-empty',
+  'deck.exported',
 ] as const satisfies readonly MessageKey[];
 export type CommandKey = (typeof COMMAND_KEYS)[number];
 /** Keys that name no command, so a language alone is enough to write them. */

@@ -51,9 +51,9 @@ export interface DiscordBotOptions {
 }
 
 /** Commands whose answer is private: deferring them says so up front. */
-const PRIVATE_FIRST = new Set(['play', 'guess', 'skip', 'stop', 'privacy']);
+const PRIVATE_FIRST = new Set(['play', 'guess', 'skip', 'stop', 'privacy', 'deck']);
 /** Commands that always defer: they may build a picture ladder and post the round message first. */
-const ALWAYS_DEFER = new Set(['play']);
+const ALWAYS_DEFER = new Set(['play', 'deck']);
 
 export class DiscordBot {
   private readonly deferAfterMs: number;

@@ -17,6 +17,7 @@ import type {
   ServerStats,
 } from '../stats/reports.ts';
 import type { Caller, I18nText } from './define.ts';
+import type { ServerDeckPort } from '../../decks/port.ts';
 import type { KnowledgePort } from './knowledge-port.ts';
 
 export interface PlayRequest {
@@ -92,6 +93,8 @@ export interface Services {
   charts?: ChartPort;
   /** The article's knowledge base (/explain). */
   knowledge?: KnowledgePort;
+  /** The server's own decks (/deck). */
+  serverDecks?: ServerDeckPort;
   defaultLocale?: Locale;
 }
 
