@@ -27,8 +27,7 @@ export const SERVER_DECK_PREFIX = 'server:';
 export const isServerDeckId = (deckId: string) => deckId.startsWith(SERVER_DECK_PREFIX);
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,31}$/;
-/** What forget-me leaves in the audit log instead of a player. */
-export const FORGOTTEN_ACTOR = 'forgotten';
+export { FORGOTTEN_ACTOR } from './forget.ts';
 
 export interface DeckServiceOptions {
   db: Kysely<Database>;
