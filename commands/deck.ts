@@ -51,29 +51,29 @@ export default defineCommand({
     {
       kind: 'choice',
       name: 'action',
-      required: true,
+      subcommand: true,
       description: { en: 'What to do', zh: '要做什么' },
       choices: ACTIONS.map((a) => ({ value: a, label: LABELS[a] })),
     },
-    { kind: 'string', name: 'deck', maxLength: 32, description: { en: 'The deck id (like our-cats)', zh: '图库编号（如 our-cats）' } },
-    { kind: 'string', name: 'answer', maxLength: 100, description: { en: 'add: the answer (English)', zh: '添加：答案（英文）' } },
-    { kind: 'attachment', name: 'picture', description: { en: 'add: the picture (PNG, JPEG, WebP or GIF, ≤ 8 MB)', zh: '添加：图片（PNG、JPEG、WebP 或 GIF，≤ 8 MB）' } },
-    { kind: 'string', name: 'answer-zh', maxLength: 100, description: { en: 'add: the answer in Chinese', zh: '添加：中文答案' } },
-    { kind: 'string', name: 'aliases', maxLength: 400, description: { en: 'add: other accepted answers, a|b|c', zh: '添加：其他可接受的答案，a|b|c' } },
-    { kind: 'string', name: 'category', maxLength: 80, description: { en: 'add: the hint (a category)', zh: '添加：提示（类别）' } },
-    { kind: 'choice', name: 'famous', choices: yesNo, description: { en: 'add: a famous picture?', zh: '添加：是否著名图片？' } },
-    { kind: 'choice', name: 'motion', choices: yesNo, description: { en: 'add: a motion item (an animation: what is happening?)', zh: '添加：动作题（动画：发生了什么？）' } },
-    { kind: 'string', name: 'item', maxLength: 40, description: { en: 'remove: the picture id', zh: '删除：图片编号' } },
-    { kind: 'string', name: 'id', maxLength: 32, description: { en: 'create: the new deck’s id', zh: '创建：新图库的编号' } },
-    { kind: 'string', name: 'name', maxLength: 80, description: { en: 'create: the deck’s name', zh: '创建：图库名称' } },
-    { kind: 'string', name: 'name-zh', maxLength: 80, description: { en: 'create: the name in Chinese', zh: '创建：中文名称' } },
-    { kind: 'attachment', name: 'file', description: { en: 'import: a zip made by /deck export', zh: '导入：由 /deck export 生成的 zip' } },
-    { kind: 'string', name: 'confirm', maxLength: 32, description: { en: 'delete: the deck id again, to confirm', zh: '删除：再次输入图库编号以确认' } },
+    { kind: 'string', name: 'deck', subcommands: ['add', 'remove', 'show', 'delete', 'export'], maxLength: 32, description: { en: 'The deck id (like our-cats)', zh: '图库编号（如 our-cats）' } },
+    { kind: 'string', name: 'answer', subcommands: ['add'], maxLength: 100, description: { en: 'add: the answer (English)', zh: '添加：答案（英文）' } },
+    { kind: 'attachment', name: 'picture', subcommands: ['add'], description: { en: 'add: the picture (PNG, JPEG, WebP or GIF, ≤ 8 MB)', zh: '添加：图片（PNG、JPEG、WebP 或 GIF，≤ 8 MB）' } },
+    { kind: 'string', name: 'answer-zh', subcommands: ['add'], maxLength: 100, description: { en: 'add: the answer in Chinese', zh: '添加：中文答案' } },
+    { kind: 'string', name: 'aliases', subcommands: ['add'], maxLength: 400, description: { en: 'add: other accepted answers, a|b|c', zh: '添加：其他可接受的答案，a|b|c' } },
+    { kind: 'string', name: 'category', subcommands: ['add'], maxLength: 80, description: { en: 'add: the hint (a category)', zh: '添加：提示（类别）' } },
+    { kind: 'choice', name: 'famous', subcommands: ['add'], choices: yesNo, description: { en: 'add: a famous picture?', zh: '添加：是否著名图片？' } },
+    { kind: 'choice', name: 'motion', subcommands: ['add'], choices: yesNo, description: { en: 'add: a motion item (an animation: what is happening?)', zh: '添加：动作题（动画：发生了什么？）' } },
+    { kind: 'string', name: 'item', subcommands: ['remove'], maxLength: 40, description: { en: 'remove: the picture id', zh: '删除：图片编号' } },
+    { kind: 'string', name: 'id', subcommands: ['create'], maxLength: 32, description: { en: 'create: the new deck’s id', zh: '创建：新图库的编号' } },
+    { kind: 'string', name: 'name', subcommands: ['create'], maxLength: 80, description: { en: 'create: the deck’s name', zh: '创建：图库名称' } },
+    { kind: 'string', name: 'name-zh', subcommands: ['create'], maxLength: 80, description: { en: 'create: the name in Chinese', zh: '创建：中文名称' } },
+    { kind: 'attachment', name: 'file', subcommands: ['import'], description: { en: 'import: a zip made by /deck export', zh: '导入：由 /deck export 生成的 zip' } },
+    { kind: 'string', name: 'confirm', subcommands: ['delete'], maxLength: 32, description: { en: 'delete: the deck id again, to confirm', zh: '删除：再次输入图库编号以确认' } },
   ],
   async run({ caller, services }, opts) {
     const decks = services.serverDecks;
     if (!decks) throw new UserError('deck-unavailable');
-    const action = opts.action as Action;
+    const action = (opts.action as Action | undefined) ?? 'list';
     if (!OPEN.includes(action) && !caller.isHost) throw new UserError('not-host');
     const str = (k: string) => (typeof opts[k] === 'string' ? (opts[k] as string).trim() : '') || undefined;
     const need = (k: 'deck' | 'name' | 'answer' | 'item'): string => {

@@ -16,6 +16,8 @@ import { Dispatcher } from './runtime/dispatch.ts';
 import { GameService } from './runtime/game-service.ts';
 import { PgBossScheduler } from './runtime/pg-boss-scheduler.ts';
 import { SinkRouter } from './runtime/sink.ts';
+import { periodRange } from './core/leaderboard/periods.ts';
+import { periodLeaderboard } from './storage/period-leaderboard.ts';
 import { databaseRateLimiter } from './storage/rate-limits.ts';
 import { Store } from './storage/store.ts';
 import { StatsService } from './stats/service.ts';
@@ -45,6 +47,8 @@ export interface AppOptions {
   attachmentHosts?: string;
   slackToken?: string;
   downloadTimeoutMs?: number;
+  /** LEADERBOARD_TZ: where weeks and months of the period leaderboards begin (default UTC). */
+  leaderboardTz?: string;
 }
 
 export interface App {
@@ -74,6 +78,7 @@ export function appOptionsFromConfig(config: Config, log: Logger, clock: Clock):
     resumeWindowMs: config.RESUME_WINDOW_SECONDS * 1000,
     attachmentHosts: config.ATTACHMENT_HOSTS,
     slackToken: config.SLACK_BOT_TOKEN,
+    leaderboardTz: config.LEADERBOARD_TZ,
   };
 }
 
@@ -122,6 +127,15 @@ export async function createApp(o: AppOptions): Promise<App> {
     async leaderboard(caller: Caller, scope, limit) {
       const id = scope === 'channel' ? caller.channelId : caller.scopeId;
       return store.leaderboard(scope, id, limit);
+    },
+    async periodBoard(caller: Caller, scope, period, limit) {
+      const range = periodRange(period, o.clock.now(), o.leaderboardTz ?? 'UTC');
+      const id = scope === 'channel' ? caller.channelId : caller.scopeId;
+      const rows =
+        range.from === null || range.resetsAt === null
+          ? await store.leaderboard(scope, id, limit)
+          : await periodLeaderboard(store.db, scope, id, { from: range.from, to: range.resetsAt }, limit);
+      return { rows, range };
     },
   };
   const stats = new StatsService({ store, decks, clock: o.clock });

@@ -27,6 +27,7 @@ export const COMMAND_KEYS = [
   'round.body.howto',
   'decks.footer',
   'leaderboard.empty',
+  'leaderboard.never-resets',
   'errors.no-round',
   'errors.unknown-command',
   'errors.unknown-option',

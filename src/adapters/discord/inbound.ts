@@ -82,12 +82,16 @@ export function callerFromMessage(m: Message<true>, locale: Locale, hostRole?: s
   };
 }
 
-/** Slash command options → raw values by name (subcommands are flattened). */
-export function optionsOf(i: ChatInputCommandInteraction): Record<string, RawValue> {
+/**
+ * Slash command options → raw values by name (subcommands are flattened). `subcommandOption` names the
+ * command's option that a subcommand stands for (see ChoiceOption.subcommand): it gets the subcommand's name.
+ */
+export function optionsOf(i: ChatInputCommandInteraction, subcommandOption?: string): Record<string, RawValue> {
   const out: Record<string, RawValue> = {};
   const walk = (opts: readonly CommandInteractionOption[]) => {
     for (const o of opts) {
       if (o.type === ApplicationCommandOptionType.Subcommand || o.type === ApplicationCommandOptionType.SubcommandGroup) {
+        if (subcommandOption && o.type === ApplicationCommandOptionType.Subcommand) out[subcommandOption] = o.name;
         walk(o.options ?? []);
       } else if (o.type === ApplicationCommandOptionType.Attachment && o.attachment) {
         // What Discord declares (resolved.attachments); src/decks/ checks it and then the bytes themselves.
