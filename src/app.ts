@@ -12,6 +12,7 @@ import { curveChart } from './images/charts.ts';
 import { loadDecks, type DeckCatalog } from './images/decks.ts';
 import { LadderCache } from './images/ladder-cache.ts';
 import type { Clock } from './runtime/clock.ts';
+import { DailyService } from './runtime/daily-service.ts';
 import { Dispatcher } from './runtime/dispatch.ts';
 import { GameService } from './runtime/game-service.ts';
 import { PgBossScheduler } from './runtime/pg-boss-scheduler.ts';
@@ -49,6 +50,9 @@ export interface AppOptions {
   downloadTimeoutMs?: number;
   /** LEADERBOARD_TZ: where weeks and months of the period leaderboards begin (default UTC). */
   leaderboardTz?: string;
+  /** DAILY_DECKS and DAILY_DATE: the daily challenge's decks, and a day to play instead of today. */
+  dailyDecks?: string[];
+  dailyDate?: string;
 }
 
 export interface App {
@@ -79,6 +83,8 @@ export function appOptionsFromConfig(config: Config, log: Logger, clock: Clock):
     attachmentHosts: config.ATTACHMENT_HOSTS,
     slackToken: config.SLACK_BOT_TOKEN,
     leaderboardTz: config.LEADERBOARD_TZ,
+    dailyDecks: config.DAILY_DECKS,
+    dailyDate: config.DAILY_DATE,
   };
 }
 
@@ -149,6 +155,16 @@ export async function createApp(o: AppOptions): Promise<App> {
     charts: { curves: curveChart },
     serverDecks,
     knowledge: await KnowledgeService.create({ decks, ladders, dir: o.knowledgeDir, log: o.log }),
+    daily: new DailyService({
+      db: store.db,
+      decks,
+      ladders,
+      clock: o.clock,
+      log: o.log,
+      deckIds: o.dailyDecks,
+      date: o.dailyDate,
+      displaySize: o.displaySize,
+    }),
   };
   const dispatcher = new Dispatcher({
     commands: o.commands ?? builtInCommands,

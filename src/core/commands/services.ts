@@ -20,6 +20,7 @@ import type {
 import type { Caller, I18nText } from './define.ts';
 import type { ServerDeckPort } from '../../decks/port.ts';
 import type { KnowledgePort } from './knowledge-port.ts';
+import type { DailyPort } from '../daily/port.ts';
 
 export interface PlayRequest {
   deck?: string;
@@ -101,6 +102,8 @@ export interface Services {
   charts?: ChartPort;
   /** The article's knowledge base (/explain). */
   knowledge?: KnowledgePort;
+  /** The daily challenge (/daily). */
+  daily?: DailyPort;
   /** The server's own decks (/deck). */
   serverDecks?: ServerDeckPort;
   defaultLocale?: Locale;
