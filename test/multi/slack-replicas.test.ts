@@ -5,7 +5,6 @@
  * kill -9 of the instance that started (and scheduled) a round: the pg-boss backstop lets another one
  * finish it, on the same round message, every step posted once, committed guesses kept. Polled with deadlines.
  */
-import { createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { postgresEngine, type TestDatabase } from '../fakes/databases.ts';
 import { BOT_TOKEN, FakeSlack, SIGNING_SECRET, formBody, signedPost, type FakeUser, type StoredMessage } from '../slack/fake-slack.ts';
 import { header } from '../slack/inspect.ts';
-import { startBot, waitFor, type Bot } from './proc.ts';
+import { freePort, startBot, waitFor, type Bot } from './proc.ts';
 
 const CHANNEL = 'C0MULTI';
 const PLAYERS: FakeUser[] = Array.from({ length: 100 }, (_, i) => ({ id: `UP${String(i).padStart(3, '0')}`, name: `p${i}`, display_name: `P${i}`, locale: 'en-US' }));
@@ -36,17 +35,6 @@ afterEach(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
   dir = '';
 });
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface RoundRow {
   id: string;
