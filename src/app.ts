@@ -16,6 +16,8 @@ import { Dispatcher } from './runtime/dispatch.ts';
 import { GameService } from './runtime/game-service.ts';
 import { PgBossScheduler } from './runtime/pg-boss-scheduler.ts';
 import { SinkRouter } from './runtime/sink.ts';
+import { periodRange } from './core/leaderboard/periods.ts';
+import { periodLeaderboard } from './storage/period-leaderboard.ts';
 import { databaseRateLimiter } from './storage/rate-limits.ts';
 import { Store } from './storage/store.ts';
 import { StatsService } from './stats/service.ts';
@@ -38,6 +40,8 @@ export interface AppOptions {
   rate?: { burst: number; windowMs: number };
   /** See GameServiceOptions.resumeWindowMs. */
   resumeWindowMs?: number;
+  /** LEADERBOARD_TZ: where weeks and months of the period leaderboards begin (default UTC). */
+  leaderboardTz?: string;
 }
 
 export interface App {
@@ -64,6 +68,7 @@ export function appOptionsFromConfig(config: Config, log: Logger, clock: Clock):
     stepSeconds: config.STEP_SECONDS,
     displaySize: config.DISPLAY_SIZE,
     resumeWindowMs: config.RESUME_WINDOW_SECONDS * 1000,
+    leaderboardTz: config.LEADERBOARD_TZ,
   };
 }
 
@@ -103,6 +108,15 @@ export async function createApp(o: AppOptions): Promise<App> {
     async leaderboard(caller: Caller, scope, limit) {
       const id = scope === 'channel' ? caller.channelId : caller.scopeId;
       return store.leaderboard(scope, id, limit);
+    },
+    async periodBoard(caller: Caller, scope, period, limit) {
+      const range = periodRange(period, o.clock.now(), o.leaderboardTz ?? 'UTC');
+      const id = scope === 'channel' ? caller.channelId : caller.scopeId;
+      const rows =
+        range.from === null || range.resetsAt === null
+          ? await store.leaderboard(scope, id, limit)
+          : await periodLeaderboard(store.db, scope, id, { from: range.from, to: range.resetsAt }, limit);
+      return { rows, range };
     },
   };
   const stats = new StatsService({ store, decks, clock: o.clock });

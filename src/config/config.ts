@@ -3,6 +3,7 @@
  * problem. `.env` is read by main.ts (dotenv) before this runs; `.env.example` documents it all.
  */
 import { z } from 'zod';
+import { isValidZone } from '../core/leaderboard/periods.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -28,6 +29,12 @@ export const ConfigSchema = z.object({
   /** A round whose overdue step is picked up later than this (the bot was down) is closed, not finished. */
   RESUME_WINDOW_SECONDS: z.coerce.number().int().min(0).max(86_400).default(120),
   DISPLAY_SIZE: z.coerce.number().int().min(64).max(2048).default(512),
+  /** Time zone (IANA name) in which the weekly and monthly leaderboards begin: Monday 00:00, the 1st 00:00. */
+  LEADERBOARD_TZ: z
+    .string()
+    .optional()
+    .transform((v) => (v && v.trim() ? v.trim() : 'UTC'))
+    .refine((v) => isValidZone(v), { message: 'must be an IANA time zone such as UTC, Europe/Paris or Asia/Shanghai' }),
   /** Force the terminal adapter even when chat tokens are set. */
   TERMINAL: bool,
   TERMINAL_OUT_DIR: z.string().min(1).default('./out'),

@@ -229,6 +229,14 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.createIndex('slack_events_seen_at').on('slack_events').column('seen_at').execute();
       },
     },
+    /** Period leaderboards (src/storage/period-leaderboard.ts): scoring guesses by board and time. */
+    '0300_period_boards': {
+      async up(db: Kysely<any>) {
+        await sql`CREATE INDEX guesses_period_channel ON guesses (channel_id, created_at) WHERE points > 0`.execute(db);
+        await sql`CREATE INDEX guesses_period_scope ON guesses (scope_id, created_at) WHERE points > 0`.execute(db);
+        await sql`CREATE INDEX guesses_period_all ON guesses (created_at) WHERE points > 0`.execute(db);
+      },
+    },
   };
 }
 

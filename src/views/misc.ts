@@ -1,6 +1,7 @@
 /** Replies for the small commands: decks, leaderboard, help. Pure, except an optional card renderer port. */
 import type { CommandDef } from '../core/commands/define.ts';
 import type { CardPort, DeckSummary, LeaderboardEntry, LeaderboardScope } from '../core/commands/services.ts';
+import { formatReset, type PeriodRange } from '../core/leaderboard/periods.ts';
 import { userText, type Reply } from '../core/reply.ts';
 import { commandText, pick, t, type Audience } from './i18n.ts';
 
@@ -28,9 +29,18 @@ export async function leaderboardReply(
   scope: LeaderboardScope,
   rows: LeaderboardEntry[],
   cards?: CardPort,
+  range?: PeriodRange,
 ): Promise<Reply> {
-  const title = t(to, 'leaderboard.title', { scope: t(to, `leaderboard.scope.${scope}`) });
-  if (rows.length === 0) return { title, text: t(to, 'leaderboard.empty') };
+  const title = range
+    ? t(to, 'leaderboard.period-title', { scope: t(to, `leaderboard.scope.${scope}`), period: t(to, `leaderboard.period.${range.period}`) })
+    : t(to, 'leaderboard.title', { scope: t(to, `leaderboard.scope.${scope}`) });
+  // Every period board says when it starts afresh; nothing is deleted then, the period just moves on.
+  const footer = range
+    ? range.resetsAt === null
+      ? t(to, 'leaderboard.never-resets')
+      : t(to, 'leaderboard.resets', { when: formatReset(range.resetsAt, range.zone, to.locale) })
+    : undefined;
+  if (rows.length === 0) return { title, text: t(to, 'leaderboard.empty'), footer };
   const text = rows
     .map((r, i) =>
       t(to, 'leaderboard.row', { rank: i + 1, name: userText(r.name, 64), points: r.points, wins: r.wins, solved: r.solved }),
@@ -45,7 +55,7 @@ export async function leaderboardReply(
       images = undefined;
     }
   }
-  return { title, text, images };
+  return { title, text, images, footer };
 }
 
 export function helpReply(to: Audience, commands: CommandDef[]): Reply {

@@ -103,7 +103,9 @@ export class DiscordBot {
         return;
       }
     }
-    const raw = optionsOf(i);
+    const def = this.o.app.dispatcher.command(name);
+    const sub = def?.options[0]?.kind === 'choice' && def.options[0].subcommand ? def.options[0].name : undefined;
+    const raw = optionsOf(i, sub);
     await this.respond(i, caller, () => this.o.app.dispatcher.run(caller, name, raw), {
       deferNow: ALWAYS_DEFER.has(name),
       private: PRIVATE_FIRST.has(name),

@@ -82,12 +82,16 @@ export function callerFromMessage(m: Message<true>, locale: Locale, hostRole?: s
   };
 }
 
-/** Slash command options → raw values by name (subcommands are flattened). */
-export function optionsOf(i: ChatInputCommandInteraction): Record<string, string | number | undefined> {
+/**
+ * Slash command options → raw values by name (subcommands are flattened). `subcommandOption` names the
+ * command's option that a subcommand stands for (see ChoiceOption.subcommand): it gets the subcommand's name.
+ */
+export function optionsOf(i: ChatInputCommandInteraction, subcommandOption?: string): Record<string, string | number | undefined> {
   const out: Record<string, string | number | undefined> = {};
   const walk = (opts: readonly CommandInteractionOption[]) => {
     for (const o of opts) {
       if (o.type === ApplicationCommandOptionType.Subcommand || o.type === ApplicationCommandOptionType.SubcommandGroup) {
+        if (subcommandOption && o.type === ApplicationCommandOptionType.Subcommand) out[subcommandOption] = o.name;
         walk(o.options ?? []);
       } else if (typeof o.value === 'string' || typeof o.value === 'number') {
         out[o.name] = o.value;

@@ -79,15 +79,35 @@ function optionJSON(o: OptionSpec): OptionJSON {
   }
 }
 
+/** Discord wants required options first; keep the declared order otherwise. */
+function ordered(options: OptionSpec[]): OptionSpec[] {
+  return [...options.filter((o) => o.required), ...options.filter((o) => !o.required)];
+}
+
+/** A command with a `subcommand` choice: one Discord subcommand per choice, each with the options it takes. */
+function subcommandsJSON(def: CommandDef): OptionJSON[] | null {
+  const [first, ...rest] = def.options;
+  if (first?.kind !== 'choice' || !first.subcommand) return null;
+  return first.choices
+    .filter((c) => !c.textOnly)
+    .map((c) => ({
+      type: ApplicationCommandOptionType.Subcommand,
+      name: c.value,
+      description: cut((c.description ?? c.label).en),
+      description_localizations: localizations(c.description ?? c.label),
+      options: ordered(rest.filter((o) => !o.subcommands || o.subcommands.includes(c.value))).map(optionJSON) as never,
+    }));
+}
+
 export function commandJSON(def: CommandDef): CommandJSON {
-  // Discord wants required options first; keep the declared order otherwise.
-  const options = [...def.options.filter((o) => o.required), ...def.options.filter((o) => !o.required)];
+  const subcommands = subcommandsJSON(def);
+  const options = ordered(def.options);
   return {
     type: ApplicationCommandType.ChatInput,
     name: def.name,
     description: cut(def.description.en),
     description_localizations: localizations(def.description),
-    options: options.map(optionJSON),
+    options: subcommands ?? options.map(optionJSON),
     default_member_permissions: def.host ? HOST_PERMISSIONS : null,
     contexts: [InteractionContextType.Guild],
     integration_types: [ApplicationIntegrationType.GuildInstall],
@@ -121,6 +141,8 @@ function canonical(c: Partial<CommandJSON> & Record<string, unknown>): unknown {
     max_value: o.max_value ?? null,
     max_length: o.max_length ?? null,
     autocomplete: Boolean(o.autocomplete),
+    // A subcommand's own options.
+    options: ((o.options as Record<string, unknown>[] | undefined) ?? []).map(opt),
   });
   return {
     name: c.name,

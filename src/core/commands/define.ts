@@ -17,6 +17,11 @@ interface OptionBase {
   required?: boolean;
   /** Only hosts may set this option. */
   hostOnly?: boolean;
+  /**
+   * In a command with a `subcommand` choice: the subcommands that take this option on Discord
+   * (default: all of them; `[]`: text form only). The text form accepts every option anywhere.
+   */
+  subcommands?: string[];
 }
 
 export interface StringOption extends OptionBase {
@@ -35,7 +40,14 @@ export interface IntegerOption extends OptionBase {
 
 export interface ChoiceOption extends OptionBase {
   kind: 'choice';
-  choices: { value: string; label: I18nText }[];
+  /** `description`: a subcommand's, on Discord (else the label). `textOnly`: accepted in the text form and by buttons, but not registered on Discord (e.g. `/daily next`). */
+  choices: { value: string; label: I18nText; textOnly?: boolean; description?: I18nText }[];
+  /**
+   * This option picks a subcommand: Discord registers each choice as a subcommand (a command with
+   * subcommands cannot run bare there), while the text form keeps it an ordinary first option, so
+   * `/daily` alone (value unset) is still valid on Slack and in the terminal. At most one per command, first.
+   */
+  subcommand?: boolean;
 }
 
 export type OptionSpec = StringOption | IntegerOption | ChoiceOption;
@@ -88,6 +100,10 @@ export function defineCommand<T extends CommandDef>(def: T): T {
   for (const o of def.options) {
     if (!NAME.test(o.name)) throw new Error(`command ${def.name}: option name "${o.name}" must be lowercase`);
     if (o.kind === 'choice' && o.choices.length === 0) throw new Error(`command ${def.name}: option ${o.name} has no choices`);
+  }
+  const subs = def.options.filter((o) => o.kind === 'choice' && o.subcommand);
+  if (subs.length > 1 || (subs.length === 1 && def.options[0] !== subs[0])) {
+    throw new Error(`command ${def.name}: a subcommand option must be the first and only one`);
   }
   const rest = def.options.filter((o) => o.kind === 'string' && o.rest);
   if (rest.length > 1) throw new Error(`command ${def.name}: only one option may take the rest of the line`);

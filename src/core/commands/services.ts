@@ -4,6 +4,7 @@
  */
 import type { Verdict } from '../game/judge.ts';
 import type { Mode, RefusalReason } from '../game/round.ts';
+import type { Period, PeriodRange } from '../leaderboard/periods.ts';
 import type { Locale } from '../reply.ts';
 import type {
   ChartOptions,
@@ -76,6 +77,13 @@ export interface LeaderboardEntry {
 
 export interface ScorePort {
   leaderboard(caller: Caller, scope: LeaderboardScope, limit: number): Promise<LeaderboardEntry[]>;
+  /** The board of the current week or month (the clock and LEADERBOARD_TZ decide which), with when it resets. */
+  periodBoard?(caller: Caller, scope: LeaderboardScope, period: Period, limit: number): Promise<PeriodBoard>;
+}
+
+export interface PeriodBoard {
+  rows: LeaderboardEntry[];
+  range: PeriodRange;
 }
 
 export interface Services {

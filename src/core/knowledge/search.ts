@@ -1,6 +1,7 @@
 import MiniSearch, { type SearchResult } from 'minisearch';
 import { REQUIRED_IDS, type KnowledgeEntry } from '../../knowledge/schema.ts';
 import type { Locale } from '../reply.ts';
+import { damerauLevenshtein } from '../text/edit-distance.ts';
 import { analyzeNormalized, hasHan, isLightHan, MAX_QUERY_CHARS, nameKey, normalizeText, tokenize, type QueryUnit } from './text.ts';
 
 /**
@@ -203,27 +204,6 @@ function evidence(index: KnowledgeIndex, units: QueryUnit[], hit: SearchResult):
   return { got, share: total === 0 ? 0 : got / total };
 }
 
-function editDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  let prev2: number[] = prev;
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      let d = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
-      // Adjacent transposition ("teh" → "the").
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, (prev2[j - 2] as number) + 1);
-      cur.push(d);
-      best = Math.min(best, d);
-    }
-    if (best > max) return max + 1;
-    prev2 = prev;
-    prev = cur;
-  }
-  return prev[b.length] as number;
-}
-
 /** A short English query within a typo or two of a topic name. */
 function misspelledName(index: KnowledgeIndex, normalized: string): string | undefined {
   if (hasHan(normalized)) return undefined;
@@ -232,7 +212,7 @@ function misspelledName(index: KnowledgeIndex, normalized: string): string | und
   const max = q.length >= 8 ? 2 : 1;
   let best: { id: string; d: number } | undefined;
   for (const { key, id } of index.englishNames) {
-    const d = editDistance(q, key, max);
+    const d = damerauLevenshtein(q, key, max);
     if (d > 0 && d <= max && (!best || d < best.d)) best = { id, d };
   }
   return best?.id;
