@@ -46,7 +46,7 @@ export interface Instance {
 
 /** Starts an instance process on `url`; `onLine` sees every schedule and post it reports. */
 export async function startInstance(url: string, onLine: (l: InstanceLine) => void): Promise<Instance> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--instance', url], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []), '--import', 'tsx', fileURLToPath(import.meta.url), '--instance', url], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
