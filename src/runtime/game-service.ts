@@ -292,10 +292,10 @@ export class GameService implements GamePort {
     }
     const { deck, item } = this.pictureOf(last);
     const verdict = judge(text, this.compile(deck, item));
+    if (verdict !== 'correct' || last.first_solver_id === caller.userId) return { kind: 'refused', reason: 'ended' };
     const winner = last.first_solver_id
       ? await this.db.selectFrom('players').select('name').where('id', '=', last.first_solver_id).executeTakeFirst()
       : undefined;
-    if (verdict !== 'correct' || last.first_solver_id === caller.userId) return { kind: 'refused', reason: 'ended' };
     const state = stateOf(last, {});
     const step = Math.min(last.step, STEP_COUNT);
     try {
@@ -543,7 +543,7 @@ export class GameService implements GamePort {
       if (!matches(r, filter)) continue;
       const locale = r.locale === 'zh' ? 'zh' : 'en';
       try {
-        const ref = await this.o.sink.publish(r.channel_id, {
+        await this.o.sink.publish(r.channel_id, {
           roundId: r.id,
           kind: 'notice',
           step: 0,
@@ -552,7 +552,6 @@ export class GameService implements GamePort {
           mode: r.mode === 'experiment' ? 'experiment' : 'race',
           messageRef: r.message_ref,
         });
-        void ref;
         await markAnnounced(this.db, r.id);
       } catch (err) {
         this.o.log.warn({ err, roundId: r.id }, 'could not deliver a restart notice; it will be tried at the next start');

@@ -27,6 +27,7 @@ export const COMMAND_KEYS = [
   'round.body.howto',
   'decks.footer',
   'leaderboard.empty',
+  'leaderboard.never-resets',
   'errors.no-round',
   'errors.unknown-command',
   'errors.unknown-option',
@@ -47,6 +48,9 @@ export const COMMAND_KEYS = [
   'errors.stats-need-target',
   'errors.stats-unknown-picture',
   'terminal.welcome',
+  'recap.explain.early',
+  'recap.explain.threshold',
+  'recap.explain.famous',
 ] as const satisfies readonly MessageKey[];
 export type CommandKey = (typeof COMMAND_KEYS)[number];
 /** Keys that name no command, so a language alone is enough to write them. */
