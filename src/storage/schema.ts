@@ -97,6 +97,21 @@ export interface RecognitionsTable {
   known_at: number | null;
 }
 
+/**
+ * Attempts per picture, server of first encounter, outcome and last step seen, over rounds no longer
+ * running; kept by triggers (migration 0110). The statistics' curves read it.
+ */
+export interface RecognitionCountsTable {
+  deck_id: string;
+  item_id: string;
+  scope_id: string;
+  /** The recognition step, 0 when the player did not know it in the first-encounter round. */
+  known_step: number;
+  /** The last step the attempt saw (1..6; 6 once recognised). */
+  seen: number;
+  n: number;
+}
+
 /** Pending forget-me confirmations (src/storage/forget-codes.ts). */
 export interface ForgetCodesTable {
   player_id: string;
@@ -113,9 +128,33 @@ export interface SlackEventsTable {
   seen_at: number;
 }
 
+/** A player's daily challenge of one day (src/runtime/daily-service.ts). */
+export interface DailyPlaysTable {
+  /** YYYY-MM-DD (UTC). */
+  day: string;
+  player_id: string;
+  name: string;
+  platform: string;
+  channel_id: string;
+  scope_id: string;
+  locale: string;
+  deck_id: string;
+  item_id: string;
+  step: number;
+  guesses_at_step: number;
+  known_step: number | null;
+  finished: number;
+  /** JSON: the play's guesses (normalised text, verdict, step, time), written to `guesses` when it ends. */
+  guesses: string;
+  version: number;
+  started_at: number;
+  finished_at: number | null;
+}
+
 export interface Database {
   rounds: RoundsTable;
   recognitions: RecognitionsTable;
+  recognition_counts: RecognitionCountsTable;
   guesses: GuessesTable;
   scores: ScoresTable;
   players: PlayersTable;
@@ -123,4 +162,5 @@ export interface Database {
   rate_limits: RateLimitsTable;
   forget_codes: ForgetCodesTable;
   slack_events: SlackEventsTable;
+  daily_plays: DailyPlaysTable;
 }
