@@ -174,7 +174,9 @@ export class GameService implements GamePort {
   private beat(): void {
     this.heartbeat = this.o.clock.setTimer(this.o.clock.now() + this.leaseMs / 3, async () => {
       if (this.closing) return;
-      await renewLeases(this.db, this.instanceId, this.o.clock.now() + this.leaseMs).catch((err: unknown) =>
+      // Beats come every third of a lease: one with more than two thirds left lasts past the next beat.
+      const now = this.o.clock.now();
+      await renewLeases(this.db, this.instanceId, now + this.leaseMs, now + (this.leaseMs * 2) / 3).catch((err: unknown) =>
         this.o.log.warn({ err }, 'could not renew round leases'),
       );
       // A lease still held at start (a process restarted right after kill -9, or another instance that
@@ -497,6 +499,10 @@ export class GameService implements GamePort {
   /** A step fell due (a local timer, the durable backstop, or recovery): move it on, once, or close a stale round. */
   private async onStepDue(job: StepJob): Promise<void> {
     try {
+      // Most backstop jobs find their step already moved by the local timer: a plain read says so,
+      // without queueing behind the channel's inputs or taking its lock (a step never moves back).
+      const current = await roundById(this.db, job.roundId);
+      if (!current || current.status !== 'running' || current.step !== job.step) return;
       await this.queues.run(job.channelId, async () => {
         const now = this.o.clock.now();
         const done = await this.commit(job.channelId, job.roundId, async (trx, row) => {
@@ -555,18 +561,25 @@ export class GameService implements GamePort {
     const c = state.config;
     if (state.status === 'running') this.seen.set(c.channelId, state);
     else if (this.seen.get(c.channelId)?.config.id === c.id) this.seen.delete(c.channelId);
+    // The local timer is set at once; the durable job's insert runs beside the posts rather than before
+    // them, so a step is not shown later by a round trip (a crash in between leaves the lease sweep).
+    const scheduled: Promise<void>[] = [];
     for (const effect of tr.effects) {
       if (effect.type === 'timer.set') {
-        await this.scheduler
-          .schedule({ roundId: c.id, channelId: c.channelId, step: state.step, dueAt: effect.at })
-          .catch((err: unknown) => this.o.log.error({ err, roundId: c.id }, 'could not schedule the next step'));
+        scheduled.push(
+          this.scheduler
+            .schedule({ roundId: c.id, channelId: c.channelId, step: state.step, dueAt: effect.at })
+            .catch((err: unknown) => this.o.log.error({ err, roundId: c.id }, 'could not schedule the next step')),
+        );
       } else this.scheduler.cancel(c.id);
     }
     const posts = tr.events.filter((e) => e.type === 'step.revealed' || e.type === 'window.final' || e.type === 'round.ended');
-    if (posts.length === 0) return;
-    await this.outbox.run(c.channelId, async () => {
-      for (const event of posts) await this.post(before, state, event);
-    });
+    if (posts.length) {
+      await this.outbox.run(c.channelId, async () => {
+        for (const event of posts) await this.post(before, state, event);
+      });
+    }
+    await Promise.all(scheduled);
   }
 
   private async post(before: RoundState, state: RoundState, event: RoundEvent): Promise<void> {
