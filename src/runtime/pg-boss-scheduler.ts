@@ -94,7 +94,7 @@ export class PgBossScheduler implements StepScheduler {
     if (prev === undefined || prev >= step) return;
     this.sent.delete(roundId);
     if (!this.running) return;
-    void this.boss.deleteJob(STEP_QUEUE, stepJobId(roundId, prev)).catch((err: unknown) => this.o.log.debug({ err, roundId }, 'could not drop a step job'));
+    void this.boss.deleteJob(this.queue, stepJobId(roundId, prev)).catch((err: unknown) => this.o.log.debug({ err, roundId }, 'could not drop a step job'));
   }
 
   async stop(): Promise<void> {
