@@ -29,6 +29,7 @@ import {
 } from '../core/game/round.ts';
 import type { Deck, DeckItem } from '../images/deck-schema.ts';
 import type { DeckCatalog } from '../images/decks.ts';
+import { isServerDeckId, type DeckService } from '../decks/service.ts';
 import type { LadderCache } from '../images/ladder-cache.ts';
 import { stepFileName, type Ladder } from '../images/ladder.ts';
 import {
@@ -87,6 +88,8 @@ export interface GameServiceOptions {
   resumeWindowMs?: number;
   /** How long a lease holds without a heartbeat (default 15 s); heartbeats come every third of it. */
   leaseMs?: number;
+  /** The servers' own decks (src/decks/), playable only in their server. */
+  serverDecks?: Pick<DeckService, 'deckForPlay' | 'picture'>;
 }
 
 /** What an adapter may know of a channel's round (no answer in it). */
@@ -213,7 +216,8 @@ export class GameService implements GamePort {
     return this.queues.run(caller.channelId, async () => {
       if (await runningRoundOf(this.db, caller.channelId)) throw new UserError('round-running');
       const deckId = req.deck ?? this.o.defaultDeck ?? 'masterpieces';
-      const deck = this.o.decks.get(deckId);
+      // A server deck (src/decks/) is looked up only in the caller's own server or workspace.
+      const deck = this.o.decks.get(deckId) ?? (await this.o.serverDecks?.deckForPlay(caller.scopeId, deckId));
       if (!deck) {
         throw new UserError('unknown-deck', { deck: deckId, decks: this.o.decks.list().map((d) => d.id).join(', ') });
       }
@@ -226,7 +230,7 @@ export class GameService implements GamePort {
         item = deck.items[random(deck.items.length)]!;
       }
       // Before the round exists: a picture that cannot be drawn refuses the round, it does not break it.
-      await this.ladderOf(deck, item);
+      await this.ladderOf(await this.pictureOf({ deckId: deck.id, itemId: item.id }));
       // Hosts choose within 5-120 s; the operator default (STEP_SECONDS) may be shorter, for scripted play.
       const stepSeconds =
         req.stepSeconds !== undefined ? clampStepSeconds(req.stepSeconds) : (this.o.defaultStepSeconds ?? DEFAULT_STEP_SECONDS);
@@ -352,6 +356,9 @@ export class GameService implements GamePort {
       [...rows.values()].map((r) => r.id),
       [...new Set(batch.map((g) => g.caller.userId))],
     );
+    // Read before the engine decides (synchronously, below): a server deck's picture comes from the database.
+    const pictures = new Map<string, Awaited<ReturnType<GameService['pictureOf']>> | Error>();
+    for (const row of rows.values()) pictures.set(row.id, await this.pictureOf(row, trx).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
     /** Per channel: the state the batch has reached, and the round as it was read. */
     const states = new Map<string, { row: RoundRecord; read: RoundState; state: RoundState }>();
     const touched = new Map<string, { roundId: string; player: PlayerState }>();
@@ -367,7 +374,9 @@ export class GameService implements GamePort {
       // The round ended earlier in this batch: like a guess that finds no running round (a late guess).
       if (at.state.status !== 'running') return null;
       try {
-        const { deck, item } = this.pictureOf(row);
+        const picture = pictures.get(row.id);
+        if (!picture || picture instanceof Error) throw picture ?? new UserError('picture-gone');
+        const { deck, item } = picture;
         const verdict = judge(g.text, this.compile(deck, item));
         const key = `${row.id}\u0000${g.caller.userId}`;
         const known = touched.get(key)?.player ?? players.get(key);
@@ -395,7 +404,7 @@ export class GameService implements GamePort {
   private async commitGuess(g: PendingGuess): Promise<Committed | null> {
     const { caller, text, now } = g;
     return this.commit(caller.channelId, null, async (trx, row) => {
-      const { deck, item } = this.pictureOf(row);
+      const { deck, item } = await this.pictureOf(row, trx);
       const verdict = judge(text, this.compile(deck, item));
       const before = stateOf(row, await playersOf(trx, row.id, caller.userId));
       const tr = reduce(before, { type: 'player.guess', playerId: caller.userId, name: caller.userName, text, verdict }, now);
@@ -417,7 +426,7 @@ export class GameService implements GamePort {
     if (!last || last.end_reason !== 'solved' || last.ended_at === null || now - last.ended_at > LATE_GUESS_MS) {
       throw new UserError('no-round');
     }
-    const { deck, item } = this.pictureOf(last);
+    const { deck, item } = await this.pictureOf(last);
     const verdict = judge(text, this.compile(deck, item));
     if (verdict !== 'correct' || last.first_solver_id === caller.userId) return { kind: 'refused', reason: 'ended' };
     const winner = last.first_solver_id
@@ -468,7 +477,7 @@ export class GameService implements GamePort {
   async hint(caller: Caller): Promise<HintOutcome> {
     const row = await runningRoundOf(this.db, caller.channelId);
     if (!row) throw new UserError('no-round');
-    return { category: this.pictureOf(row).item.category, step: row.step };
+    return { category: (await this.pictureOf(row)).item.category, step: row.step };
   }
 
   async skip(caller: Caller): Promise<void> {
@@ -582,12 +591,13 @@ export class GameService implements GamePort {
     const c = state.config;
     const base = { roundId: c.id, locale: c.locale, mode: c.mode };
     try {
-      const { deck, item } = this.pictureOf(c);
+      const picture = await this.pictureOf(c);
+      const { item } = picture;
       switch (event.type) {
         case 'step.revealed':
         case 'window.final': {
           const step = event.type === 'step.revealed' ? event.step : STEP_COUNT + 1;
-          const ladder = await this.ladderOf(deck, item);
+          const ladder = await this.ladderOf(picture);
           const image = { name: stepFileName(Math.min(step, STEP_COUNT)), data: ladder.steps[Math.min(step, STEP_COUNT) - 1]! };
           const shown = { ...state, step };
           await this.publish({ ...base, kind: event.type === 'step.revealed' ? 'step' : 'final', step, reply: stepReply(shown, image) });
@@ -598,7 +608,9 @@ export class GameService implements GamePort {
           const full: RoundState = { ...state, players: await playersOf(this.db, c.id) };
           let strip: Uint8Array | null = null;
           try {
-            strip = await this.o.ladders.stripFile(this.o.decks.imagePath(deck, item), this.ladderOptions(item));
+            strip = picture.image
+              ? await this.o.ladders.strip(picture.image, this.ladderOptions(item))
+              : await this.o.ladders.stripFile(this.o.decks.imagePath(picture.deck, item), this.ladderOptions(item));
           } catch (err) {
             this.o.log.warn({ err, roundId: c.id }, 'recap strip failed; sending the recap without it');
           }
@@ -731,17 +743,27 @@ export class GameService implements GamePort {
     this.seen.clear();
   }
 
-  private pictureOf(r: { deck_id: string; item_id: string } | { deckId: string; itemId: string }): { deck: Deck; item: DeckItem } {
+  /** A round's picture; `db` is the transaction the caller is in (a server deck's picture is read through it). */
+  private async pictureOf(
+    r: { deck_id: string; item_id: string } | { deckId: string; itemId: string },
+    db: Kysely<Database> | Transaction<Database> = this.db,
+  ): Promise<{ deck: Deck; item: DeckItem; image?: Uint8Array }> {
     const deckId = 'deck_id' in r ? r.deck_id : r.deckId;
     const itemId = 'item_id' in r ? r.item_id : r.itemId;
+    if (this.o.serverDecks && isServerDeckId(deckId)) {
+      const found = await this.o.serverDecks.picture(db, deckId, itemId);
+      if (!found) throw new UserError('picture-gone');
+      return found;
+    }
     const deck = this.o.decks.get(deckId);
     const item = deck?.items.find((i) => i.id === itemId);
     if (!deck || !item) throw new UserError('picture-gone');
     return { deck, item };
   }
 
-  private async ladderOf(deck: Deck, item: DeckItem): Promise<Ladder> {
-    return this.o.ladders.getFile(this.o.decks.imagePath(deck, item), this.ladderOptions(item));
+  private async ladderOf(p: { deck: Deck; item: DeckItem; image?: Uint8Array }): Promise<Ladder> {
+    if (p.image) return this.o.ladders.get(p.image, this.ladderOptions(p.item));
+    return this.o.ladders.getFile(this.o.decks.imagePath(p.deck, p.item), this.ladderOptions(p.item));
   }
 
   private ladderOptions(item: DeckItem) {
@@ -749,6 +771,8 @@ export class GameService implements GamePort {
   }
 
   private compile(deck: Deck, item: DeckItem): CompiledAnswers {
+    // A server deck changes as hosts add and remove pictures: its answers are compiled afresh.
+    if (isServerDeckId(deck.id)) return compileAnswers(item, { rivals: rivalKeys(deck.items) });
     const key = `${deck.id}/${item.id}`;
     let c = this.compiled.get(key);
     if (!c) {
