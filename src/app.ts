@@ -12,6 +12,7 @@ import { curveChart } from './images/charts.ts';
 import { loadDecks, type DeckCatalog } from './images/decks.ts';
 import { LadderCache } from './images/ladder-cache.ts';
 import type { Clock } from './runtime/clock.ts';
+import { DailyService } from './runtime/daily-service.ts';
 import { Dispatcher } from './runtime/dispatch.ts';
 import { GameService } from './runtime/game-service.ts';
 import { PgBossScheduler } from './runtime/pg-boss-scheduler.ts';
@@ -42,6 +43,9 @@ export interface AppOptions {
   resumeWindowMs?: number;
   /** LEADERBOARD_TZ: where weeks and months of the period leaderboards begin (default UTC). */
   leaderboardTz?: string;
+  /** DAILY_DECKS and DAILY_DATE: the daily challenge's decks, and a day to play instead of today. */
+  dailyDecks?: string[];
+  dailyDate?: string;
 }
 
 export interface App {
@@ -69,6 +73,8 @@ export function appOptionsFromConfig(config: Config, log: Logger, clock: Clock):
     displaySize: config.DISPLAY_SIZE,
     resumeWindowMs: config.RESUME_WINDOW_SECONDS * 1000,
     leaderboardTz: config.LEADERBOARD_TZ,
+    dailyDecks: config.DAILY_DECKS,
+    dailyDate: config.DAILY_DATE,
   };
 }
 
@@ -129,6 +135,16 @@ export async function createApp(o: AppOptions): Promise<App> {
     privacy: stats,
     charts: { curves: curveChart },
     knowledge: await KnowledgeService.create({ decks, ladders, dir: o.knowledgeDir, log: o.log }),
+    daily: new DailyService({
+      db: store.db,
+      decks,
+      ladders,
+      clock: o.clock,
+      log: o.log,
+      deckIds: o.dailyDecks,
+      date: o.dailyDate,
+      displaySize: o.displaySize,
+    }),
   };
   const dispatcher = new Dispatcher({
     commands: o.commands ?? builtInCommands,

@@ -3,6 +3,7 @@
  * problem. `.env` is read by main.ts (dotenv) before this runs; `.env.example` documents it all.
  */
 import { z } from 'zod';
+import { DEFAULT_DAILY_DECKS, parseDay } from '../core/daily/daily.ts';
 import { isValidZone } from '../core/leaderboard/periods.ts';
 
 const bool = z
@@ -35,6 +36,15 @@ export const ConfigSchema = z.object({
     .optional()
     .transform((v) => (v && v.trim() ? v.trim() : 'UTC'))
     .refine((v) => isValidZone(v), { message: 'must be an IANA time zone such as UTC, Europe/Paris or Asia/Shanghai' }),
+  /** The decks the daily challenge's pictures come from, comma-separated. */
+  DAILY_DECKS: z
+    .string()
+    .optional()
+    .transform((v) => (v && v.trim() ? v.split(',').map((d) => d.trim()).filter(Boolean) : [...DEFAULT_DAILY_DECKS])),
+  /** Play this day's daily (YYYY-MM-DD) instead of today's: for tests and replaying a day. */
+  DAILY_DATE: optionalString.refine((v) => v === undefined || parseDay(v) !== null, {
+    message: 'must be a date written YYYY-MM-DD, such as 2026-12-01',
+  }),
   /** Force the terminal adapter even when chat tokens are set. */
   TERMINAL: bool,
   TERMINAL_OUT_DIR: z.string().min(1).default('./out'),

@@ -40,6 +40,10 @@ export const KnowledgeEntrySchema = z
     long: bilingual,
     keywords: terms,
     aliases: terms,
+    /** Typical ways people ask for this entry, in both languages; searched with their own weight. */
+    questions: terms,
+    /** The entry explains a cause: a "why" question prefers it. */
+    cause: z.boolean().optional(),
     related: z.array(z.string().min(1)),
     section: z.enum(SECTIONS),
     demo: z.enum(DEMOS).optional(),

@@ -51,6 +51,7 @@ export class KnowledgeService implements KnowledgePort {
       locale: r.locale,
       entry,
       didYouMean: r.didYouMean ? ref(r.didYouMean) : undefined,
+      alternative: r.alternative ? ref(r.alternative) : undefined,
       suggestions: entry ? [] : refs(r.suggestions),
       demo,
       credit: KNOWLEDGE_CREDIT,

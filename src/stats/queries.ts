@@ -221,6 +221,7 @@ export async function forgetPlayer(db: Db, playerId: string): Promise<PrivacyCou
   return db.transaction().execute(async (trx) => {
     const guesses = await trx.deleteFrom('guesses').where('player_id', '=', playerId).executeTakeFirst();
     await trx.deleteFrom('recognitions').where('player_id', '=', playerId).execute();
+    await trx.deleteFrom('daily_plays').where('player_id', '=', playerId).execute();
     const scores = await trx.deleteFrom('scores').where('player_id', '=', playerId).executeTakeFirst();
     await trx.deleteFrom('players').where('id', '=', playerId).execute();
     const solved = await trx

@@ -237,6 +237,38 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         await sql`CREATE INDEX guesses_period_all ON guesses (created_at) WHERE points > 0`.execute(db);
       },
     },
+    /**
+     * The daily challenge's plays (src/runtime/daily-service.ts): one row per player and day, the whole
+     * state of a play at the player's own pace, so it survives restarts and any instance can continue it.
+     * `version` makes each change a compare-and-set.
+     */
+    '0301_daily_plays': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('daily_plays')
+          .addColumn('day', 'text', (c) => c.notNull())
+          .addColumn('player_id', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('platform', 'text', (c) => c.notNull())
+          .addColumn('channel_id', 'text', (c) => c.notNull())
+          .addColumn('scope_id', 'text', (c) => c.notNull())
+          .addColumn('locale', 'text', (c) => c.notNull())
+          .addColumn('deck_id', 'text', (c) => c.notNull())
+          .addColumn('item_id', 'text', (c) => c.notNull())
+          .addColumn('step', 'integer', (c) => c.notNull())
+          .addColumn('guesses_at_step', 'integer', (c) => c.notNull())
+          .addColumn('known_step', 'integer')
+          .addColumn('finished', 'integer', (c) => c.notNull())
+          .addColumn('guesses', 'text', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addColumn('started_at', 'bigint', (c) => c.notNull())
+          .addColumn('finished_at', 'bigint')
+          .addPrimaryKeyConstraint('daily_plays_pk', ['day', 'player_id'])
+          .execute();
+        await db.schema.createIndex('daily_plays_scope').on('daily_plays').columns(['day', 'scope_id', 'finished']).execute();
+        await db.schema.createIndex('daily_plays_player').on('daily_plays').columns(['player_id', 'day']).execute();
+      },
+    },
   };
 }
 

@@ -113,6 +113,29 @@ export interface SlackEventsTable {
   seen_at: number;
 }
 
+/** A player's daily challenge of one day (src/runtime/daily-service.ts). */
+export interface DailyPlaysTable {
+  /** YYYY-MM-DD (UTC). */
+  day: string;
+  player_id: string;
+  name: string;
+  platform: string;
+  channel_id: string;
+  scope_id: string;
+  locale: string;
+  deck_id: string;
+  item_id: string;
+  step: number;
+  guesses_at_step: number;
+  known_step: number | null;
+  finished: number;
+  /** JSON: the play's guesses (normalised text, verdict, step, time), written to `guesses` when it ends. */
+  guesses: string;
+  version: number;
+  started_at: number;
+  finished_at: number | null;
+}
+
 export interface Database {
   rounds: RoundsTable;
   recognitions: RecognitionsTable;
@@ -123,4 +146,5 @@ export interface Database {
   rate_limits: RateLimitsTable;
   forget_codes: ForgetCodesTable;
   slack_events: SlackEventsTable;
+  daily_plays: DailyPlaysTable;
 }

@@ -94,13 +94,32 @@ export function recapReply(state: RoundState, item: DeckItem, strip: Uint8Array 
         .join('\n'),
     });
   }
+  const link = explainLink(state, item, solvers[0]?.solvedStep);
+  lines.push(link.line);
   return {
     title: t(locale, 'recap.title', { answer }),
     text: lines.join('\n'),
+    buttons: [link.button],
     fields,
     images: strip ? [{ name: 'recap.png', data: strip, alt: t(locale, 'recap.strip') }] : undefined,
     footer: t(locale, 'recap.credit', { credit: item.credit, licence: item.licence }),
   };
+}
+
+/**
+ * The topic a round illustrates, as a line and a button: a famous picture known below 32×32
+ * shows knowledge as compression; any other shows the threshold.
+ */
+function explainLink(state: RoundState, item: DeckItem, firstStep: number | undefined) {
+  const audience = { locale: state.config.locale, platform: platformOf(state.config.channelId) };
+  const topic = item.famous ? 'knowledge-compression' : 'threshold';
+  const line = !item.famous
+    ? t(audience, 'recap.explain.threshold')
+    : firstStep !== undefined && firstStep <= 4
+      ? t(audience, 'recap.explain.early', { size: stepSizeLabel(audience.locale, firstStep) })
+      : t(audience, 'recap.explain.famous');
+  const label = t(audience.locale, item.famous ? 'recap.explain.button.compression' : 'recap.explain.button.threshold');
+  return { line, button: { id: `explain:topic=${topic}`, label, style: 'secondary' as const } };
 }
 
 export function playReply(locale: Locale, o: PlayOutcome): Reply {

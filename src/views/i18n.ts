@@ -28,6 +28,11 @@ export const COMMAND_KEYS = [
   'decks.footer',
   'leaderboard.empty',
   'leaderboard.never-resets',
+  'errors.daily-not-started',
+  'errors.daily-empty-guess',
+  'daily.howto',
+  'daily.shared.footer',
+  'daily.stats.hidden',
   'errors.no-round',
   'errors.unknown-command',
   'errors.unknown-option',
@@ -48,6 +53,9 @@ export const COMMAND_KEYS = [
   'errors.stats-need-target',
   'errors.stats-unknown-picture',
   'terminal.welcome',
+  'recap.explain.early',
+  'recap.explain.threshold',
+  'recap.explain.famous',
 ] as const satisfies readonly MessageKey[];
 export type CommandKey = (typeof COMMAND_KEYS)[number];
 /** Keys that name no command, so a language alone is enough to write them. */

@@ -95,6 +95,12 @@ describe('discord: a race round', { timeout: E2E_TIMEOUT_MS }, () => {
     expect(description).not.toMatch(/@everyone/);
     expect(description).toContain('+1 point.');
     expect(recap.allowed_mentions).toMatchObject({ parse: [] });
+    // The recap links the topic the round illustrates (a famous picture: knowledge as compression);
+    // its button answers like /explain.
+    const link = recap.components[0].components[0];
+    expect(link).toMatchObject({ custom_id: 'explain:topic=knowledge-compression', label: 'Knowledge is compression' });
+    const explained = await fake.waitForAnswer(fake.sendInteraction(fake.button(link.custom_id, recap, { member: player })));
+    expect(explained.embeds[0].title).toBe('Knowledge is compression');
     // The round message keeps its last picture and loses its button.
     await fake.waitFor(() => fake.messages.get(roundMsg.id)!.components.length === 0, 10_000, 'button removal');
     expect(fake.messages.get(roundMsg.id)!.attachments.map((a) => a.filename)).toEqual(['step-6.png']);

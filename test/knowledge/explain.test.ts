@@ -9,18 +9,29 @@ import {
   KNOWLEDGE_CREDIT,
   type KnowledgeIndex,
 } from '../../src/core/knowledge/index.ts';
-import { nameKey } from '../../src/core/knowledge/text.ts';
+import { isWhyQuestion, whatIsSubject } from '../../src/core/knowledge/frames.ts';
+import { foldSynonyms } from '../../src/core/knowledge/synonyms.ts';
+import { nameKey, normalizeText } from '../../src/core/knowledge/text.ts';
 import { loadKnowledge } from '../../src/knowledge/load.ts';
 import { DEMOS, REQUIRED_IDS, SECTIONS, type KnowledgeEntry } from '../../src/knowledge/schema.ts';
 import { run } from '../../src/cli/explain.ts';
 
 interface EvalCase {
   q: string;
+  lang: 'en' | 'zh';
   expected: string | null;
 }
 
-const evalSet = JSON.parse(readFileSync(new URL('./eval-set.json', import.meta.url), 'utf8')) as EvalCase[];
-const isZh = (s: string) => /\p{Script=Han}/u.test(s);
+const readSet = (name: string) => (JSON.parse(readFileSync(new URL(name, import.meta.url), 'utf8')) as { questions: EvalCase[] }).questions;
+/** Written from the article and the entry titles before the entries were read, and never tuned on. */
+const heldOut = readSet('./eval-held-out.json');
+const tune = readSet('./eval-tune.json');
+/**
+ * Top-1 floors. The goal on the held-out half is 97%; it measures 91.8% today (see README), so
+ * the floor guards what is reached and a regression fails. Out-of-scope refusal must be 100%.
+ */
+const HELD_OUT_FLOOR = 0.91;
+const TUNE_FLOOR = 0.93;
 
 let entries: KnowledgeEntry[];
 let index: KnowledgeIndex;
@@ -120,31 +131,101 @@ describe('knowledge base', () => {
 });
 
 describe('eval set', () => {
-  it('is large, bilingual and has out-of-scope questions in both languages', () => {
-    expect(evalSet.length).toBeGreaterThanOrEqual(80);
-    const zh = evalSet.filter((c) => isZh(c.q)).length;
-    expect(Math.abs(zh - (evalSet.length - zh))).toBeLessThanOrEqual(evalSet.length * 0.1);
-    const out = evalSet.filter((c) => c.expected === null);
-    expect(out.length).toBeGreaterThanOrEqual(10);
-    expect(out.filter((c) => isZh(c.q)).length).toBeGreaterThanOrEqual(5);
-    expect(out.filter((c) => !isZh(c.q)).length).toBeGreaterThanOrEqual(5);
+  it('has 300+ questions in two halves, each half Chinese and English, with out-of-scope questions in both languages', () => {
+    expect(heldOut.length + tune.length).toBeGreaterThanOrEqual(300);
     const ids = new Set(entries.map((e) => e.id));
-    for (const c of evalSet) if (c.expected !== null) expect(ids.has(c.expected), c.expected).toBe(true);
+    for (const half of [heldOut, tune]) {
+      expect(half.length).toBeGreaterThanOrEqual(150);
+      const zh = half.filter((c) => c.lang === 'zh').length;
+      expect(Math.abs(zh - (half.length - zh))).toBeLessThanOrEqual(half.length * 0.1);
+      const out = half.filter((c) => c.expected === null);
+      expect(out.filter((c) => c.lang === 'zh').length).toBeGreaterThanOrEqual(10);
+      expect(out.filter((c) => c.lang === 'en').length).toBeGreaterThanOrEqual(10);
+      for (const c of half) if (c.expected !== null) expect(ids.has(c.expected), c.expected).toBe(true);
+    }
   });
 
-  it('answers at least 90% top-1 and never answers an out-of-scope question', () => {
-    const wrong: string[] = [];
-    const leaked: string[] = [];
-    let correct = 0;
-    for (const c of evalSet) {
-      const r = explain(index, c.q);
-      if (r.topic === c.expected) correct++;
-      else wrong.push(`${c.q} → ${r.topic} (expected ${c.expected})`);
-      if (c.expected === null && r.topic !== null) leaked.push(`${c.q} → ${r.topic}`);
+  it('keeps the halves apart: no question is in both, and no entry lists a held-out question', () => {
+    const key = (q: string) => nameKey(q);
+    const held = new Set(heldOut.map((c) => key(c.q)));
+    for (const c of tune) expect(held.has(key(c.q)), c.q).toBe(false);
+    for (const e of entries) for (const q of [...e.questions.en, ...e.questions.zh]) expect(held.has(key(q)), `${e.id}: ${q}`).toBe(false);
+  });
+
+  for (const [name, half, floor] of [
+    ['held-out', heldOut, HELD_OUT_FLOOR],
+    ['tune', tune, TUNE_FLOOR],
+  ] as const) {
+    it(`${name}: top-1 accuracy at its floor, and every out-of-scope question refused`, () => {
+      const wrong: string[] = [];
+      const leaked: string[] = [];
+      let correct = 0;
+      for (const c of half) {
+        const r = explain(index, c.q);
+        if (r.topic === c.expected) correct++;
+        else wrong.push(`${c.q} → ${r.topic} (expected ${c.expected})`);
+        if (c.expected === null && r.topic !== null) leaked.push(`${c.q} → ${r.topic}`);
+      }
+      expect(leaked, 'out-of-scope questions that got a topic').toEqual([]);
+      const accuracy = correct / half.length;
+      expect(accuracy, `accuracy ${(accuracy * 100).toFixed(1)}%; misses:\n${wrong.join('\n')}`).toBeGreaterThanOrEqual(floor);
+    });
+  }
+});
+
+describe('synonyms, sizes and question frames', () => {
+  it('folds the article terms across both languages', () => {
+    for (const q of ['门槛', '临界点是啥', 'tipping point', 'what is the threshold', '阈值是什么', 'what does 阈值 mean', 'the critical point?']) {
+      expect(explain(index, q).topic, q).toBe('threshold');
     }
-    expect(leaked, 'out-of-scope questions that got a topic').toEqual([]);
-    const accuracy = correct / evalSet.length;
-    expect(accuracy, `accuracy ${(accuracy * 100).toFixed(1)}%; misses:\n${wrong.join('\n')}`).toBeGreaterThanOrEqual(0.9);
+    for (const q of ['32×32', '32*32', '32 x 32', '1024 pixels', '1024像素', '1024个像素']) {
+      expect(foldSynonyms(normalizeText(q)).trim(), q).toBe('32x32');
+    }
+    expect(foldSynonyms('600亿参数').trim().split(/\s+/)).toEqual(['p60b', 'parameter0']);
+    expect(foldSynonyms('60 billion parameters').trim().split(/\s+/)).toEqual(['p60b', 'parameter0']);
+    expect(foldSynonyms('第5步').trim()).toBe('step5');
+    expect(foldSynonyms('the fifth step').trim().split(/\s+/)).toEqual(['the', 'step5']);
+    // Whole words only: "fan" is not in "fantasy", "loss" not in "lossless".
+    expect(foldSynonyms('fantasy')).toBe('fantasy');
+    expect(foldSynonyms('lossless').trim()).toBe('lossless0');
+  });
+
+  it('reads "what is X" and sends it to the entry named X, in both languages', () => {
+    expect(whatIsSubject("what's a world model?")).toBe('world model');
+    expect(whatIsSubject('what does emergent mean')).toBe('emergent');
+    expect(whatIsSubject('泛化是啥')).toBe('泛化');
+    expect(whatIsSubject('什么是世界模型?')).toBe('世界模型');
+    expect(whatIsSubject('why is 32x32 special')).toBeUndefined();
+    for (const [q, id] of [
+      ['世界模型是啥', 'world-model'],
+      ['generalization 是啥', 'generalization'],
+      ['emergence是什么', 'emergence'],
+      ['what is a world model', 'world-model'],
+      ['涌现是啥', 'emergence'],
+    ] as const) {
+      expect(explain(index, q).topic, q).toBe(id);
+    }
+    expect(isWhyQuestion('凭啥16x16就能认出来')).toBe(true);
+    expect(isWhyQuestion('why so early')).toBe(true);
+    expect(isWhyQuestion('what is emergence')).toBe(false);
+  });
+
+  it('answers questions by their numbers: sizes, parameters, steps', () => {
+    expect(explain(index, '2048个像素').topic).toBe('multiple-thresholds');
+    expect(explain(index, '100万亿参数').topic).toBe('perception-limit');
+    expect(explain(index, 'why 32×32?').topic).toBe('threshold');
+  });
+
+  it('offers a close second topic, and always three topics when refusing', () => {
+    const withSecond = tune.map((c) => explain(index, c.q)).find((r) => r.alternative);
+    expect(withSecond, 'some tune question has a close second').toBeDefined();
+    expect(withSecond!.alternative).not.toBe(withSecond!.topic);
+    expect(index.byId.has(withSecond!.alternative!)).toBe(true);
+    for (const q of ['how do I bake bread', '红烧肉怎么做', 'zzzz qqqq', '🤖']) {
+      const r = explain(index, q);
+      expect(r.topic, q).toBeNull();
+      expect(r.suggestions, q).toHaveLength(3);
+    }
   });
 });
 

@@ -128,6 +128,9 @@ describe.each(['socket', 'http'] as Mode[])('Slack adapter, %s mode', (mode) => 
     const recapText = versionText(recap.versions[0]!);
     expect(recapText).toContain('🏆 Alice knew it first, at step 2');
     expect(recapText).toContain('Mona Lisa, Leonardo da Vinci');
+    // A famous picture known at step 2: the recap links knowledge as compression, with a button.
+    expect(recapText).toContain('/explain knowledge-compression');
+    expect(buttons(recap.versions[0])).toEqual([{ action_id: 'explain:topic=knowledge-compression', text: 'Knowledge is compression' }]);
     const stripId = imageFileIds(recap.versions[0])[0]!;
     const strip = slack.files.get(stripId)!;
     expect(strip.filename).toBe('recap.png');

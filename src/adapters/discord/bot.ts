@@ -24,6 +24,7 @@ import type { Logger } from 'pino';
 import type { App } from '../../app.ts';
 import type { Caller } from '../../core/commands/define.ts';
 import type { Locale, Reply } from '../../core/reply.ts';
+import { DAILY_GUESS_BUTTON } from '../../views/daily.ts';
 import { localeFromTag, t } from '../../views/i18n.ts';
 import {
   GUESS_BUTTON,
@@ -51,7 +52,9 @@ export interface DiscordBotOptions {
 }
 
 /** Commands whose answer is private: deferring them says so up front. */
-const PRIVATE_FIRST = new Set(['play', 'guess', 'skip', 'stop', 'privacy']);
+const PRIVATE_FIRST = new Set(['play', 'guess', 'skip', 'stop', 'privacy', 'daily']);
+/** The daily's Guess button opens a text box too; its answer runs `/daily guess`. */
+const DAILY_MODAL = 'daily-guess-modal';
 /** Commands that always defer: they may build a picture ladder and post the round message first. */
 const ALWAYS_DEFER = new Set(['play']);
 
@@ -123,10 +126,22 @@ export class DiscordBot {
       await i.showModal(guessModal(roundId, caller.locale));
       return;
     }
+    if (id === DAILY_GUESS_BUTTON) {
+      await i.showModal({ ...guessModal('', caller.locale), custom_id: DAILY_MODAL });
+      return;
+    }
     await this.respond(i, caller, () => this.o.app.dispatcher.runButton(caller, id), { deferNow: false, private: false });
   }
 
   private async onModal(i: ModalSubmitInteraction, caller: Caller): Promise<void> {
+    if (i.customId === DAILY_MODAL) {
+      const answer = i.fields.fields.get(GUESS_FIELD) ? i.fields.getTextInputValue(GUESS_FIELD) : '';
+      await this.respond(i, caller, () => this.o.app.dispatcher.run(caller, 'daily', { action: 'guess', answer }), {
+        deferNow: false,
+        private: true,
+      });
+      return;
+    }
     if (!i.customId.startsWith(GUESS_MODAL)) {
       await i.reply(renderReply({ text: t(caller.locale, 'discord.stale-button'), ephemeral: true }));
       return;

@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import type { App } from '../../app.ts';
 import type { Caller, CommandOutcome } from '../../core/commands/define.ts';
 import type { Reply } from '../../core/reply.ts';
+import { DAILY_GUESS_BUTTON } from '../../views/daily.ts';
 import { t } from '../../views/i18n.ts';
 import {
   GUESS_BLOCK,
@@ -71,6 +72,9 @@ interface MessageEventLike {
   thread_ts?: string;
   team?: string;
 }
+
+/** The guess modal's round id when it was opened by the daily's Guess button: its answer runs `/daily guess`. */
+const DAILY_MODAL_ROUND = 'daily';
 
 interface ModalMeta {
   /** channel, round id, thread */
@@ -223,6 +227,10 @@ export class SlackAdapter {
       await this.openGuessModal(body.trigger_id, caller, { c: channel, r: value });
       return;
     }
+    if (action.action_id === DAILY_GUESS_BUTTON) {
+      await this.openGuessModal(body.trigger_id, caller, { c: channel, r: DAILY_MODAL_ROUND });
+      return;
+    }
     // Other buttons name the command they run (`explain:<topic>`, `<command>:<opt>=<v>&…`): the Dispatcher reads them.
     const { replies } = await this.o.app.dispatcher.dispatch(caller, { kind: 'button', id: action.action_id });
     await this.deliver(target, replies, caller, kind);
@@ -267,6 +275,11 @@ export class SlackAdapter {
     if (typeof meta?.c !== 'string' || typeof meta?.r !== 'string') return;
     const caller = await this.callerFor(team, meta.c, userId, userName);
     const target: Target = { team, channel: meta.c, user: userId };
+    if (meta.r === DAILY_MODAL_ROUND) {
+      const { replies } = await this.o.app.dispatcher.dispatch(caller, { kind: 'command', name: 'daily', raw: { action: 'guess', answer } });
+      await this.deliver(target, replies, caller, 'daily');
+      return;
+    }
     const round = await this.o.app.game.roundInChannel(caller.channelId);
     if (!round || round.id !== meta.r) {
       // The round this modal was opened for is over; never let the guess land in the next one.

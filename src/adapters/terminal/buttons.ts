@@ -11,6 +11,11 @@ import { GUESS_BUTTON_PREFIX } from '../../views/game.ts';
  */
 export function buttonCommandLine(id: string, command: (name: string) => CommandDef | undefined): string | null {
   if (id.startsWith(GUESS_BUTTON_PREFIX)) return null;
+  // The daily's buttons read as its text form: `/daily next`, `/daily guess <answer>`.
+  if (id.startsWith('daily:action=') && command('daily')) {
+    const action = id.slice('daily:action='.length);
+    return action === 'guess' ? '/daily guess <answer>' : `/daily ${action}`;
+  }
   const colon = id.indexOf(':');
   const name = colon < 0 ? id : id.slice(0, colon);
   const payload = colon < 0 ? '' : id.slice(colon + 1);

@@ -14,6 +14,8 @@ export interface ExplainAnswer {
   entry: (TopicRef & { short: I18nText; long: I18nText; section: string; related: TopicRef[] }) | null;
   /** The query looked like a misspelled topic name. */
   didYouMean?: TopicRef;
+  /** A second topic nearly as likely as the answer, offered beside it. */
+  alternative?: TopicRef;
   /** Closest topics, offered when not covered. */
   suggestions: TopicRef[];
   /** The entry's demonstration picture, drawn with the ladder code. */

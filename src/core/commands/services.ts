@@ -19,6 +19,7 @@ import type {
 } from '../stats/reports.ts';
 import type { Caller, I18nText } from './define.ts';
 import type { KnowledgePort } from './knowledge-port.ts';
+import type { DailyPort } from '../daily/port.ts';
 
 export interface PlayRequest {
   deck?: string;
@@ -100,6 +101,8 @@ export interface Services {
   charts?: ChartPort;
   /** The article's knowledge base (/explain). */
   knowledge?: KnowledgePort;
+  /** The daily challenge (/daily). */
+  daily?: DailyPort;
   defaultLocale?: Locale;
 }
 

@@ -1,0 +1,103 @@
+/**
+ * The article's terms in both languages, folded to one token at index time and at query
+ * time, so "门槛", "临界点", "tipping point" and "阈值" meet, and so do "32×32",
+ * "1024像素" and "1024 pixels". Pure: no I/O.
+ *
+ * Each group maps its surface forms to a canonical token. Tokens end in a digit so the
+ * English stemmer leaves them alone, and they are spaced out of the Chinese around them,
+ * so a Chinese word next to one still segments as it would. Sizes and numbers are terms
+ * too: `32x32`, `600亿` and `60 billion` each become one token the entries that use them share.
+ */
+
+interface Group {
+  token: string;
+  /** Surface forms, in already-normalised text (lower case, simplified Chinese). */
+  forms: readonly string[];
+}
+
+// Longer phrases come before the words they contain (压缩软件 before 压缩).
+const GROUPS: readonly Group[] = [
+  { token: 'zip0', forms: ['压缩软件', '解压软件', '压缩工具', 'compression software', 'compression program', 'compression tool', 'zip tool', 'zip program', 'zip software', 'winrar', 'winzip'] },
+  { token: 'lossless0', forms: ['无损压缩', '无损', 'lossless compression', 'lossless'] },
+  { token: 'worldmodel0', forms: ['世界模型', 'world models', 'world model'] },
+  { token: 'monalisa0', forms: ['蒙娜丽莎', '蒙拉丽莎', '蒙娜莉莎', 'mona lisa', 'monalisa', 'la gioconda', 'gioconda'] },
+  {
+    token: 'threshold0',
+    forms: ['阈值', '门槛', '临界点', '临界值', '分水岭', '坎儿', '坎', 'thresholds', 'threshold', 'tipping points', 'tipping point', 'critical points', 'critical point', 'cutoff', 'cut-off'],
+  },
+  { token: 'emergence0', forms: ['智能涌现', '涌现', '湧現', 'emergences', 'emergence', 'emergent', 'emerges', 'emerged', 'emerging', 'emerge'] },
+  { token: 'sudden0', forms: ['突然', '一下子', '一瞬间', '瞬间', '顿时', '猛然', 'all of a sudden', 'all at once', 'at once', 'suddenly', 'sudden'] },
+  { token: 'compression0', forms: ['压缩', 'compression', 'compressing', 'compressed', 'compresses', 'compress'] },
+  { token: 'generalization0', forms: ['泛化', 'generalizations', 'generalization', 'generalisation', 'generalize', 'generalise', 'generalizes', 'generalises'] },
+  { token: 'knowledge0', forms: ['知识', 'knowledge'] },
+  { token: 'intelligence0', forms: ['智能', 'intelligent', 'intelligence'] },
+  { token: 'observer0', forms: ['观察者', 'observers', 'observer'] },
+  { token: 'loss0', forms: ['误差', 'loss'] },
+  { token: 'analogy0', forms: ['类比', '比喻', '打比方', 'analogies', 'analogy', 'metaphors', 'metaphor'] },
+  { token: 'sandcastle0', forms: ['沙堡', 'sandcastles', 'sandcastle', 'sand castles', 'sand castle'] },
+  { token: 'billiards0', forms: ['台球', '桌球', 'billiards', 'billiard', 'snooker', 'pool player', 'pool table'] },
+  { token: 'compute0', forms: ['算力', 'computing power', 'compute power', 'compute'] },
+  { token: 'blur0', forms: ['模糊', '糊成', '马赛克', '低分辨率', 'blurry', 'blurred', 'blur', 'pixelated', 'pixelation', 'mosaic', 'low-resolution', 'low resolution', 'low-res', 'blocky'] },
+  {
+    token: 'recognise0',
+    forms: ['认出来', '认出', '认得出', '看出来', '看出', '看得出', '看懂', '看明白', '看清', '辨认', '识别', 'recognises', 'recognizes', 'recognised', 'recognized', 'recognise', 'recognize', 'recognising', 'recognizing', 'make sense', 'makes sense', 'made sense', 'tell what it is', 'make out', 'made out'],
+  },
+  { token: 'bigmodel0', forms: ['大语言模型', '语言模型', '大模型', 'large language models', 'large language model', 'language models', 'language model', 'large models', 'large model', 'big models', 'big model', 'llms', 'llm'] },
+  { token: 'ability0', forms: ['能力', '本事', '本领', 'abilities', 'ability', 'skills', 'skill', 'capabilities', 'capability'] },
+  { token: 'smart0', forms: ['聪明', 'smarter', 'smart', 'clever', 'cleverer'] },
+  { token: 'pixel0', forms: ['像素', '色块', 'pixels', 'pixel', 'px'] },
+  { token: 'parameter0', forms: ['参数', 'parameters', 'parameter', 'params'] },
+  { token: 'picture0', forms: ['图片', '图像', '画面', 'pictures', 'picture', 'images', 'image', 'photos', 'photo'] },
+  { token: 'fan0', forms: ['扇子', '扇扇子', '挥扇子', 'fans', 'fan'] },
+];
+
+// Sizes and counts. Run before the word groups, on digits the word groups do not touch.
+const NUMBER_RULES: readonly [RegExp, string][] = [
+  // 2x32x32 = 2048: two 32x32 frames.
+  [/\b2\s*[x×*✕]\s*32\s*[x×*✕]\s*32\b/g, ' 2048 '],
+  // 32×32, 32*32, 32 x 32 → 32x32.
+  [/(\d+)\s*[x×*✕]\s*(\d+)/g, ' $1x$2 '],
+  // A pixel count names its size: 1024 pixels is 32x32 (and 4096, 256 likewise).
+  [/(?<![\d.x])1,?024(?![\d.x])(?:\s*(?:个)?\s*(?:像素|pixels?|px))?/g, ' 32x32 '],
+  [/(?<![\d.x])4,?096(?![\d.x])(?:\s*(?:个)?\s*(?:像素|pixels?|px))?/g, ' 64x64 '],
+  [/(?<![\d.x])256(?![\d.x])\s*(?:个)?\s*(?:像素|pixels?|px)/g, ' 16x16 '],
+  [/(?<![\d.x])2,?048(?![\d.x])(?:\s*(?:个)?\s*(?:像素|pixels?|px))?/g, ' 2048 '],
+  // 600亿 = 60 billion; 千亿 = 100 billion; 100万亿 = 100 trillion.
+  [/(?:600\s*亿|六百亿|(?<![\d.])60\s*(?:billion|bn|b)\b|sixty\s+billion)/g, ' p60b '],
+  [/(?:100\s*万亿|百万亿|(?<![\d.])100\s*(?:trillion|t)\b|hundred\s+trillion)/g, ' p100t '],
+  [/(?:千亿|1000\s*亿|(?<![\d.])100\s*(?:billion|bn|b)\b|hundred[\s-]+billion)/g, ' p100b '],
+  // Steps of the experiment: 第5步, 第五步, step 5, the 5th step → step5.
+  [/第\s*([1-6一二三四五六])\s*步/g, ' step$1 '],
+  [/\bstep\s*([1-6])\b/g, ' step$1 '],
+  [/最后一步|最后那一步|最后一张/g, ' step6 '],
+  [/\b(first|second|third|fourth|fifth|sixth|last|final)\s+step\b/g, ' step$1 '],
+];
+
+const STEP_WORDS: Record<string, string> = {
+  一: '1', 二: '2', 三: '3', 四: '4', 五: '5', 六: '6',
+  first: '1', second: '2', third: '3', fourth: '4', fifth: '5', sixth: '6', last: '6', final: '6',
+};
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const HAN = /\p{Script=Han}/u;
+
+function groupPattern(g: Group): RegExp {
+  const forms = [...g.forms].sort((a, b) => b.length - a.length);
+  // Latin forms match whole words only ("fan" is not in "fantasy"); Chinese has no word edges.
+  const alt = forms.map((f) => (HAN.test(f) ? escape(f) : `(?<![\\p{L}\\p{N}])${escape(f)}(?![\\p{L}\\p{N}])`)).join('|');
+  return new RegExp(alt, 'gu');
+}
+
+const COMPILED = GROUPS.map((g) => ({ token: g.token, re: groupPattern(g) }));
+
+/** Every canonical token (for tests and the bench). */
+export const SYNONYM_TOKENS: readonly string[] = GROUPS.map((g) => g.token);
+
+/** Folds synonyms, sizes and numbers in normalised text to their canonical tokens. */
+export function foldSynonyms(text: string): string {
+  let out = text;
+  for (const [re, to] of NUMBER_RULES) out = out.replace(re, to);
+  out = out.replace(/ step(first|second|third|fourth|fifth|sixth|last|final|[一二三四五六]) /g, (_m, w: string) => ` step${STEP_WORDS[w]} `);
+  for (const { token, re } of COMPILED) out = out.replace(re, ` ${token} `);
+  return out;
+}
