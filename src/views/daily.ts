@@ -1,7 +1,7 @@
 /** The daily challenge's replies. Pure. Everything but the Share post is for the player's eyes only. */
 import type { DailyOutcome, DailyStats, DailyToday } from '../core/daily/port.ts';
 import type { ChartPort } from '../core/commands/services.ts';
-import { STEP_COUNT } from '../core/game/round.ts';
+import { STEP_COUNT } from '../core/game/steps.ts';
 import { userText, type Reply, type ReplyButton } from '../core/reply.ts';
 import { stepSizeLabel } from './game.ts';
 import { t, type Audience } from './i18n.ts';

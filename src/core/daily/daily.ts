@@ -4,7 +4,8 @@
  * outside: days and times are passed in.
  */
 import { DateTime } from 'luxon';
-import { GUESSES_PER_STEP, STEP_COUNT } from '../game/round.ts';
+import { GUESSES_PER_STEP } from '../game/round.ts';
+import { STEP_COUNT } from '../game/steps.ts';
 import type { Verdict } from '../game/judge.ts';
 
 /** Day #1. The number in the share line counts from it. */
