@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
+import type { PlayerState } from '../core/game/round.ts';
 import type { Logger } from 'pino';
 import type { Caller } from '../core/commands/define.ts';
 import type { GamePort, GuessOutcome, HintOutcome, PlayOutcome, PlayRequest } from '../core/commands/services.ts';
@@ -35,21 +36,25 @@ import {
   insertRound,
   lastEndedRound,
   lockChannel,
+  lockChannels,
   markAnnounced,
   orphanedRounds,
+  playersIn,
   playersOf,
   releaseLeases,
   renewLeases,
   roundById,
   runningRoundOf,
+  runningRoundsOf,
   savePlayer,
   setMessageRef,
   stateOf,
   unannounced,
+  upsertPlayers,
   type RoundRecord,
 } from '../storage/rounds.ts';
 import type { Database } from '../storage/schema.ts';
-import { writeGuess, type GuessRecord } from '../storage/guess-write.ts';
+import { writeGuess, writeGuesses, type GuessRecord } from '../storage/guess-write.ts';
 import type { InterruptedRound, Store } from '../storage/store.ts';
 import { recapReply, stepReply } from '../views/game.ts';
 import { t } from '../views/i18n.ts';
@@ -109,6 +114,18 @@ interface Committed {
 /** Another input moved the round between our read and our write: read again and retry. */
 class Conflict extends Error {}
 
+/** A guess waiting for the next group commit. */
+interface PendingGuess {
+  caller: Caller;
+  text: string;
+  now: number;
+  resolve: (done: Committed | null) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Guesses per group-commit transaction, at most. */
+const GUESSES_PER_BATCH = 500;
+
 const LATE_GUESS_MS = 10_000;
 const STEP_RETRY_MS = 5_000;
 
@@ -128,6 +145,9 @@ export class GameService implements GamePort {
   private readonly sweeps = new Map<string, RoundFilter>();
   private started = false;
   private closing = false;
+  /** Guesses that arrived while a group commit was being written: they go into the next one. */
+  private pendingGuesses: PendingGuess[] = [];
+  private guessWriter: Promise<void> | null = null;
 
   constructor(private readonly o: GameServiceOptions) {
     this.scheduler = o.scheduler ?? new LocalScheduler(o.clock);
@@ -233,49 +253,151 @@ export class GameService implements GamePort {
     });
   }
 
+  /**
+   * A guess is judged and committed before it is answered. Guesses are group-committed: those that
+   * arrive while a transaction is being written, for any channels, go into the next single transaction
+   * (`commitGuesses`), and each caller is answered once that one has committed.
+   */
   async guess(caller: Caller, text: string): Promise<GuessOutcome> {
     if (!text.trim()) throw new UserError('empty-guess');
-    return this.queues.run(caller.channelId, async () => {
-      const now = this.o.clock.now();
-      let textNorm = '';
-      let done: Committed | null;
+    const now = this.o.clock.now();
+    let done: Committed | null;
+    try {
+      done = await new Promise<Committed | null>((resolve, reject) => {
+        this.pendingGuesses.push({ caller, text, now, resolve, reject });
+        this.writeGuesses();
+      });
+    } catch (err) {
+      if (isUserError(err)) throw err;
+      // Said honestly: the guess was not stored, so it does not count.
+      this.o.log.error({ err, channel: caller.channelId }, 'a guess could not be committed');
+      throw new UserError('not-saved');
+    }
+    if (!done) return this.lateGuess(caller, text, now);
+    const { tr } = done;
+    const judged = tr.events.find((e) => e.type === 'guess.judged');
+    if (!judged || judged.type !== 'guess.judged') {
+      const refused = tr.events.find((e) => e.type === 'guess.refused');
+      return { kind: 'refused', reason: refused?.type === 'guess.refused' ? refused.reason : 'ended' };
+    }
+    await this.after(done.before, tr.state, tr);
+    return {
+      kind: 'judged',
+      verdict: judged.verdict,
+      step: judged.step,
+      points: judged.points,
+      first: judged.first,
+      mode: done.before.config.mode,
+      roundEnded: tr.state.status === 'ended',
+    };
+  }
+
+  /** Starts the group-commit writer unless it runs; it takes what is pending until nothing is. */
+  private writeGuesses(): void {
+    if (this.guessWriter) return;
+    this.guessWriter = (async () => {
+      while (this.pendingGuesses.length > 0) {
+        const batch = this.pendingGuesses.splice(0, GUESSES_PER_BATCH);
+        await this.commitGuesses(batch);
+        // Let the answered callers run on (a player's next guess, another channel's) so that they join the next batch.
+        await new Promise<void>((r) => setImmediate(r));
+      }
+    })().finally(() => {
+      this.guessWriter = null;
+      if (this.pendingGuesses.length > 0) this.writeGuesses();
+    });
+  }
+
+  /**
+   * One transaction for a batch of guesses: lock their channels (PostgreSQL), read their running rounds
+   * and the guessers' rows once, let the engine decide each guess in arrival order (a channel's guesses
+   * one after another, on the state the previous one left), then write every player row, round change
+   * and guess with multi-row statements. If the batch fails as a whole (a lost compare-and-set, a
+   * deadlock, a bad row), it rolls back and each guess is committed on its own, so only a failing one fails.
+   */
+  private async commitGuesses(batch: PendingGuess[]): Promise<void> {
+    let results: (Committed | null | { error: unknown })[];
+    try {
+      results = await this.db.transaction().execute((trx) => this.decideGuesses(trx, batch));
+    } catch {
+      for (const g of batch) {
+        try {
+          g.resolve(await this.commitGuess(g));
+        } catch (err) {
+          g.reject(err);
+        }
+      }
+      return;
+    }
+    batch.forEach((g, i) => {
+      const r = results[i]!;
+      if (r && 'error' in r) g.reject(r.error);
+      else g.resolve(r);
+    });
+  }
+
+  private async decideGuesses(trx: Transaction<Database>, batch: PendingGuess[]): Promise<(Committed | null | { error: unknown })[]> {
+    const channels = [...new Set(batch.map((g) => g.caller.channelId))].sort();
+    await lockChannels(trx, channels);
+    const rows = new Map((await runningRoundsOf(trx, channels)).map((r) => [r.channel_id, r]));
+    const players = await playersIn(
+      trx,
+      [...rows.values()].map((r) => r.id),
+      [...new Set(batch.map((g) => g.caller.userId))],
+    );
+    /** Per channel: the state the batch has reached, and the round as it was read. */
+    const states = new Map<string, { row: RoundRecord; read: RoundState; state: RoundState }>();
+    const touched = new Map<string, { roundId: string; player: PlayerState }>();
+    const records: GuessRecord[] = [];
+    const results = batch.map((g): Committed | null | { error: unknown } => {
+      const row = rows.get(g.caller.channelId);
+      if (!row) return null;
+      let at = states.get(row.channel_id);
+      if (!at) {
+        const read = stateOf(row, {});
+        states.set(row.channel_id, (at = { row, read, state: read }));
+      }
+      // The round ended earlier in this batch: like a guess that finds no running round (a late guess).
+      if (at.state.status !== 'running') return null;
       try {
-        done = await this.commit(caller.channelId, null, async (trx, row) => {
-          const { deck, item } = this.pictureOf(row);
-          const verdict = judge(text, this.compile(deck, item));
-          const before = stateOf(row, await playersOf(trx, row.id, caller.userId));
-          const tr = reduce(before, { type: 'player.guess', playerId: caller.userId, name: caller.userName, text, verdict }, now);
-          const judged = tr.events.find((e) => e.type === 'guess.judged');
-          if (!judged) return { before, tr };
-          if (!(await savePlayer(trx, row.id, before.players[caller.userId], tr.state.players[caller.userId]!))) throw new Conflict();
-          if (!(await casIfMoved(trx, before, tr.state))) throw new Conflict();
-          textNorm = normalizeGuess(text);
-          await writeGuess(trx, this.guessRecord(caller, before, judged, textNorm, now));
-          return { before, tr };
-        });
-      } catch (err) {
-        if (isUserError(err)) throw err;
-        // Said honestly: the guess was not stored, so it does not count.
-        this.o.log.error({ err, channel: caller.channelId }, 'a guess could not be committed');
-        throw new UserError('not-saved');
+        const { deck, item } = this.pictureOf(row);
+        const verdict = judge(g.text, this.compile(deck, item));
+        const key = `${row.id}\u0000${g.caller.userId}`;
+        const known = touched.get(key)?.player ?? players.get(key);
+        const before: RoundState = { ...at.state, players: known ? { [g.caller.userId]: known } : {} };
+        const tr = reduce(before, { type: 'player.guess', playerId: g.caller.userId, name: g.caller.userName, text: g.text, verdict }, g.now);
+        const judged = tr.events.find((e) => e.type === 'guess.judged');
+        if (!judged || judged.type !== 'guess.judged') return { row, before, tr };
+        touched.set(key, { roundId: row.id, player: tr.state.players[g.caller.userId]! });
+        at.state = { ...tr.state, players: {} };
+        records.push(this.guessRecord(g.caller, before, judged, normalizeGuess(g.text), g.now));
+        return { row, before, tr };
+      } catch (error) {
+        return { error };
       }
-      if (!done) return this.lateGuess(caller, text, now);
-      const { tr } = done;
+    });
+    if (touched.size > 0) await upsertPlayers(trx, [...touched.keys()].sort().map((k) => touched.get(k)!));
+    for (const { read, state } of states.values()) {
+      if (!(await casIfMoved(trx, read, state))) throw new Conflict();
+    }
+    if (records.length > 0) await writeGuesses(trx, records);
+    return results;
+  }
+
+  /** One guess in its own transaction, with compare-and-set and retries (a failed batch's fallback). */
+  private async commitGuess(g: PendingGuess): Promise<Committed | null> {
+    const { caller, text, now } = g;
+    return this.commit(caller.channelId, null, async (trx, row) => {
+      const { deck, item } = this.pictureOf(row);
+      const verdict = judge(text, this.compile(deck, item));
+      const before = stateOf(row, await playersOf(trx, row.id, caller.userId));
+      const tr = reduce(before, { type: 'player.guess', playerId: caller.userId, name: caller.userName, text, verdict }, now);
       const judged = tr.events.find((e) => e.type === 'guess.judged');
-      if (!judged || judged.type !== 'guess.judged') {
-        const refused = tr.events.find((e) => e.type === 'guess.refused');
-        return { kind: 'refused', reason: refused?.type === 'guess.refused' ? refused.reason : 'ended' };
-      }
-      await this.after(done.before, tr.state, tr);
-      return {
-        kind: 'judged',
-        verdict: judged.verdict,
-        step: judged.step,
-        points: judged.points,
-        first: judged.first,
-        mode: done.before.config.mode,
-        roundEnded: tr.state.status === 'ended',
-      };
+      if (!judged || judged.type !== 'guess.judged') return { before, tr };
+      if (!(await savePlayer(trx, row.id, before.players[caller.userId], tr.state.players[caller.userId]!))) throw new Conflict();
+      if (!(await casIfMoved(trx, before, tr.state))) throw new Conflict();
+      await writeGuess(trx, this.guessRecord(caller, before, judged, normalizeGuess(text), now));
+      return { before, tr };
     });
   }
 
@@ -556,6 +678,7 @@ export class GameService implements GamePort {
     this.closing = true;
     if (this.heartbeat) this.o.clock.clearTimer(this.heartbeat);
     await this.queues.drain();
+    while (this.guessWriter) await this.guessWriter;
     await this.scheduler.stop();
     await this.outbox.drain();
     const mine = await this.db

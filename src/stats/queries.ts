@@ -1,13 +1,15 @@
 /**
- * The statistics' SQL, through Kysely, the same on SQLite and PostgreSQL. Attempts come from the
- * recognitions table (one row per player and picture: the first encounter, and the step at which the
- * player knew it there, written with the guess that decided it), joined with rounds for the round's
- * status and the last step it showed. Only a handful of rows (outcome × server) comes back per picture;
+ * The statistics' SQL, through Kysely, the same on SQLite and PostgreSQL. Attempts come from
+ * recognition_counts: the recognitions (one row per player and picture: the first encounter, and the
+ * step at which the player knew it there, written with the guess that decided it) of rounds that have
+ * ended, counted by picture, server, outcome and last step shown, kept current by triggers. Only a
+ * handful of rows (outcome × server) comes back per picture;
  * src/core/stats/figures.ts turns them into curves, thresholds and medians (the definitions are there).
  *
- * Indexes (migrations 0003 and 0004): recognitions_picture (deck_id, item_id, round_id, known_step,
- * scope_id), recognitions_scope (scope_id, …), the primary key (player_id, deck_id, item_id), rounds by
- * id, and guesses_wrong (deck_id, item_id, step, text_norm, player_id, round_id) over wrong guesses only.
+ * Indexes (migrations 0003, 0004, 0110): recognition_counts' primary key (deck_id, item_id, scope_id,
+ * known_step, seen) and recognition_counts_scope (scope_id, …), the recognitions' primary key
+ * (player_id, deck_id, item_id), rounds by id, and guesses_wrong (deck_id, item_id, step, text_norm,
+ * player_id, round_id) over wrong guesses only.
  *
  * Rounds still running are left out everywhere: their figures would move while people play, and a
  * count that moves during a round would tell which picture is on screen.
@@ -15,6 +17,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { AttemptRow, WrongGuess } from '../core/stats/figures.ts';
 import type { PrivacyCounts } from '../core/stats/reports.ts';
+import { ALL_SERVERS } from '../storage/migrations.ts';
 import type { Database } from '../storage/schema.ts';
 
 /** Attempt rows, optionally by picture and by server, with how many of them were in the caller's server. */
@@ -39,37 +42,39 @@ export interface AttemptsShape {
 }
 
 /**
- * First encounters (`where` narrows the recognitions, alias rc), counted by outcome: the recognition
- * step, or null and the last step the round showed (`seen`, 1..6; 6 for the recognised, where it does
- * not matter). Rounds still running are left out.
- *
- * The recognitions are counted per (round, outcome) first, so that rounds are looked up once per
- * round, not once per player.
+ * First encounters (`where` narrows the counts, alias rc), counted by outcome: the recognition step,
+ * or null and the last step the round showed (`seen`, 1..6; 6 for the recognised, where it does not
+ * matter). They come from recognition_counts, which triggers keep equal to the recognitions of rounds
+ * no longer running (migration 0110), so rounds still running are left out and nothing is joined.
+ * Pooled figures read the all-servers rows (ALL_SERVERS), plus the `here` server's rows for its share.
  */
 function attemptsQuery(where: RawBuilder<unknown>, shape: AttemptsShape = {}): RawBuilder<AttemptCountRow> {
-  const pictureKeys = shape.byPicture ? sql`rc.deck_id, rc.item_id,` : sql``;
-  const scopeKey = shape.byScope ? sql`rc.scope_id,` : sql``;
-  const hereCount = shape.here === undefined ? sql`0` : sql`SUM(CASE WHEN rc.scope_id = ${shape.here} THEN 1 ELSE 0 END)`;
-  const picture = shape.byPicture ? sql`c.deck_id AS "deckId", c.item_id AS "itemId"` : sql`'' AS "deckId", '' AS "itemId"`;
-  const scope = shape.byScope ? sql`c.scope_id` : sql`''`;
-  const outerKeys = sql.join(
-    [...(shape.byPicture ? [sql`c.deck_id`, sql`c.item_id`] : []), ...(shape.byScope ? [sql`c.scope_id`] : []), sql`c.known_step`, sql`seen`],
+  const picture = shape.byPicture ? sql`rc.deck_id AS "deckId", rc.item_id AS "itemId"` : sql`'' AS "deckId", '' AS "itemId"`;
+  const keys = sql.join(
+    [...(shape.byPicture ? [sql`rc.deck_id`, sql`rc.item_id`] : []), ...(shape.byScope ? [sql`rc.scope_id`] : []), sql`rc.known_step`, sql`rc.seen`],
     sql`, `,
   );
+  let scopes: RawBuilder<unknown>;
+  let n: RawBuilder<unknown> = sql`SUM(rc.n)`;
+  let here: RawBuilder<unknown> = sql`0`;
+  if (shape.byScope) {
+    scopes = sql`rc.scope_id <> ${ALL_SERVERS}`;
+    if (shape.here !== undefined) here = sql`SUM(CASE WHEN rc.scope_id = ${shape.here} THEN rc.n ELSE 0 END)`;
+  } else if (shape.here !== undefined) {
+    scopes = sql`rc.scope_id IN (${ALL_SERVERS}, ${shape.here})`;
+    n = sql`SUM(CASE WHEN rc.scope_id = ${ALL_SERVERS} THEN rc.n ELSE 0 END)`;
+    here = sql`SUM(CASE WHEN rc.scope_id = ${shape.here} THEN rc.n ELSE 0 END)`;
+  } else {
+    scopes = sql`rc.scope_id = ${ALL_SERVERS}`;
+  }
   return sql<AttemptCountRow>`
-    SELECT ${picture}, ${scope} AS "scopeId", c.known_step AS "recStep",
-           CASE WHEN c.known_step IS NOT NULL THEN 6 WHEN r.step < 1 THEN 1 WHEN r.step > 6 THEN 6 ELSE r.step END AS seen,
-           CAST(SUM(c.n) AS integer) AS n, CAST(SUM(c.here) AS integer) AS here
-    FROM (
-      SELECT ${pictureKeys} ${scopeKey} rc.round_id, rc.known_step, COUNT(*) AS n, ${hereCount} AS here
-      FROM recognitions rc
-      WHERE ${where}
-      GROUP BY ${pictureKeys} ${scopeKey} rc.round_id, rc.known_step
-    ) c
-    JOIN rounds r ON r.id = c.round_id
-    WHERE r.status <> 'running'
-    GROUP BY ${outerKeys}
-    ORDER BY ${outerKeys}`;
+    SELECT ${picture}, ${shape.byScope ? sql`rc.scope_id` : sql`''`} AS "scopeId", NULLIF(rc.known_step, 0) AS "recStep", rc.seen AS seen,
+           CAST(${n} AS integer) AS n, CAST(${here} AS integer) AS here
+    FROM recognition_counts rc
+    WHERE ${where} AND ${scopes}
+    GROUP BY ${keys}
+    HAVING ${n} > 0
+    ORDER BY ${keys}`;
 }
 
 async function rows<T>(db: Db, q: RawBuilder<T>): Promise<T[]> {
@@ -116,7 +121,13 @@ export function serverAttempts(db: Db, scopeId: string): Promise<AttemptCountRow
 }
 
 function serverQuery(scopeId: string): RawBuilder<AttemptCountRow> {
-  return attemptsQuery(sql`rc.scope_id = ${scopeId}`, { byPicture: true, here: scopeId });
+  // This server's rows only: every attempt in them is `here`.
+  return sql<AttemptCountRow>`
+    SELECT rc.deck_id AS "deckId", rc.item_id AS "itemId", '' AS "scopeId", NULLIF(rc.known_step, 0) AS "recStep", rc.seen AS seen,
+           CAST(rc.n AS integer) AS n, CAST(rc.n AS integer) AS here
+    FROM recognition_counts rc
+    WHERE rc.scope_id = ${scopeId} AND rc.n > 0
+    ORDER BY rc.deck_id, rc.item_id, rc.known_step, rc.seen`;
 }
 
 /**

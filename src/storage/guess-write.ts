@@ -61,9 +61,15 @@ export async function writeGuesses(trx: Transaction<Database>, gs: GuessRecord[]
       )
       .execute();
   }
-  // The latest name of each player; written only when it changed (most guesses come from known players).
+  // The latest name of each player, written only when it changed (most guesses come from known players):
+  // read first, so that unchanged rows are not locked (PostgreSQL locks a row that an upsert finds, even
+  // when its WHERE keeps it as it is), and instances writing guesses of the same players don't queue.
   const names = new Map<string, { id: string; name: string; updated_at: number }>();
   for (const g of gs) names.set(g.playerId, { id: g.playerId, name: g.playerName, updated_at: g.at });
+  for (const part of chunks([...names.keys()])) {
+    const stored = await trx.selectFrom('players').select(['id', 'name']).where('id', 'in', part).execute();
+    for (const r of stored) if (names.get(r.id)?.name === r.name) names.delete(r.id);
+  }
   for (const part of chunks(sortedValues(names))) {
     await trx
       .insertInto('players')
@@ -110,22 +116,29 @@ export async function writeGuesses(trx: Transaction<Database>, gs: GuessRecord[]
       .execute();
   }
 
-  for (const layer of recognitionLayers(gs)) {
-    for (const part of chunks(layer)) {
-      await trx
-        .insertInto('recognitions')
-        .values(part)
-        .onConflict((oc) =>
-          oc
-            .columns(['player_id', 'deck_id', 'item_id'])
-            // The player knew it in their first-encounter round, and had not before in it.
-            .doUpdateSet({ known_step: sql`excluded.known_step`, known_at: sql`excluded.known_at` })
-            .where('recognitions.known_step', 'is', null)
-            .whereRef('recognitions.round_id', '=', 'excluded.round_id')
-            .where('excluded.known_step', 'is not', null),
-        )
-        .execute();
-    }
+  // A first encounter is inserted once and never replaced: a row that exists already is left alone,
+  // without locking it. Within the batch, a player's first round on the picture is inserted (a later
+  // round's row would find it). The step at which the player knew it is set only in the first-encounter
+  // round, only once, whichever round of the batch it comes from.
+  const rows = recognitionRows(gs);
+  for (const part of chunks(rows.filter((r) => r.first))) {
+    await trx
+      .insertInto('recognitions')
+      .values(part.map((r) => r.row))
+      .onConflict((oc) => oc.columns(['player_id', 'deck_id', 'item_id']).doNothing())
+      .execute();
+  }
+  for (const { row: r } of rows) {
+    if (r.known_step === null) continue;
+    await trx
+      .updateTable('recognitions')
+      .set({ known_step: r.known_step, known_at: r.known_at })
+      .where('player_id', '=', r.player_id)
+      .where('deck_id', '=', r.deck_id)
+      .where('item_id', '=', r.item_id)
+      .where('round_id', '=', r.round_id)
+      .where('known_step', 'is', null)
+      .execute();
   }
 }
 
@@ -143,12 +156,10 @@ function sortedValues<T>(m: Map<string, T>): T[] {
 type RecognitionRow = Database['recognitions'];
 
 /**
- * The recognition rows of a batch: per (player, picture, round), the first guess and the first
- * correct one. Nearly always each (player, picture) has one round in a batch, so one layer; a player
- * guessing the same picture in two rounds in one batch puts the second round in a later layer, written
- * after the first, so that the first encounter wins.
+ * The recognition rows of a batch: per (player, picture, round), the first guess and the first correct
+ * one, in key order; `first` marks each (player, picture)'s first round in the batch.
  */
-function recognitionLayers(gs: GuessRecord[]): RecognitionRow[][] {
+function recognitionRows(gs: GuessRecord[]): { row: RecognitionRow; first: boolean }[] {
   const perKey = new Map<string, RecognitionRow[]>();
   for (const g of gs) {
     const key = `${g.playerId}\u0000${g.deckId}\u0000${g.itemId}`;
@@ -174,9 +185,5 @@ function recognitionLayers(gs: GuessRecord[]): RecognitionRow[][] {
       row.known_at = g.at;
     }
   }
-  const layers: RecognitionRow[][] = [];
-  for (const key of [...perKey.keys()].sort()) {
-    perKey.get(key)!.forEach((row, i) => (layers[i] ??= []).push(row));
-  }
-  return layers;
+  return [...perKey.keys()].sort().flatMap((key) => perKey.get(key)!.map((row, i) => ({ row, first: i === 0 })));
 }

@@ -229,6 +229,42 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.createIndex('slack_events_seen_at').on('slack_events').column('seen_at').execute();
       },
     },
+    /**
+     * What the curves read (issue 9, §6): attempts counted per picture, server of first encounter, outcome
+     * (recognition step, 0 for none) and the last step the round showed, for rounds no longer running;
+     * each count is also kept with scope_id '' (ALL_SERVERS: every server pooled), so that one picture's
+     * curve reads a dozen rows. Triggers keep it equal to the count over recognitions joined with rounds,
+     * whatever writes them: a round that ends adds its recognitions; a recognition written, changed or
+     * deleted in a round that has ended (a late correct guess, forget-me) moves its counts.
+     */
+    '0110_recognition_counts': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('recognition_counts')
+          .addColumn('deck_id', 'text', (c) => c.notNull())
+          .addColumn('item_id', 'text', (c) => c.notNull())
+          .addColumn('scope_id', 'text', (c) => c.notNull())
+          .addColumn('known_step', 'integer', (c) => c.notNull())
+          .addColumn('seen', 'integer', (c) => c.notNull())
+          .addColumn('n', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('recognition_counts_pk', ['deck_id', 'item_id', 'scope_id', 'known_step', 'seen'])
+          .execute();
+        await db.schema
+          .createIndex('recognition_counts_scope')
+          .on('recognition_counts')
+          .columns(['scope_id', 'deck_id', 'item_id', 'known_step', 'seen', 'n'])
+          .execute();
+        for (const statement of pg ? recognitionCountTriggersPg : recognitionCountTriggersSqlite) await sql.raw(statement).execute(db);
+        for (const scope of ['rc.scope_id', `'${ALL_SERVERS}'`]) {
+          await sql.raw(`
+            INSERT INTO recognition_counts (${COUNT_KEY}, n)
+            SELECT rc.deck_id, rc.item_id, ${scope}, COALESCE(rc.known_step, 0), ${seenOf('rc.known_step', 'r.step')}, COUNT(*)
+            FROM recognitions rc JOIN rounds r ON r.id = rc.round_id
+            WHERE r.status <> 'running'
+            GROUP BY rc.deck_id, rc.item_id, ${groupScope(scope)} COALESCE(rc.known_step, 0), ${seenOf('rc.known_step', 'r.step')}`).execute(db);
+        }
+      },
+    },
     /** Period leaderboards (src/storage/period-leaderboard.ts): scoring guesses by board and time. */
     '0300_period_boards': {
       async up(db: Kysely<any>) {
@@ -271,6 +307,97 @@ function migrations(dialect: DialectName): Record<string, Migration> {
     },
   };
 }
+
+/** The scope_id of recognition_counts' rows that pool every server (real scope ids are `platform:…`). */
+export const ALL_SERVERS = '';
+
+/** The last step an attempt saw, as the statistics count it: 6 once recognised, else the round's step within 1..6. */
+function seenOf(known: string, step: string): string {
+  return `CASE WHEN ${known} IS NOT NULL THEN 6 WHEN ${step} < 1 THEN 1 WHEN ${step} > 6 THEN 6 ELSE ${step} END`;
+}
+
+const COUNT_KEY = 'deck_id, item_id, scope_id, known_step, seen';
+const SCOPES = (scope: string) => [scope, `'${ALL_SERVERS}'`];
+/** PostgreSQL refuses a constant in GROUP BY: the all-servers rows group without it. */
+const groupScope = (scope: string) => (scope.startsWith("'") ? '' : `${scope},`);
+
+/** Adds a round's recognitions to the counts (it has ended, or was written already ended), in key order. */
+const addRound = (round: string) =>
+  SCOPES('scope_id')
+    .map(
+      (scope) => `
+  INSERT INTO recognition_counts (${COUNT_KEY}, n)
+  SELECT deck_id, item_id, ${scope}, COALESCE(known_step, 0), ${seenOf('known_step', `${round}.step`)}, COUNT(*)
+  FROM recognitions
+  WHERE deck_id = ${round}.deck_id AND item_id = ${round}.item_id AND round_id = ${round}.id
+  GROUP BY deck_id, item_id, ${groupScope(scope)} COALESCE(known_step, 0), ${seenOf('known_step', `${round}.step`)}
+  ORDER BY 1, 2, 3, 4, 5
+  ON CONFLICT (${COUNT_KEY}) DO UPDATE SET n = recognition_counts.n + excluded.n;`,
+    )
+    .join('\n');
+
+/** One recognition's counts (its server's and all servers'), -1 for OLD or +1 for NEW, given the round's step. */
+const moveOne = (row: 'OLD' | 'NEW', step: string, roundEnded: string) =>
+  SCOPES(`${row}.scope_id`)
+    .map((scope) =>
+      row === 'OLD'
+        ? `UPDATE recognition_counts SET n = n - 1
+           WHERE deck_id = OLD.deck_id AND item_id = OLD.item_id AND scope_id = ${scope}
+             AND known_step = COALESCE(OLD.known_step, 0) AND seen = ${seenOf('OLD.known_step', step)}${roundEnded};`
+        : `INSERT INTO recognition_counts (${COUNT_KEY}, n)
+           SELECT NEW.deck_id, NEW.item_id, ${scope}, COALESCE(NEW.known_step, 0), ${seenOf('NEW.known_step', step)}, 1
+           ${roundEnded ? `FROM rounds r WHERE r.id = NEW.round_id AND r.status <> 'running'` : ''}
+           ON CONFLICT (${COUNT_KEY}) DO UPDATE SET n = recognition_counts.n + 1;`,
+    )
+    .join('\n');
+
+const recognitionCountTriggersSqlite = [
+  `CREATE TRIGGER recognition_counts_round_ends AFTER UPDATE OF status ON rounds
+   WHEN OLD.status = 'running' AND NEW.status <> 'running'
+   BEGIN ${addRound('NEW')} END`,
+  `CREATE TRIGGER recognition_counts_round_inserted AFTER INSERT ON rounds
+   WHEN NEW.status <> 'running'
+   BEGIN ${addRound('NEW')} END`,
+  // SQLite triggers have no variables: the round's step (and that it has ended) comes from a subquery.
+  ...(['INSERT', 'UPDATE', 'DELETE'] as const).map(
+    (op) => `CREATE TRIGGER recognition_counts_${op.toLowerCase()} AFTER ${op} ON recognitions BEGIN
+      ${
+        op === 'INSERT'
+          ? ''
+          : moveOne(
+              'OLD',
+              `(SELECT r.step FROM rounds r WHERE r.id = OLD.round_id)`,
+              ` AND EXISTS (SELECT 1 FROM rounds r WHERE r.id = OLD.round_id AND r.status <> 'running')`,
+            )
+      }
+      ${op === 'DELETE' ? '' : moveOne('NEW', 'r.step', 'ended')}
+    END`,
+  ),
+];
+
+const recognitionCountTriggersPg = [
+  `CREATE FUNCTION recognition_counts_round() RETURNS trigger LANGUAGE plpgsql AS $$
+   BEGIN ${addRound('NEW')} RETURN NULL; END $$`,
+  `CREATE TRIGGER recognition_counts_round_ends AFTER UPDATE OF status ON rounds FOR EACH ROW
+   WHEN (OLD.status = 'running' AND NEW.status <> 'running') EXECUTE FUNCTION recognition_counts_round()`,
+  `CREATE TRIGGER recognition_counts_round_inserted AFTER INSERT ON rounds FOR EACH ROW
+   WHEN (NEW.status <> 'running') EXECUTE FUNCTION recognition_counts_round()`,
+  `CREATE FUNCTION recognition_counts_recognition() RETURNS trigger LANGUAGE plpgsql AS $$
+   DECLARE round_step integer;
+   BEGIN
+     IF TG_OP IN ('UPDATE', 'DELETE') THEN
+       SELECT step INTO round_step FROM rounds WHERE id = OLD.round_id AND status <> 'running';
+       IF FOUND THEN ${moveOne('OLD', 'round_step', '')} END IF;
+     END IF;
+     IF TG_OP IN ('INSERT', 'UPDATE') THEN
+       SELECT step INTO round_step FROM rounds WHERE id = NEW.round_id AND status <> 'running';
+       IF FOUND THEN ${moveOne('NEW', 'round_step', '')} END IF;
+     END IF;
+     RETURN NULL;
+   END $$`,
+  `CREATE TRIGGER recognition_counts_recognitions AFTER INSERT OR UPDATE OR DELETE ON recognitions FOR EACH ROW
+   EXECUTE FUNCTION recognition_counts_recognition()`,
+];
 
 /**
  * Fills recognitions from guesses: each player's first guess on each picture (lowest id) is the first

@@ -23,6 +23,78 @@ export async function lockChannel(trx: Tx, channelId: string): Promise<void> {
   if (isPostgres(trx)) await sql`SELECT pg_advisory_xact_lock(hashtext(${channelId}))`.execute(trx);
 }
 
+/**
+ * Locks several channels in one statement, in the order of their lock keys, so that two batches
+ * (and single inputs, which take one) never wait on each other in a cycle.
+ */
+export async function lockChannels(trx: Tx, channelIds: readonly string[]): Promise<void> {
+  if (!isPostgres(trx) || channelIds.length === 0) return;
+  if (channelIds.length === 1) return lockChannel(trx, channelIds[0]!);
+  await sql`SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtext(c) AS k FROM unnest(${[...channelIds]}::text[]) AS c ORDER BY k) AS ks`.execute(trx);
+}
+
+/** The running rounds of these channels (at most one each). */
+export async function runningRoundsOf(db: Db | Tx, channelIds: readonly string[]): Promise<RoundRecord[]> {
+  if (channelIds.length === 0) return [];
+  return db.selectFrom('rounds').selectAll().where('channel_id', 'in', [...channelIds]).where('status', '=', 'running').execute();
+}
+
+/** Players' rows in these rounds, keyed by `roundId \0 playerId` (those with no row are absent). */
+export async function playersIn(db: Db | Tx, roundIds: readonly string[], playerIds: readonly string[]): Promise<Map<string, PlayerState>> {
+  const out = new Map<string, PlayerState>();
+  if (roundIds.length === 0 || playerIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('round_players')
+    .selectAll()
+    .where('round_id', 'in', [...roundIds])
+    .where('player_id', 'in', [...playerIds])
+    .execute();
+  for (const r of rows) {
+    out.set(`${r.round_id}\u0000${r.player_id}`, {
+      id: r.player_id,
+      name: r.name,
+      countStep: r.count_step,
+      guesses: r.guesses,
+      solvedStep: r.solved_step ?? undefined,
+      points: r.points,
+    });
+  }
+  return out;
+}
+
+/**
+ * Writes players' rows after a batch of guesses, one statement. Only for rows read in the same
+ * transaction under the channels' locks (`lockChannels`; SQLite has one writer): nothing else can
+ * have moved them since, so the compare-and-set of `savePlayer` would always hold.
+ */
+export async function upsertPlayers(trx: Tx, rows: { roundId: string; player: PlayerState }[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 400) {
+    await trx
+      .insertInto('round_players')
+      .values(
+        rows.slice(i, i + 400).map(({ roundId, player }) => ({
+          round_id: roundId,
+          player_id: player.id,
+          name: player.name,
+          count_step: player.countStep,
+          guesses: player.guesses,
+          solved_step: player.solvedStep ?? null,
+          points: player.points,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['round_id', 'player_id']).doUpdateSet({
+          name: sql`excluded.name`,
+          count_step: sql`excluded.count_step`,
+          guesses: sql`excluded.guesses`,
+          solved_step: sql`excluded.solved_step`,
+          points: sql`excluded.points`,
+        }),
+      )
+      .execute();
+  }
+}
+
 export async function runningRoundOf(db: Db | Tx, channelId: string): Promise<RoundRecord | undefined> {
   return db.selectFrom('rounds').selectAll().where('channel_id', '=', channelId).where('status', '=', 'running').executeTakeFirst();
 }

@@ -97,6 +97,21 @@ export interface RecognitionsTable {
   known_at: number | null;
 }
 
+/**
+ * Attempts per picture, server of first encounter, outcome and last step seen, over rounds no longer
+ * running; kept by triggers (migration 0110). The statistics' curves read it.
+ */
+export interface RecognitionCountsTable {
+  deck_id: string;
+  item_id: string;
+  scope_id: string;
+  /** The recognition step, 0 when the player did not know it in the first-encounter round. */
+  known_step: number;
+  /** The last step the attempt saw (1..6; 6 once recognised). */
+  seen: number;
+  n: number;
+}
+
 /** Pending forget-me confirmations (src/storage/forget-codes.ts). */
 export interface ForgetCodesTable {
   player_id: string;
@@ -139,6 +154,7 @@ export interface DailyPlaysTable {
 export interface Database {
   rounds: RoundsTable;
   recognitions: RecognitionsTable;
+  recognition_counts: RecognitionCountsTable;
   guesses: GuessesTable;
   scores: ScoresTable;
   players: PlayersTable;

@@ -1,5 +1,6 @@
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type SqliteDatabase, type Transaction } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import pg from 'pg';
 import { migrationProvider, type DialectName } from './migrations.ts';
 import type { Database } from './schema.ts';
@@ -68,6 +69,24 @@ const pgTypes = {
     oid === PG_INT8 && format !== 'binary' ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
+/**
+ * The handle Kysely's SQLite driver runs queries on, with prepared statements kept by their SQL: the
+ * driver prepares every query anew, and compiling a statement cost SQLite more than running it (the
+ * guess path's multi-row writes). Kysely runs one query at a time on the connection (its mutex), so a
+ * cached statement is never in use twice at once.
+ */
+function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+  const cache = new LRUCache<string, SQLite.Statement>({ max: 1000 });
+  return {
+    close: () => sqlite.close(),
+    prepare: (text: string) => {
+      let statement = cache.get(text);
+      if (!statement) cache.set(text, (statement = sqlite.prepare(text)));
+      return statement as unknown as ReturnType<SqliteDatabase['prepare']>;
+    },
+  };
+}
+
 interface Pending {
   g: GuessRecord;
   resolve: () => void;
@@ -107,7 +126,7 @@ export class Store {
 
   private static sqliteAt(path: string): Store {
     const sqlite = openSqliteFile(path);
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return new Store(db, 'sqlite', sqlite);
   }
 

@@ -145,6 +145,56 @@ describe.each(engines)('on $name', (engine) => {
     });
   });
 
+  describe('GameService: guesses arriving together (group commit)', () => {
+    const inC2 = (name: string) => caller(name, { channelId: 'terminal:c2' });
+    const committed = async (player: string) =>
+      (await t.app.store.db.selectFrom('guesses').select('text_norm').where('player_id', '=', `terminal:${player}`).execute()).map((r) => r.text_norm);
+
+    it('in one channel and another at once: each is committed before its answer, and the limit of 3 a step holds within a batch', async () => {
+      await t.app.game.play(host, { item: 'mona-lisa', mode: 'experiment' });
+      await t.app.game.play(caller('host', { isHost: true, channelId: 'terminal:c2' }), { item: 'the-kiss', mode: 'experiment' });
+      const seenAtAnswer: string[][] = [];
+      const answers = await Promise.all([
+        ...['one', 'two', 'three', 'four', 'five'].map((w) => t.app.game.guess(ann, w)),
+        t.app.game.guess(inC2('bob'), 'sunset').then(async (a) => (seenAtAnswer.push(await committed('bob')), a)),
+        t.app.game.guess(inC2('cat'), 'the kiss'),
+      ]);
+      expect(answers.slice(0, 5).map((a) => a.kind)).toEqual(['judged', 'judged', 'judged', 'refused', 'refused']);
+      expect(answers[3]).toEqual({ kind: 'refused', reason: 'limit' });
+      expect(await committed('ann')).toEqual(['one', 'two', 'three']);
+      expect(seenAtAnswer).toEqual([['sunset']]);
+      expect(answers[6]).toMatchObject({ kind: 'judged', verdict: 'correct', first: true, points: 8 });
+      const rows = await t.app.store.db.selectFrom('round_players').select(['player_id', 'guesses']).orderBy('player_id').execute();
+      expect(rows).toEqual([
+        { player_id: 'terminal:ann', guesses: 3 },
+        { player_id: 'terminal:bob', guesses: 1 },
+        { player_id: 'terminal:cat', guesses: 1 },
+      ]);
+    });
+
+    it('a race won within a batch: one winner; a correct guess after it in the same batch is a late one', async () => {
+      await t.app.game.play(host, { item: 'mona-lisa' });
+      const answers = await Promise.all([t.app.game.guess(ann, 'sunset'), t.app.game.guess(bob, 'mona lisa'), t.app.game.guess(cat, 'mona lisa')]);
+      expect(answers.map((a) => a.kind)).toEqual(['judged', 'judged', 'late']);
+      expect(answers[1]).toMatchObject({ first: true, roundEnded: true });
+      expect(await t.app.store.db.selectFrom('guesses').select('player_id').where('first', '=', 1).execute()).toEqual([{ player_id: 'terminal:bob' }]);
+      expect(sink.updates.filter((u) => u.update.kind === 'recap')).toHaveLength(1);
+    });
+
+    it('a guess the database refuses fails alone: the others of its batch are committed', async () => {
+      await t.app.game.play(host, { item: 'mona-lisa', mode: 'experiment' });
+      await failWrites('no_bob', 'BEFORE INSERT ON guesses', `NEW.player_id = 'terminal:bob'`);
+      const answers = await Promise.allSettled([t.app.game.guess(ann, 'sunset'), t.app.game.guess(bob, 'sky'), t.app.game.guess(cat, 'lady')]);
+      expect(answers.map((a) => a.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect((answers[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'not-saved' });
+      expect(await committed('ann')).toEqual(['sunset']);
+      expect(await committed('bob')).toEqual([]);
+      expect(await committed('cat')).toEqual(['lady']);
+      const players = await t.app.store.db.selectFrom('round_players').select('player_id').orderBy('player_id').execute();
+      expect(players.map((p) => p.player_id)).toEqual(['terminal:ann', 'terminal:cat']);
+    });
+  });
+
   describe('GameService: guess limits, skip and stop', () => {
     it('allows 3 guesses per step', async () => {
       await t.app.game.play(host, { item: 'mona-lisa' });

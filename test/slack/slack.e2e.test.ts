@@ -156,7 +156,7 @@ describe.each(['socket', 'http'] as Mode[])('Slack adapter, %s mode', (mode) => 
     await w.slash('UBOB', 'leaderboard scope:channel');
     expect(slack.messages.length).toBe(before);
     const board = slack.ephemerals.filter((e) => e.user === 'UBOB').at(-1)!;
-    expect(header(board)).toBe('Leaderboard · this channel');
+    expect(header(board)).toBe('Leaderboard · this channel · all time');
     expect(ephemeralText(board)).toContain('1. Alice: 5 pts · 1 win · 1 solved');
     const card = slack.files.get(imageFileIds(board)[0]!)!;
     expect((await png(card.bytes)).format).toBe('png');
@@ -284,7 +284,7 @@ describe.each(['socket', 'http'] as Mode[])('Slack adapter, %s mode', (mode) => 
     expect(lastEphemeral('UALICE')).toContain('Unknown command /emergence dance. Try `/emergence help`.');
     // Buttons other than Guess name the command they run; a leaderboard is private too.
     await w.button('UBOB', 'leaderboard:scope=channel', '1767225600.000001');
-    expect(header(lastTo('UBOB'))).toBe('Leaderboard · this channel');
+    expect(header(lastTo('UBOB'))).toBe('Leaderboard · this channel · all time');
     await w.button('UBOB', 'dance:wildly', '1767225600.000001');
     expect(lastEphemeral('UBOB')).toContain('Unknown command /emergence dance.');
     // None of it reached the channel.
