@@ -1,5 +1,6 @@
 /** The explicit list of commands. A test checks that it matches the files in this folder. */
 import type { CommandDef } from '../src/core/commands/define.ts';
+import deck from './deck.ts';
 import daily from './daily.ts';
 import decks from './decks.ts';
 import explain from './explain.ts';
@@ -14,5 +15,5 @@ import skip from './skip.ts';
 import stats from './stats.ts';
 import stop from './stop.ts';
 
-export const commands: CommandDef[] = [play, guess, hint, skip, stop, leaderboard, stats, daily, explain, decks, privacy, help];
+export const commands: CommandDef[] = [play, guess, hint, skip, stop, leaderboard, stats, daily, explain, decks, privacy, help, deck];
 setCommandList(commands);

@@ -41,6 +41,8 @@ const parts: [string, () => Promise<Figures>][] = [
   ['explain', async () => (await import('./explain.ts')).benchExplain()],
   ['stats', async () => (await import('./stats.ts')).benchStats()],
   ['pg-stats', async () => (await import('./stats.ts')).benchStats({ engine: 'postgres' })],
+  ['failover', async () => (await import('./failover.ts')).benchFailover()],
+  ['lateness', async () => (await import('./lateness.ts')).benchLateness()],
 ];
 
 async function main() {

@@ -87,6 +87,8 @@ export const ConfigSchema = z.object({
     (v) => (typeof v === 'string' && !v.trim() ? undefined : v),
     z.coerce.number().int().min(0).max(65535).optional(),
   ),
+  /** Server decks: the only hosts pictures are downloaded from (`host[:port]`, comma-separated); empty: the platform's own. */
+  ATTACHMENT_HOSTS: optionalString,
 })
   // Settings that only make sense together; zod runs these once every variable above is valid.
   .superRefine((c, ctx) => {

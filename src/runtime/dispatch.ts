@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Caller, CommandDef, CommandOutcome, OptionValues } from '../core/commands/define.ts';
+import type { Caller, CommandDef, CommandOutcome, OptionValues, RawValue } from '../core/commands/define.ts';
 import { coerceOptions, parseArgs, splitCommand } from '../core/commands/parse.ts';
 import type { Services } from '../core/commands/services.ts';
 import { UserError, isUserError } from '../core/errors.ts';
@@ -32,7 +32,7 @@ export interface RateLimiter {
 
 /** What an adapter gives the dispatcher: a slash command's raw options, a line of text, a button id, or a chat message. */
 export type DispatchInput =
-  | { kind: 'command'; name: string; raw: Record<string, string | number | undefined> }
+  | { kind: 'command'; name: string; raw: Record<string, RawValue> }
   | { kind: 'text'; text: string; plainIsGuess?: boolean }
   | { kind: 'button'; id: string }
   /** A plain chat message in a race channel: a guess if it could be an answer, else ignored (not stored, no reply). */
@@ -91,7 +91,7 @@ export class Dispatcher {
   }
 
   /** Runs a command with raw option values (from a slash command payload). */
-  async run(caller: Caller, name: string, raw: Record<string, string | number | undefined>): Promise<Reply[]> {
+  async run(caller: Caller, name: string, raw: Record<string, RawValue>): Promise<Reply[]> {
     return (await this.dispatch(caller, { kind: 'command', name, raw })).replies;
   }
 

@@ -28,6 +28,7 @@ import {
 import { STEP_COUNT } from '../core/game/steps.ts';
 import type { Deck, DeckItem } from '../images/deck-schema.ts';
 import type { DeckCatalog } from '../images/decks.ts';
+import { isServerDeckId, type DeckService } from '../decks/service.ts';
 import type { LadderCache } from '../images/ladder-cache.ts';
 import { stepFileName, type Ladder } from '../images/ladder.ts';
 import {
@@ -83,6 +84,8 @@ export interface GameServiceOptions {
   resumeWindowMs?: number;
   /** How long a lease holds without a heartbeat (default 15 s); heartbeats come every third of it. */
   leaseMs?: number;
+  /** The servers' own decks (src/decks/), playable only in their server. */
+  serverDecks?: Pick<DeckService, 'deckForPlay' | 'picture'>;
 }
 
 /** What an adapter may know of a channel's round (no answer in it). */
@@ -171,7 +174,9 @@ export class GameService implements GamePort {
   private beat(): void {
     this.heartbeat = this.o.clock.setTimer(this.o.clock.now() + this.leaseMs / 3, async () => {
       if (this.closing) return;
-      await renewLeases(this.db, this.instanceId, this.o.clock.now() + this.leaseMs).catch((err: unknown) =>
+      // Beats come every third of a lease: one with more than two thirds left lasts past the next beat.
+      const now = this.o.clock.now();
+      await renewLeases(this.db, this.instanceId, now + this.leaseMs, now + (this.leaseMs * 2) / 3).catch((err: unknown) =>
         this.o.log.warn({ err }, 'could not renew round leases'),
       );
       // A lease still held at start (a process restarted right after kill -9, or another instance that
@@ -206,7 +211,8 @@ export class GameService implements GamePort {
     return this.queues.run(caller.channelId, async () => {
       if (await runningRoundOf(this.db, caller.channelId)) throw new UserError('round-running');
       const deckId = req.deck ?? this.o.defaultDeck ?? 'masterpieces';
-      const deck = this.o.decks.get(deckId);
+      // A server deck (src/decks/) is looked up only in the caller's own server or workspace.
+      const deck = this.o.decks.get(deckId) ?? (await this.o.serverDecks?.deckForPlay(caller.scopeId, deckId));
       if (!deck) {
         throw new UserError('unknown-deck', { deck: deckId, decks: this.o.decks.list().map((d) => d.id).join(', ') });
       }
@@ -219,7 +225,7 @@ export class GameService implements GamePort {
         item = deck.items[random(deck.items.length)]!;
       }
       // Before the round exists: a picture that cannot be drawn refuses the round, it does not break it.
-      await this.ladderOf(deck, item);
+      await this.ladderOf(await this.pictureOf({ deckId: deck.id, itemId: item.id }));
       // Hosts choose within 5-120 s; the operator default (STEP_SECONDS) may be shorter, for scripted play.
       const stepSeconds =
         req.stepSeconds !== undefined ? clampStepSeconds(req.stepSeconds) : (this.o.defaultStepSeconds ?? DEFAULT_STEP_SECONDS);
@@ -345,6 +351,9 @@ export class GameService implements GamePort {
       [...rows.values()].map((r) => r.id),
       [...new Set(batch.map((g) => g.caller.userId))],
     );
+    // Read before the engine decides (synchronously, below): a server deck's picture comes from the database.
+    const pictures = new Map<string, Awaited<ReturnType<GameService['pictureOf']>> | Error>();
+    for (const row of rows.values()) pictures.set(row.id, await this.pictureOf(row, trx).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
     /** Per channel: the state the batch has reached, and the round as it was read. */
     const states = new Map<string, { row: RoundRecord; read: RoundState; state: RoundState }>();
     const touched = new Map<string, { roundId: string; player: PlayerState }>();
@@ -360,7 +369,9 @@ export class GameService implements GamePort {
       // The round ended earlier in this batch: like a guess that finds no running round (a late guess).
       if (at.state.status !== 'running') return null;
       try {
-        const { deck, item } = this.pictureOf(row);
+        const picture = pictures.get(row.id);
+        if (!picture || picture instanceof Error) throw picture ?? new UserError('picture-gone');
+        const { deck, item } = picture;
         const verdict = judge(g.text, this.compile(deck, item));
         const key = `${row.id}\u0000${g.caller.userId}`;
         const known = touched.get(key)?.player ?? players.get(key);
@@ -388,7 +399,7 @@ export class GameService implements GamePort {
   private async commitGuess(g: PendingGuess): Promise<Committed | null> {
     const { caller, text, now } = g;
     return this.commit(caller.channelId, null, async (trx, row) => {
-      const { deck, item } = this.pictureOf(row);
+      const { deck, item } = await this.pictureOf(row, trx);
       const verdict = judge(text, this.compile(deck, item));
       const before = stateOf(row, await playersOf(trx, row.id, caller.userId));
       const tr = reduce(before, { type: 'player.guess', playerId: caller.userId, name: caller.userName, text, verdict }, now);
@@ -410,7 +421,7 @@ export class GameService implements GamePort {
     if (!last || last.end_reason !== 'solved' || last.ended_at === null || now - last.ended_at > LATE_GUESS_MS) {
       throw new UserError('no-round');
     }
-    const { deck, item } = this.pictureOf(last);
+    const { deck, item } = await this.pictureOf(last);
     const verdict = judge(text, this.compile(deck, item));
     if (verdict !== 'correct' || last.first_solver_id === caller.userId) return { kind: 'refused', reason: 'ended' };
     const winner = last.first_solver_id
@@ -461,7 +472,7 @@ export class GameService implements GamePort {
   async hint(caller: Caller): Promise<HintOutcome> {
     const row = await runningRoundOf(this.db, caller.channelId);
     if (!row) throw new UserError('no-round');
-    return { category: this.pictureOf(row).item.category, step: row.step };
+    return { category: (await this.pictureOf(row)).item.category, step: row.step };
   }
 
   async skip(caller: Caller): Promise<void> {
@@ -488,6 +499,10 @@ export class GameService implements GamePort {
   /** A step fell due (a local timer, the durable backstop, or recovery): move it on, once, or close a stale round. */
   private async onStepDue(job: StepJob): Promise<void> {
     try {
+      // Most backstop jobs find their step already moved by the local timer: a plain read says so,
+      // without queueing behind the channel's inputs or taking its lock (a step never moves back).
+      const current = await roundById(this.db, job.roundId);
+      if (!current || current.status !== 'running' || current.step !== job.step) return;
       await this.queues.run(job.channelId, async () => {
         const now = this.o.clock.now();
         const done = await this.commit(job.channelId, job.roundId, async (trx, row) => {
@@ -546,30 +561,38 @@ export class GameService implements GamePort {
     const c = state.config;
     if (state.status === 'running') this.seen.set(c.channelId, state);
     else if (this.seen.get(c.channelId)?.config.id === c.id) this.seen.delete(c.channelId);
+    // The local timer is set at once; the durable job's insert runs beside the posts rather than before
+    // them, so a step is not shown later by a round trip (a crash in between leaves the lease sweep).
+    const scheduled: Promise<void>[] = [];
     for (const effect of tr.effects) {
       if (effect.type === 'timer.set') {
-        await this.scheduler
-          .schedule({ roundId: c.id, channelId: c.channelId, step: state.step, dueAt: effect.at })
-          .catch((err: unknown) => this.o.log.error({ err, roundId: c.id }, 'could not schedule the next step'));
+        scheduled.push(
+          this.scheduler
+            .schedule({ roundId: c.id, channelId: c.channelId, step: state.step, dueAt: effect.at })
+            .catch((err: unknown) => this.o.log.error({ err, roundId: c.id }, 'could not schedule the next step')),
+        );
       } else this.scheduler.cancel(c.id);
     }
     const posts = tr.events.filter((e) => e.type === 'step.revealed' || e.type === 'window.final' || e.type === 'round.ended');
-    if (posts.length === 0) return;
-    await this.outbox.run(c.channelId, async () => {
-      for (const event of posts) await this.post(before, state, event);
-    });
+    if (posts.length) {
+      await this.outbox.run(c.channelId, async () => {
+        for (const event of posts) await this.post(before, state, event);
+      });
+    }
+    await Promise.all(scheduled);
   }
 
   private async post(before: RoundState, state: RoundState, event: RoundEvent): Promise<void> {
     const c = state.config;
     const base = { roundId: c.id, locale: c.locale, mode: c.mode };
     try {
-      const { deck, item } = this.pictureOf(c);
+      const picture = await this.pictureOf(c);
+      const { item } = picture;
       switch (event.type) {
         case 'step.revealed':
         case 'window.final': {
           const step = event.type === 'step.revealed' ? event.step : STEP_COUNT + 1;
-          const ladder = await this.ladderOf(deck, item);
+          const ladder = await this.ladderOf(picture);
           const image = { name: stepFileName(Math.min(step, STEP_COUNT)), data: ladder.steps[Math.min(step, STEP_COUNT) - 1]! };
           const shown = { ...state, step };
           await this.publish({ ...base, kind: event.type === 'step.revealed' ? 'step' : 'final', step, reply: stepReply(shown, image) });
@@ -580,7 +603,9 @@ export class GameService implements GamePort {
           const full: RoundState = { ...state, players: await playersOf(this.db, c.id) };
           let strip: Uint8Array | null = null;
           try {
-            strip = await this.o.ladders.stripFile(this.o.decks.imagePath(deck, item), this.ladderOptions(item));
+            strip = picture.image
+              ? await this.o.ladders.strip(picture.image, this.ladderOptions(item))
+              : await this.o.ladders.stripFile(this.o.decks.imagePath(picture.deck, item), this.ladderOptions(item));
           } catch (err) {
             this.o.log.warn({ err, roundId: c.id }, 'recap strip failed; sending the recap without it');
           }
@@ -707,17 +732,27 @@ export class GameService implements GamePort {
     this.seen.clear();
   }
 
-  private pictureOf(r: { deck_id: string; item_id: string } | { deckId: string; itemId: string }): { deck: Deck; item: DeckItem } {
+  /** A round's picture; `db` is the transaction the caller is in (a server deck's picture is read through it). */
+  private async pictureOf(
+    r: { deck_id: string; item_id: string } | { deckId: string; itemId: string },
+    db: Kysely<Database> | Transaction<Database> = this.db,
+  ): Promise<{ deck: Deck; item: DeckItem; image?: Uint8Array }> {
     const deckId = 'deck_id' in r ? r.deck_id : r.deckId;
     const itemId = 'item_id' in r ? r.item_id : r.itemId;
+    if (this.o.serverDecks && isServerDeckId(deckId)) {
+      const found = await this.o.serverDecks.picture(db, deckId, itemId);
+      if (!found) throw new UserError('picture-gone');
+      return found;
+    }
     const deck = this.o.decks.get(deckId);
     const item = deck?.items.find((i) => i.id === itemId);
     if (!deck || !item) throw new UserError('picture-gone');
     return { deck, item };
   }
 
-  private async ladderOf(deck: Deck, item: DeckItem): Promise<Ladder> {
-    return this.o.ladders.getFile(this.o.decks.imagePath(deck, item), this.ladderOptions(item));
+  private async ladderOf(p: { deck: Deck; item: DeckItem; image?: Uint8Array }): Promise<Ladder> {
+    if (p.image) return this.o.ladders.get(p.image, this.ladderOptions(p.item));
+    return this.o.ladders.getFile(this.o.decks.imagePath(p.deck, p.item), this.ladderOptions(p.item));
   }
 
   private ladderOptions(item: DeckItem) {
@@ -725,6 +760,8 @@ export class GameService implements GamePort {
   }
 
   private compile(deck: Deck, item: DeckItem): CompiledAnswers {
+    // A server deck changes as hosts add and remove pictures: its answers are compiled afresh.
+    if (isServerDeckId(deck.id)) return compileAnswers(item, { rivals: rivalKeys(deck.items) });
     const key = `${deck.id}/${item.id}`;
     let c = this.compiled.get(key);
     if (!c) {

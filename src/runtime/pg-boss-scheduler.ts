@@ -31,6 +31,8 @@ export class PgBossScheduler implements StepScheduler {
   private readonly local: LocalScheduler;
   private readonly boss: PgBoss;
   private running = false;
+  /** The step whose job this instance last sent, per round: its job is dropped once the step has moved. */
+  private readonly sent = new Map<string, number>();
 
   constructor(private readonly o: PgBossSchedulerOptions) {
     this.local = new LocalScheduler(o.clock);
@@ -56,25 +58,46 @@ export class PgBossScheduler implements StepScheduler {
       retryDelay: 1,
       retentionMinutes: 30,
     });
-    await this.boss.work<StepJob>(STEP_QUEUE, { pollingIntervalSeconds: this.o.pollingSeconds ?? 0.5, batchSize: 1 }, async (jobs) => {
-      for (const job of jobs) await handler(job.data);
+    // A worker waits a polling interval after every fetch, even a full one: one job per fetch would run
+    // at most two jobs a second per instance, and with thousands of rounds the backstop would fall minutes
+    // behind (a dead instance's rounds with it). Jobs of different rounds run side by side; the runtime
+    // orders those of one channel.
+    await this.boss.work<StepJob>(STEP_QUEUE, { pollingIntervalSeconds: this.o.pollingSeconds ?? 0.5, batchSize: 100 }, async (jobs) => {
+      await Promise.all(jobs.map((job) => handler(job.data)));
     });
     this.running = true;
   }
 
   async schedule(job: StepJob): Promise<void> {
     await this.local.schedule(job);
+    this.dropPrevious(job.roundId, job.step);
     await this.boss.send(STEP_QUEUE, job, { id: stepJobId(job.roundId, job.step), startAfter: new Date(job.dueAt) });
+    this.sent.set(job.roundId, job.step);
   }
 
   cancel(roundId: string): void {
     this.local.cancel(roundId);
+    this.dropPrevious(roundId, Infinity);
+  }
+
+  /**
+   * The step this instance scheduled before has moved on (its local timer won): its job would only find
+   * nothing to do, after a fetch, a read and a completion. Deleting it is one statement, off the step's path;
+   * if the delete fails, the job runs and does nothing.
+   */
+  private dropPrevious(roundId: string, step: number): void {
+    const prev = this.sent.get(roundId);
+    if (prev === undefined || prev >= step) return;
+    this.sent.delete(roundId);
+    if (!this.running) return;
+    void this.boss.deleteJob(STEP_QUEUE, stepJobId(roundId, prev)).catch((err: unknown) => this.o.log.debug({ err, roundId }, 'could not drop a step job'));
   }
 
   async stop(): Promise<void> {
     await this.local.stop();
     if (!this.running) return;
     this.running = false;
+    this.sent.clear();
     // Jobs stay in the database for the other instances; only this worker stops.
     await this.boss.stop({ graceful: true, wait: true, timeout: 5_000 });
   }

@@ -14,6 +14,7 @@
  * Rounds still running are left out everywhere: their figures would move while people play, and a
  * count that moves during a round would tell which picture is on screen.
  */
+import { anonymiseDeckActor } from '../decks/forget.ts';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { AttemptRow, WrongGuess } from '../core/stats/figures.ts';
 import type { PrivacyCounts } from '../core/stats/reports.ts';
@@ -245,6 +246,7 @@ export async function forgetPlayer(db: Db, playerId: string): Promise<PrivacyCou
       .set({ host_id: FORGOTTEN_PLAYER })
       .where('host_id', '=', playerId)
       .executeTakeFirst();
+    await anonymiseDeckActor(trx, playerId);
     return {
       guesses: Number(guesses.numDeletedRows),
       scores: Number(scores.numDeletedRows),

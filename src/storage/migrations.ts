@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { deckMigrations } from '../decks/migrations.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -305,6 +306,7 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.createIndex('daily_plays_player').on('daily_plays').columns(['player_id', 'day']).execute();
       },
     },
+    ...deckMigrations(dialect),
   };
 }
 

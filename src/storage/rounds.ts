@@ -238,9 +238,15 @@ export async function setMessageRef(db: Db, roundId: string, ref: string): Promi
   await db.updateTable('rounds').set({ message_ref: ref }).where('id', '=', roundId).execute();
 }
 
-/** Heartbeat: extends this instance's leases on the rounds it keeps timers for. */
-export async function renewLeases(db: Db, ownerId: string, until: number): Promise<void> {
-  await db.updateTable('rounds').set({ lease_until: until }).where('owner_id', '=', ownerId).where('status', '=', 'running').execute();
+/**
+ * Heartbeat: extends this instance's leases on the rounds it keeps timers for. With `unlessAfter`, a
+ * lease that a step renewed lately (still later than that) is left alone: with thousands of rounds,
+ * rewriting every row at every beat costs more than the steps themselves.
+ */
+export async function renewLeases(db: Db, ownerId: string, until: number, unlessAfter?: number): Promise<void> {
+  let q = db.updateTable('rounds').set({ lease_until: until }).where('owner_id', '=', ownerId).where('status', '=', 'running');
+  if (unlessAfter !== undefined) q = q.where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', unlessAfter)]));
+  await q.execute();
 }
 
 /** Hands this instance's rounds over (PostgreSQL shutdown): another instance's worker takes the next step. */

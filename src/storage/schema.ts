@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { DeckTables } from '../decks/schema.ts';
 
 export interface RoundsTable {
   id: string;
@@ -151,7 +152,7 @@ export interface DailyPlaysTable {
   finished_at: number | null;
 }
 
-export interface Database {
+export interface Database extends DeckTables {
   rounds: RoundsTable;
   recognitions: RecognitionsTable;
   recognition_counts: RecognitionCountsTable;

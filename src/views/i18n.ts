@@ -56,6 +56,12 @@ export const COMMAND_KEYS = [
   'recap.explain.early',
   'recap.explain.threshold',
   'recap.explain.famous',
+  'errors.attachment-not-text',
+  'errors.deck-unknown',
+  'errors.deck-empty',
+  'deck.created',
+  'deck.list-empty',
+  'deck.exported',
 ] as const satisfies readonly MessageKey[];
 export type CommandKey = (typeof COMMAND_KEYS)[number];
 /** Keys that name no command, so a language alone is enough to write them. */

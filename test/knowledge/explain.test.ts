@@ -27,11 +27,11 @@ const readSet = (name: string) => (JSON.parse(readFileSync(new URL(name, import.
 const heldOut = readSet('./eval-held-out.json');
 const tune = readSet('./eval-tune.json');
 /**
- * Top-1 floors. The goal on the held-out half is 97%; it measures 91.8% today (see README), so
+ * Top-1 floors. The goal on the held-out half is 97%; it measures 92.8% today (see README), so
  * the floor guards what is reached and a regression fails. Out-of-scope refusal must be 100%.
  */
-const HELD_OUT_FLOOR = 0.91;
-const TUNE_FLOOR = 0.93;
+const HELD_OUT_FLOOR = 0.92;
+const TUNE_FLOOR = 0.95;
 
 let entries: KnowledgeEntry[];
 let index: KnowledgeIndex;

@@ -73,6 +73,8 @@ export interface Envelope {
   payload: unknown;
   /** Sequence number (shared with API calls) when the envelope was sent, and when its ack came back. */
   sentSeq: number;
+  /** Which Socket Mode connection it went to (numbered from 1 in the order they connected). */
+  connection?: number;
   ack?: { seq: number; payload: unknown };
 }
 
@@ -125,6 +127,10 @@ export class FakeSlack {
   private ids = 0;
   private readonly triggers = new Set<string>();
   private readonly sockets = new Set<WebSocket>();
+  /** Connection numbers, and the round-robin cursor that spreads envelopes over the open connections as Slack does. */
+  private readonly socketIds = new Map<WebSocket, number>();
+  private socketCount = 0;
+  private spread = 0;
   private readonly acks = new Map<string, (payload: unknown) => void>();
   private readonly helloWaiters: (() => void)[] = [];
   private readonly wss = new WebSocketServer({ noServer: true });
@@ -437,6 +443,7 @@ export class FakeSlack {
 
   private onSocket(ws: WebSocket): void {
     this.sockets.add(ws);
+    this.socketIds.set(ws, ++this.socketCount);
     ws.on('close', () => this.sockets.delete(ws));
     ws.on('message', (data) => {
       let msg: { envelope_id?: string; payload?: unknown };
@@ -453,7 +460,8 @@ export class FakeSlack {
         return;
       }
       this.acks.delete(id);
-      const env = this.envelopes.find((e) => e.envelope_id === id);
+      // A redelivery carries the same id: the ack is for the copy still waiting for one.
+      const env = this.envelopes.find((e) => e.envelope_id === id && !e.ack);
       if (env) env.ack = { seq: ++this.seq, payload: msg.payload ?? {} };
       resolve(msg.payload ?? {});
     });
@@ -467,17 +475,27 @@ export class FakeSlack {
     return new Promise((r) => this.helloWaiters.push(r));
   }
 
-  /** Sends an envelope over the Socket Mode connection; resolves with the ack's payload. */
+  /** How many Socket Mode connections are open now. */
+  get connectionCount(): number {
+    return [...this.sockets].filter((ws) => ws.readyState === ws.OPEN).length;
+  }
+
+  /**
+   * Sends an envelope over a Socket Mode connection; resolves with the ack's payload. With several
+   * connections (one app token, several instances), envelopes go round-robin over the open ones, as
+   * Slack spreads events; `connection` picks one by number instead.
+   */
   async sendEnvelope(
     type: 'slash_commands' | 'interactive' | 'events_api',
     payload: unknown,
-    o: { envelopeId?: string; retryAttempt?: number } = {},
+    o: { envelopeId?: string; retryAttempt?: number; connection?: number } = {},
   ): Promise<unknown> {
-    const ws = [...this.sockets][0];
-    if (!ws) throw new Error('no Socket Mode client is connected');
+    const open = [...this.sockets].filter((w) => w.readyState === w.OPEN);
+    const ws = o.connection !== undefined ? open.find((w) => this.socketIds.get(w) === o.connection) : open[this.spread++ % Math.max(open.length, 1)];
+    if (!ws) throw new Error(o.connection !== undefined ? `Socket Mode connection ${o.connection} is not open` : 'no Socket Mode client is connected');
     // Slack may send an envelope again (the same id), e.g. when an ack was lost.
     const envelope_id = o.envelopeId ?? randomUUID();
-    const env: Envelope = { envelope_id, type, payload, sentSeq: ++this.seq };
+    const env: Envelope = { envelope_id, type, payload, sentSeq: ++this.seq, connection: this.socketIds.get(ws) };
     this.envelopes.push(env);
     const acked = new Promise<unknown>((resolve, reject) => {
       this.acks.set(envelope_id, resolve);

@@ -52,11 +52,11 @@ export interface DiscordBotOptions {
 }
 
 /** Commands whose answer is private: deferring them says so up front. */
-const PRIVATE_FIRST = new Set(['play', 'guess', 'skip', 'stop', 'privacy', 'daily']);
+const PRIVATE_FIRST = new Set(['play', 'guess', 'skip', 'stop', 'privacy', 'daily', 'deck']);
 /** The daily's Guess button opens a text box too; its answer runs `/daily guess`. */
 const DAILY_MODAL = 'daily-guess-modal';
 /** Commands that always defer: they may build a picture ladder and post the round message first. */
-const ALWAYS_DEFER = new Set(['play']);
+const ALWAYS_DEFER = new Set(['play', 'deck']);
 
 export class DiscordBot {
   private readonly deferAfterMs: number;

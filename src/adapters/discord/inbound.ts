@@ -12,7 +12,7 @@ import {
   type CommandInteractionOption,
   type Message,
 } from 'discord.js';
-import type { Caller } from '../../core/commands/define.ts';
+import type { Caller, RawValue } from '../../core/commands/define.ts';
 import type { Locale } from '../../core/reply.ts';
 import { localeFromTag } from '../../views/i18n.ts';
 
@@ -86,13 +86,24 @@ export function callerFromMessage(m: Message<true>, locale: Locale, hostRole?: s
  * Slash command options → raw values by name (subcommands are flattened). `subcommandOption` names the
  * command's option that a subcommand stands for (see ChoiceOption.subcommand): it gets the subcommand's name.
  */
-export function optionsOf(i: ChatInputCommandInteraction, subcommandOption?: string): Record<string, string | number | undefined> {
-  const out: Record<string, string | number | undefined> = {};
+export function optionsOf(i: ChatInputCommandInteraction, subcommandOption?: string): Record<string, RawValue> {
+  const out: Record<string, RawValue> = {};
   const walk = (opts: readonly CommandInteractionOption[]) => {
     for (const o of opts) {
       if (o.type === ApplicationCommandOptionType.Subcommand || o.type === ApplicationCommandOptionType.SubcommandGroup) {
         if (subcommandOption && o.type === ApplicationCommandOptionType.Subcommand) out[subcommandOption] = o.name;
         walk(o.options ?? []);
+      } else if (o.type === ApplicationCommandOptionType.Attachment && o.attachment) {
+        // What Discord declares (resolved.attachments); src/decks/ checks it and then the bytes themselves.
+        const a = o.attachment;
+        out[o.name] = {
+          url: a.url,
+          name: a.name,
+          size: a.size,
+          contentType: a.contentType ?? undefined,
+          width: a.width ?? undefined,
+          height: a.height ?? undefined,
+        };
       } else if (typeof o.value === 'string' || typeof o.value === 'number') {
         out[o.name] = o.value;
       } else if (typeof o.value === 'boolean') {

@@ -69,6 +69,8 @@ function optionJSON(o: OptionSpec): OptionJSON {
           value: c.value,
         })),
       };
+    case 'attachment':
+      return { ...base, type: ApplicationCommandOptionType.Attachment };
     case 'string':
       return {
         ...base,

@@ -50,8 +50,30 @@ export interface ChoiceOption extends OptionBase {
   subcommand?: boolean;
 }
 
-export type OptionSpec = StringOption | IntegerOption | ChoiceOption;
-export type OptionValues = Record<string, string | number | undefined>;
+/** A file the user attached (Discord's ATTACHMENT option, a Slack modal's file_input). Never typed as text. */
+export interface AttachmentOption extends OptionBase {
+  kind: 'attachment';
+}
+
+export type OptionSpec = StringOption | IntegerOption | ChoiceOption | AttachmentOption;
+
+/**
+ * An attached file as the platform describes it, before anything is downloaded. The declared
+ * size, type and dimensions are only claims: src/decks/ checks them, then checks the bytes.
+ */
+export interface AttachmentRef {
+  url: string;
+  name: string;
+  size?: number;
+  contentType?: string;
+  width?: number;
+  height?: number;
+  /** Slack's files need the bot token; the adapter says so, the downloader adds it. */
+  auth?: 'slack';
+}
+
+export type RawValue = string | number | AttachmentRef | undefined;
+export type OptionValues = Record<string, RawValue>;
 
 export type Platform = 'discord' | 'slack' | 'terminal';
 

@@ -5,7 +5,7 @@
  *   /play masterpieces race     (positional values fill options in order)
  */
 import { UserError } from '../errors.ts';
-import type { CommandDef, OptionSpec, OptionValues } from './define.ts';
+import type { AttachmentRef, CommandDef, OptionSpec, OptionValues, RawValue } from './define.ts';
 
 export interface ParsedCommand {
   name: string;
@@ -74,7 +74,7 @@ export function parseArgs(def: CommandDef, args: string): Record<string, string>
 }
 
 /** Validates and converts raw option values against the definitions. */
-export function coerceOptions(def: CommandDef, raw: Record<string, string | number | undefined>): OptionValues {
+export function coerceOptions(def: CommandDef, raw: Record<string, RawValue>): OptionValues {
   const out: OptionValues = {};
   for (const o of def.options) {
     const v = raw[o.name];
@@ -87,8 +87,16 @@ export function coerceOptions(def: CommandDef, raw: Record<string, string | numb
   return out;
 }
 
-function coerce(def: CommandDef, o: OptionSpec, v: string | number): string | number {
+function coerce(def: CommandDef, o: OptionSpec, v: string | number | AttachmentRef): string | number | AttachmentRef {
+  if (typeof v === 'object') {
+    // Only an adapter makes an AttachmentRef; any other option given one is a bug, answered as a bad value.
+    if (o.kind === 'attachment') return v;
+    throw new UserError('attachment-not-text', { option: o.name });
+  }
   switch (o.kind) {
+    case 'attachment':
+      // Typed text (a URL) is never fetched: only files the platform itself hosts are.
+      throw new UserError('attachment-not-text', { option: o.name });
     case 'integer': {
       const n = typeof v === 'number' ? v : Number(v);
       if (!Number.isInteger(n)) throw new UserError('bad-integer', { option: o.name, command: def.name });

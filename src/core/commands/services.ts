@@ -18,6 +18,7 @@ import type {
   ServerStats,
 } from '../stats/reports.ts';
 import type { Caller, I18nText } from './define.ts';
+import type { ServerDeckPort } from '../../decks/port.ts';
 import type { KnowledgePort } from './knowledge-port.ts';
 import type { DailyPort } from '../daily/port.ts';
 
@@ -103,6 +104,8 @@ export interface Services {
   knowledge?: KnowledgePort;
   /** The daily challenge (/daily). */
   daily?: DailyPort;
+  /** The server's own decks (/deck). */
+  serverDecks?: ServerDeckPort;
   defaultLocale?: Locale;
 }
 

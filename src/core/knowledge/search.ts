@@ -62,6 +62,13 @@ const BOOST = { name: 6, aliases: 4, keywords: 3, questions: 2, short: 1.5, long
  * the entries' cause marks are better, and kept so the effect can be measured again.
  */
 const WHY_BOOST = 1;
+/**
+ * How much the nearest typical question (searched on its own, one document per question) adds
+ * to its entry's rank: the entry of the nearest question gets up to this share more, those of
+ * the next four in proportion to their score. Tuned on the tune half (0.2: 93.4%, 0.4: 95.0%,
+ * 1: 95.6%, 1.5: 95.6%); held-out then went from 91.8% to 92.8%.
+ */
+const QUESTION_VOTE = 1;
 /** The runner-up is offered beside the answer when its score is at least this share of the best. */
 const CLOSE_SECOND = 0.8;
 
@@ -79,6 +86,8 @@ export interface KnowledgeIndex {
   /** Number of entries each term occurs in. */
   readonly docFreq: ReadonlyMap<string, number>;
   readonly search: MiniSearch<IndexedDoc>;
+  /** Each entry's typical questions, one document each: the nearest question votes for its entry. */
+  readonly questions: MiniSearch<{ id: number; entry: string; q: string }>;
 }
 
 export interface ExplainResult {
@@ -181,8 +190,11 @@ export function createKnowledgeIndex(entries: KnowledgeEntry[]): KnowledgeIndex 
   });
   search.addAll(ordered.map(toDoc));
 
+  const questions = new MiniSearch<{ id: number; entry: string; q: string }>({ fields: ['q'], storeFields: ['entry'], tokenize, processTerm: (t) => t });
+  let qid = 0;
+  for (const e of ordered) for (const q of [...e.questions.en, ...e.questions.zh]) questions.add({ id: qid++, entry: e.id, q });
   const latinTerms = [...docFreq.keys()].filter((t) => /^[a-z]{3,}$/.test(t));
-  return { entries: ordered, byId, names, foldedNames, latinTerms, englishNames, docFreq, search };
+  return { entries: ordered, byId, names, foldedNames, latinTerms, englishNames, docFreq, search, questions };
 }
 
 /**
@@ -365,13 +377,21 @@ function rankHits(index: KnowledgeIndex, terms: string[], units: QueryUnit[], wh
   const fixes = corrections(index, units);
   const corrected = new Set([...fixes.values()].flat().filter((t) => !terms.includes(t)));
   const hits = index.search.search([...terms, ...corrected].join(' '), searchOptions(index, corrected)).slice(0, RERANK);
+  // The nearest typical question votes for its entry, in proportion to how near it is.
+  const votes = new Map<string, number>();
+  const qhits = index.questions.search(terms.join(' '), { combineWith: 'OR' });
+  const top = qhits[0]?.score ?? 0;
+  for (const q of qhits.slice(0, 5)) {
+    const entry = String(q['entry']);
+    if (!votes.has(entry)) votes.set(entry, q.score / top);
+  }
   return (
     hits
       .map((h) => {
         const e = evidence(index, units, h, fixes);
         const cause = why && index.byId.get(String(h.id))?.cause ? WHY_BOOST : 1;
         // Keep BM25's order unless another hit explains clearly more of the question.
-        const rank = h.score * (0.4 + e.share) * cause;
+        const rank = h.score * (0.4 + e.share) * cause * (1 + QUESTION_VOTE * (votes.get(String(h.id)) ?? 0));
         return { id: String(h.id), score: h.score, coverage: e.share, matched: e.got, rank, enough: e.share >= (e.anchored ? ANCHORED_MIN_COVERAGE : MIN_COVERAGE) };
       })
       .sort((a, b) => b.rank - a.rank)
