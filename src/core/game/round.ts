@@ -7,6 +7,9 @@
 import type { Verdict } from './judge.ts';
 import { FINAL_WINDOW, STEP_COUNT } from './steps.ts';
 
+// Defined in steps.ts; re-exported because the engine is where most callers look for them.
+export { FINAL_WINDOW, STEP_COUNT };
+
 export type Mode = 'race' | 'experiment';
 export type EndReason = 'solved' | 'timeout' | 'stopped' | 'interrupted';
 
