@@ -17,7 +17,6 @@ import { UserError, isUserError } from '../core/errors.ts';
 import { compileAnswers, judge, normalizeGuess, rivalKeys, type CompiledAnswers } from '../core/game/judge.ts';
 import {
   DEFAULT_STEP_SECONDS,
-  STEP_COUNT,
   clampStepSeconds,
   reduce,
   startRound,
@@ -27,6 +26,7 @@ import {
   type RoundState,
   type Transition,
 } from '../core/game/round.ts';
+import { STEP_COUNT } from '../core/game/steps.ts';
 import type { Deck, DeckItem } from '../images/deck-schema.ts';
 import type { DeckCatalog } from '../images/decks.ts';
 import { isServerDeckId, type DeckService } from '../decks/service.ts';
