@@ -10,6 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { stepLabel } from '../core/game/steps.ts';
 import { curveFromAttempts, round4, type Curve, type WrongGuess } from '../core/stats/figures.ts';
 import type { KnowledgeGroupId } from '../core/stats/reports.ts';
 import { loadDecks } from '../images/decks.ts';
@@ -88,8 +89,7 @@ export async function collectStats(
   return { pictures: out, knowledge };
 }
 
-const SIDES = [2, 4, 8, 16, 32, 64];
-const size = (s: number | null) => (s === null ? '-' : `${SIDES[s - 1]}x${SIDES[s - 1]}`);
+const size = (s: number | null) => (s === null ? '-' : stepLabel(s, 'x'));
 const pct = (x: number) => `${Math.round(x * 100)}%`.padStart(4);
 
 function text(s: StatsJson): string {
