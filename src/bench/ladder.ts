@@ -13,7 +13,8 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { loadDecks } from '../images/decks.ts';
-import { buildLadder, STEP_SIZES, type Focus } from '../images/ladder.ts';
+import { STEP_SIDES } from '../core/game/steps.ts';
+import { buildLadder, type Focus } from '../images/ladder.ts';
 import { LadderCache } from '../images/ladder-cache.ts';
 
 const FIXTURES = new URL('../../test/fixtures/', import.meta.url);
@@ -45,7 +46,7 @@ async function jimpLadder(source: Buffer): Promise<number> {
   const image = await Jimp.read(source);
   image.cover({ w: SIZE, h: SIZE });
   let bytes = 0;
-  for (const n of STEP_SIZES) {
+  for (const n of STEP_SIDES) {
     const step = image.clone().pixelate(SIZE / n);
     bytes += (await step.getBuffer('image/png')).length;
   }

@@ -23,6 +23,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Caller } from '../core/commands/define.ts';
+import { pointsForStep } from '../core/game/round.ts';
+import { FINAL_WINDOW, STEP_COUNT } from '../core/game/steps.ts';
 import { curveFromAttempts } from '../core/stats/figures.ts';
 import { DeckCatalog } from '../images/decks.ts';
 import { sql } from 'kysely';
@@ -115,9 +117,9 @@ export async function seedStats(store: Store, total: number, seed = 42): Promise
     // This picture's difficulty: players recognise it around this step.
     const center = 1.5 + ((deck.length * 7 + Number(item.slice(1)) * 13) % 40) / 10;
     const interrupted = r() < 0.02;
-    const lastStep = interrupted ? 1 + Math.floor(r() * 6) : 7;
+    const lastStep = interrupted ? 1 + Math.floor(r() * STEP_COUNT) : FINAL_WINDOW;
     let firstSolver: string | null = null;
-    let firstStep = 7;
+    let firstStep = FINAL_WINDOW;
     let roundEnd = lastStep;
     const rows: Record<string, unknown>[] = [];
     // Five different players, up to two guesses each (none after their correct one).
@@ -125,11 +127,11 @@ export async function seedStats(store: Store, total: number, seed = 42): Promise
     while (players.size < perRound / 2) players.add(`discord:u${Math.floor(r() * 20_000)}`);
     for (const player of players) {
       if (made + rows.length >= total) break;
-      const knows = Math.max(1, Math.min(6, Math.round(center + (r() - 0.5) * 3)));
+      const knows = Math.max(1, Math.min(STEP_COUNT, Math.round(center + (r() - 0.5) * 3)));
       const s1 = 1 + Math.floor(r() * Math.min(knows, lastStep));
-      for (const s of [s1, Math.min(6, s1 + 1 + Math.floor(r() * 2))]) {
+      for (const s of [s1, Math.min(STEP_COUNT, s1 + 1 + Math.floor(r() * 2))]) {
         if (made + rows.length >= total) break;
-        const correct = s >= knows && s <= Math.min(lastStep, 6) && r() < 0.9;
+        const correct = s >= knows && s <= Math.min(lastStep, STEP_COUNT) && r() < 0.9;
         const first = correct && firstSolver === null;
         if (first) {
           firstSolver = player;
@@ -138,7 +140,7 @@ export async function seedStats(store: Store, total: number, seed = 42): Promise
         rows.push({
           round_id: id, player_id: player, channel_id: channel, scope_id: scope, deck_id: deck, item_id: item, mode, step: s,
           text_norm: correct ? 'answer' : WRONG[Math.floor(r() * WRONG.length)]!, verdict: correct ? 'correct' : 'wrong',
-          points: correct ? 7 - s : 0, first: first ? 1 : 0, created_at: at++,
+          points: correct ? pointsForStep(s) : 0, first: first ? 1 : 0, created_at: at++,
         });
         if (correct) break;
       }

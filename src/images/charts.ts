@@ -6,7 +6,7 @@ import { FONT_STACK } from './fonts.ts';
 import sharp from 'sharp';
 import type { Locale } from '../core/reply.ts';
 import { sanitizeUserText } from '../core/reply.ts';
-import { STAT_STEPS, STEP_SIDES } from '../core/stats/figures.ts';
+import { STEP_COUNT, stepLabel } from '../core/game/steps.ts';
 import type { ChartOptions, ChartSeries } from '../core/stats/reports.ts';
 import { t } from '../views/i18n.ts';
 import { titleSvg } from './cards.ts';
@@ -44,7 +44,7 @@ export function curveChartSvg(
   const bottom = 80 + legendH;
   const pw = W - left - right;
   const ph = H - top - bottom;
-  const x = (step: number) => left + ((step - 1) / (STAT_STEPS - 1)) * pw;
+  const x = (step: number) => left + ((step - 1) / (STEP_COUNT - 1)) * pw;
   const y = (share: number) => top + (1 - Math.min(Math.max(share, 0), 1)) * ph;
 
   const parts: string[] = [];
@@ -59,11 +59,10 @@ export function curveChartSvg(
     parts.push(`<text x="${left - 10}" y="${fmt(y(p / 100) + 5)}" font-size="15" text-anchor="end" fill="#aab4c3">${p}%</text>`);
   }
   // X ticks: the picture sizes.
-  for (let s = 1; s <= STAT_STEPS; s++) {
+  for (let s = 1; s <= STEP_COUNT; s++) {
     const xx = fmt(x(s));
-    const side = STEP_SIDES[s - 1]!;
     parts.push(`<line x1="${xx}" y1="${top}" x2="${xx}" y2="${top + ph}" stroke="#222a38" stroke-width="1"/>`);
-    parts.push(`<text x="${xx}" y="${top + ph + 24}" font-size="15" text-anchor="middle" fill="#aab4c3">${side}×${side}</text>`);
+    parts.push(`<text x="${xx}" y="${top + ph + 24}" font-size="15" text-anchor="middle" fill="#aab4c3">${stepLabel(s)}</text>`);
   }
   parts.push(`<line x1="${left}" y1="${top + ph}" x2="${W - right}" y2="${top + ph}" stroke="#6b778a" stroke-width="2"/>`);
   parts.push(`<line x1="${left}" y1="${top}" x2="${left}" y2="${top + ph}" stroke="#6b778a" stroke-width="2"/>`);
@@ -85,7 +84,7 @@ export function curveChartSvg(
   // The curves.
   series.slice(0, COLOURS.length).forEach((s, i) => {
     const colour = COLOURS[i]!;
-    const pts = s.share.slice(0, STAT_STEPS).map((v, k) => `${fmt(x(k + 1))},${fmt(y(v))}`);
+    const pts = s.share.slice(0, STEP_COUNT).map((v, k) => `${fmt(x(k + 1))},${fmt(y(v))}`);
     parts.push(`<polyline points="${pts.join(' ')}" fill="none" stroke="${colour}" stroke-width="4" stroke-linejoin="round"/>`);
     for (const p of pts) {
       const [cx, cy] = p.split(',');

@@ -24,13 +24,13 @@ import {
   makeStrip,
   normalizeFocus,
   normalizeSize,
-  STEP_SIZES,
   stepFileName,
   type CropBox,
   type Ladder,
   type LadderOptions,
   type StripOptions,
 } from './ladder.ts';
+import { STEP_SIDES } from '../core/game/steps.ts';
 
 export const DEFAULT_CACHE_DIR = './.cache/ladders';
 export const DEFAULT_CACHE_MAX = 64;
@@ -65,7 +65,7 @@ export interface LadderCacheStats {
   diskErrors: number;
 }
 
-const MEANS_BYTES = STEP_SIZES.reduce((sum, n) => sum + n * n * 3, 0);
+const MEANS_BYTES = STEP_SIDES.reduce((sum, n) => sum + n * n * 3, 0);
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 interface FileMemo {
@@ -256,7 +256,7 @@ export class LadderCache {
       const [metaText, means, ...steps] = await Promise.all([
         readFile(path.join(folder, 'ladder.json'), 'utf8'),
         readFile(path.join(folder, 'means.bin')),
-        ...STEP_SIZES.map((_, i) => readFile(path.join(folder, stepFileName(i + 1)))),
+        ...STEP_SIDES.map((_, i) => readFile(path.join(folder, stepFileName(i + 1)))),
       ]);
       const meta = JSON.parse(metaText) as StoredMeta;
       if (meta.format !== LADDER_FORMAT || meta.size !== size || means.length !== MEANS_BYTES) return null;
@@ -272,7 +272,7 @@ export class LadderCache {
       }
       const split: Uint8Array[] = [];
       let at = 0;
-      for (const n of STEP_SIZES) {
+      for (const n of STEP_SIDES) {
         split.push(means.subarray(at, at + n * n * 3));
         at += n * n * 3;
       }

@@ -41,13 +41,12 @@
 import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
+import { STEP_SIDES } from '../core/game/steps.ts';
 import { decodeOptions, ImageDecodeError, readImageHeader } from './image-input.ts';
 
 // The ladder cache keeps what matters; libvips' own operation cache would only hold memory.
 sharp.cache(false);
 
-export const STEP_SIZES = [2, 4, 8, 16, 32, 64] as const;
-export type StepSize = (typeof STEP_SIZES)[number];
 
 /** Default display size of every step, in px. */
 export const DEFAULT_SIZE = 512;
@@ -62,7 +61,7 @@ export const ATTENTION_SIDE = 160;
 /** Bumped whenever the pixels or bytes a ladder is made of change; part of the hash. */
 export const LADDER_FORMAT = 1;
 
-const GRID = STEP_SIZES[STEP_SIZES.length - 1];
+const GRID = STEP_SIDES[STEP_SIDES.length - 1];
 
 export interface Focus {
   /** Fraction of the width, 0..1. */
@@ -93,7 +92,7 @@ export interface Ladder {
   hash: string;
   /** Display size. */
   size: number;
-  /** Six raw RGB buffers; step i is STEP_SIZES[i]^2 * 3 bytes. */
+  /** Six raw RGB buffers; step i is STEP_SIDES[i]^2 * 3 bytes. */
   means: Uint8Array[];
   /** Six PNGs of size x size. */
   steps: Uint8Array[];
@@ -487,17 +486,17 @@ function halve(sums: Float64Array, n: number): Float64Array {
   return out;
 }
 
-/** The six steps' means (index i is STEP_SIZES[i]) from the 64x64 block sums of a square. */
+/** The six steps' means (index i is STEP_SIDES[i]) from the 64x64 block sums of a square. */
 export function meansFromSums(sums64: Float64Array, side: number): Uint8Array[] {
-  const means: Uint8Array[] = new Array(STEP_SIZES.length);
+  const means: Uint8Array[] = new Array(STEP_SIDES.length);
   let sums = sums64;
   let total = side * side;
-  for (let i = STEP_SIZES.length - 1; i >= 0; i--) {
+  for (let i = STEP_SIDES.length - 1; i >= 0; i--) {
     const m = new Uint8Array(sums.length);
     for (let k = 0; k < sums.length; k++) m[k] = Math.floor(sums[k] / total + 0.5);
     means[i] = m;
     if (i > 0) {
-      sums = halve(sums, STEP_SIZES[i]);
+      sums = halve(sums, STEP_SIDES[i]);
       total *= 4;
     }
   }
@@ -636,8 +635,8 @@ export async function renderStep(means: Uint8Array, n: number, size: number): Pr
 
 /** 'step-3.png' for step 3 (1 is the coarsest, 2x2; 6 the finest, 64x64). */
 export function stepFileName(step: number): string {
-  if (!Number.isInteger(step) || step < 1 || step > STEP_SIZES.length) {
-    throw new RangeError(`step must be 1..${STEP_SIZES.length}, got ${step}`);
+  if (!Number.isInteger(step) || step < 1 || step > STEP_SIDES.length) {
+    throw new RangeError(`step must be 1..${STEP_SIDES.length}, got ${step}`);
   }
   return `step-${step}.png`;
 }
@@ -652,7 +651,7 @@ export async function buildLadder(source: Uint8Array, opts: LadderOptions = {}):
   const measuring = measure(source, focus); // the decode starts on the libuv pool...
   const hash = ladderHash(source, { size, focus }); // ...while the bytes are hashed here
   const { means, crop } = await measuring;
-  const steps = await Promise.all(means.map((m, i) => renderStep(m, STEP_SIZES[i], size)));
+  const steps = await Promise.all(means.map((m, i) => renderStep(m, STEP_SIDES[i], size)));
   return { hash, size, means, steps, crop };
 }
 
@@ -689,7 +688,7 @@ export async function makeStrip(ladder: Ladder, source: Uint8Array, opts: StripO
   const gap = opts.gap ?? DEFAULT_GAP;
   if (!Number.isInteger(tile) || tile < GRID || tile > 2048) throw new RangeError(`tile must be ${GRID}..2048 px, got ${tile}`);
   if (!Number.isInteger(gap) || gap < 0 || gap > 256) throw new RangeError(`gap must be 0..256 px, got ${gap}`);
-  if (ladder.means.length !== STEP_SIZES.length) throw new RangeError('a ladder has six steps');
+  if (ladder.means.length !== STEP_SIDES.length) throw new RangeError('a ladder has six steps');
   const bg = opts.background ?? { r: 255, g: 255, b: 255 };
   const { width, height } = stripSize({ tile, gap });
 
@@ -709,7 +708,7 @@ export async function makeStrip(ladder: Ladder, source: Uint8Array, opts: StripO
     out[i * 3 + 1] = bg.g;
     out[i * 3 + 2] = bg.b;
   }
-  const tiles = [...ladder.means.map((m, i) => upscale(m, STEP_SIZES[i], tile)), original];
+  const tiles = [...ladder.means.map((m, i) => upscale(m, STEP_SIDES[i], tile)), original];
   tiles.forEach((t, k) => {
     const x0 = k * (tile + gap);
     for (let y = 0; y < tile; y++) t.copy(out, (y * width + x0) * 3, y * tile * 3, (y + 1) * tile * 3);

@@ -1,7 +1,7 @@
 /** The daily challenge's replies. Pure. Everything but the Share post is for the player's eyes only. */
 import type { DailyOutcome, DailyStats, DailyToday } from '../core/daily/port.ts';
 import type { ChartPort } from '../core/commands/services.ts';
-import { STEP_COUNT } from '../core/game/round.ts';
+import { STEP_COUNT, stepLabel } from '../core/game/steps.ts';
 import { userText, type Reply, type ReplyButton } from '../core/reply.ts';
 import { stepSizeLabel } from './game.ts';
 import { t, type Audience } from './i18n.ts';
@@ -12,7 +12,6 @@ export const DAILY_NEXT_BUTTON = 'daily:action=next';
 export const DAILY_SHARE_BUTTON = 'daily:action=share';
 export const DAILY_STATS_BUTTON = 'daily:action=stats';
 
-const SIDES = [2, 4, 8, 16, 32, 64];
 
 function playButtons(to: Audience, step: number): ReplyButton[] {
   return [
@@ -93,7 +92,7 @@ export async function dailyStatsReply(to: Audience, s: DailyStats | null, charts
   const title = t(locale, 'daily.stats.title', { number: s.number });
   const table = c.perStep
     .map((count, i) =>
-      t(locale, 'daily.stats.row', { size: `${SIDES[i]}×${SIDES[i]}`, count, share: Math.round(c.cumulative[i]! * 100) }),
+      t(locale, 'daily.stats.row', { size: stepLabel(i + 1), count, share: Math.round(c.cumulative[i]! * 100) }),
     )
     .join('\n');
   const lines = [

@@ -1,14 +1,13 @@
 /** Game events and outcomes → neutral replies, through the locale strings. Pure. */
 import type { GuessOutcome, HintOutcome, PlayOutcome } from '../core/commands/services.ts';
-import { STEP_COUNT, pointsForStep, recognitionTable, type RoundState } from '../core/game/round.ts';
+import { pointsForStep, recognitionTable, type RoundState } from '../core/game/round.ts';
+import { STEP_COUNT, stepLabel, stepSide } from '../core/game/steps.ts';
 import { userText, type Locale, type Reply, type ReplyImage } from '../core/reply.ts';
 import type { DeckItem } from '../images/deck-schema.ts';
 import { pick, platformOf, t } from './i18n.ts';
 
-const SIZES = [2, 4, 8, 16, 32, 64];
-
 export function stepSizeLabel(locale: Locale, step: number): string {
-  const n = SIZES[Math.min(Math.max(step, 1), STEP_COUNT) - 1]!;
+  const n = stepSide(step);
   return t(locale, 'step.size', { n, pixels: n * n });
 }
 
@@ -86,7 +85,7 @@ export function recapReply(state: RoundState, item: DeckItem, strip: Uint8Array 
       value: table.perStep
         .map((count, i) =>
           t(locale, 'recap.table.row', {
-            size: `${SIZES[i]}×${SIZES[i]}`,
+            size: stepLabel(i + 1),
             count,
             total: table.cumulative[i]!,
             players: table.players,

@@ -1,7 +1,8 @@
 /** Statistics and privacy → neutral replies, through the locale strings. Pure, except the chart port. */
 import type { ChartPort } from '../core/commands/services.ts';
 import { userText, type Locale, type Reply, type ReplyButton } from '../core/reply.ts';
-import { STAT_STEPS, STEP_SIDES, type Curve } from '../core/stats/figures.ts';
+import { stepLabel } from '../core/game/steps.ts';
+import type { Curve } from '../core/stats/figures.ts';
 import type {
   ChartOptions,
   ChartSeries,
@@ -16,12 +17,6 @@ import type {
 } from '../core/stats/reports.ts';
 import { pick, t, type Audience } from './i18n.ts';
 
-/** `8×8` for step 3. */
-export function sizeOf(step: number): string {
-  const n = STEP_SIDES[Math.min(Math.max(step, 1), STAT_STEPS) - 1]!;
-  return `${n}×${n}`;
-}
-
 export function percent(share: number): string {
   return `${Math.round(share * 100)}%`;
 }
@@ -31,7 +26,7 @@ export function decimal(x: number): string {
   return String(Math.round(x * 10) / 10);
 }
 
-const thresholdText = (locale: Locale, c: Curve) => (c.threshold === null ? t(locale, 'stats.none') : sizeOf(c.threshold));
+const thresholdText = (locale: Locale, c: Curve) => (c.threshold === null ? t(locale, 'stats.none') : stepLabel(c.threshold));
 const instabilityText = (locale: Locale, c: Curve) => (c.instability === null ? t(locale, 'stats.none') : decimal(c.instability));
 
 /** The picture's name in the reader's language, with the other language after it. */
@@ -62,7 +57,7 @@ async function chartImage(
 export function curveTable(locale: Locale, c: Curve): string {
   return c.perStep
     .map((count, i) =>
-      t(locale, 'stats.table.row', { size: sizeOf(i + 1), count, total: c.cumulative[i]!, share: percent(c.share[i]!) }),
+      t(locale, 'stats.table.row', { size: stepLabel(i + 1), count, total: c.cumulative[i]!, share: percent(c.share[i]!) }),
     )
     .join('\n');
 }
@@ -86,7 +81,7 @@ export async function pictureStatsReply(to: Audience, s: PictureStats, charts?: 
   if (e.cut > 0) lines.push(t(to, 'stats.picture.cut', { cut: e.cut }));
   if (e.threshold === null) lines.push(t(to, 'stats.threshold.none'));
   else {
-    lines.push(t(to, 'stats.threshold', { size: sizeOf(e.threshold) }));
+    lines.push(t(to, 'stats.threshold', { size: stepLabel(e.threshold) }));
     lines.push(t(to, 'stats.instability', { value: Number(decimal(e.instability ?? 0)) }));
   }
   const fields: NonNullable<Reply['fields']> = [{ name: t(to, 'stats.table'), value: curveTable(locale, e) }];
@@ -112,7 +107,7 @@ export async function pictureStatsReply(to: Audience, s: PictureStats, charts?: 
     value: byStep.size
       ? [...byStep.entries()]
           .sort((a, b) => a[0] - b[0])
-          .map(([step, list]) => t(to, 'stats.wrong.row', { size: sizeOf(step), guesses: list.join(locale === 'zh' ? '、' : ', ') }))
+          .map(([step, list]) => t(to, 'stats.wrong.row', { size: stepLabel(step), guesses: list.join(locale === 'zh' ? '、' : ', ') }))
           .join('\n')
       : t(to, 'stats.wrong.none'),
   });
@@ -152,8 +147,8 @@ export function personalStatsReply(to: Audience, s: PersonalStats): Reply {
   else {
     lines.push(
       t(to, 'stats.me.median', {
-        mine: sizeOf(s.median),
-        everyone: s.everyone === null ? t(to, 'stats.none') : sizeOf(s.everyone),
+        mine: stepLabel(s.median),
+        everyone: s.everyone === null ? t(to, 'stats.none') : stepLabel(s.everyone),
       }),
     );
     lines.push(t(to, 'stats.me.compare', { earlier: s.earlier, same: s.same, later: s.later }));

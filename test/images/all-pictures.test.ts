@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { loadDecks } from '../../src/images/decks.ts';
 import { LadderCache } from '../../src/images/ladder-cache.ts';
-import { STEP_SIZES } from '../../src/images/ladder.ts';
+import { STEP_SIDES } from '../../src/core/game/steps.ts';
 
 const SIZE = 64;
 
@@ -23,12 +23,12 @@ describe('every built-in picture', () => {
       const name = `${deck.id}/${item.id}`;
       try {
         const ladder = await cache.getFile(catalog.imagePath(deck, item), { size: SIZE, focus: item.focus });
-        expect(ladder.steps.length).toBe(STEP_SIZES.length);
+        expect(ladder.steps.length).toBe(STEP_SIDES.length);
         for (const [i, png] of ladder.steps.entries()) {
           const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
           expect([info.width, info.height, info.channels], `${name} step ${i + 1}`).toEqual([SIZE, SIZE, 3]);
           // The last pixel lies in the last block: its colour is that block's mean.
-          const n = STEP_SIZES[i]!;
+          const n = STEP_SIDES[i]!;
           const means = ladder.means[i]!;
           const last = (n * n - 1) * 3;
           expect([...data.subarray(data.length - 3)], `${name} step ${i + 1}`).toEqual([...means.subarray(last, last + 3)]);

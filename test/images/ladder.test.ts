@@ -15,11 +15,11 @@ import {
   makeStrip,
   renderStep,
   squareAround,
-  STEP_SIZES,
   stepFileName,
   stripSize,
   upscale,
 } from '../../src/images/ladder.ts';
+import { STEP_SIDES } from '../../src/core/game/steps.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures, generated here (no dependency on anyone else's files)
@@ -138,7 +138,7 @@ afterAll(async () => {
 
 describe('names', () => {
   it('has six steps from 2 to 64 px, files step-1.png … step-6.png', () => {
-    expect([...STEP_SIZES]).toEqual([2, 4, 8, 16, 32, 64]);
+    expect([...STEP_SIDES]).toEqual([2, 4, 8, 16, 32, 64]);
     expect([1, 2, 3, 4, 5, 6].map(stepFileName)).toEqual([
       'step-1.png',
       'step-2.png',
@@ -237,7 +237,7 @@ describe('cropSquare', () => {
 
 describe('buildLadder', () => {
   it('has six means of n*n*3 bytes and six PNGs', () => {
-    expect(ladder.means.map((m) => m.length)).toEqual(STEP_SIZES.map((n) => n * n * 3));
+    expect(ladder.means.map((m) => m.length)).toEqual(STEP_SIDES.map((n) => n * n * 3));
     expect(ladder.steps).toHaveLength(6);
     expect(ladder.size).toBe(512);
     expect(ladder.hash).toMatch(/^[0-9a-f]{64}$/);
@@ -245,7 +245,7 @@ describe('buildLadder', () => {
 
   it('shows every step as uniform square blocks of its means, at one display size', async () => {
     for (let i = 0; i < 6; i++) {
-      const n = STEP_SIZES[i];
+      const n = STEP_SIDES[i];
       const img = await decode(ladder.steps[i]);
       expect([img.width, img.height, img.channels]).toEqual([512, 512, 3]);
       const b = 512 / n;
@@ -267,7 +267,7 @@ describe('buildLadder', () => {
 
   it('makes each coarser step the 2x2 mean of the next finer one (±1)', () => {
     for (let i = 0; i < 5; i++) {
-      const n = STEP_SIZES[i];
+      const n = STEP_SIDES[i];
       const fine = ladder.means[i + 1];
       for (let y = 0; y < n; y++) {
         for (let x = 0; x < n; x++) {

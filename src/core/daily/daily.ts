@@ -4,13 +4,13 @@
  * outside: days and times are passed in.
  */
 import { DateTime } from 'luxon';
-import { GUESSES_PER_STEP, STEP_COUNT } from '../game/round.ts';
+import { GUESSES_PER_STEP } from '../game/round.ts';
+import { STEP_COUNT, stepLabel } from '../game/steps.ts';
 import type { Verdict } from '../game/judge.ts';
 
 /** Day #1. The number in the share line counts from it. */
 export const DAILY_EPOCH = '2026-01-01';
 export const DEFAULT_DAILY_DECKS = ['masterpieces', 'everyday', 'landmarks'] as const;
-const SIDES = [2, 4, 8, 16, 32, 64];
 
 /** `YYYY-MM-DD` of a time, in UTC: the daily changes at 00:00 UTC for everyone. */
 export function utcDay(ms: number): string {
@@ -149,7 +149,7 @@ export function nextStep(play: DailyPlay): { play: DailyPlay; events: DailyEvent
 export function shareLine(number: number, play: DailyPlay): string {
   const seen = play.knownStep ?? play.step;
   const squares = Array.from({ length: seen }, (_, i) => (play.knownStep === i + 1 ? '🟩' : '⬛')).join('');
-  const result = play.knownStep ? `${SIDES[play.knownStep - 1]}×${SIDES[play.knownStep - 1]}` : '✗';
+  const result = play.knownStep ? stepLabel(play.knownStep) : '✗';
   return `Emergence #${number} · ${squares} · ${result}`;
 }
 

@@ -5,13 +5,14 @@
  * the runtime judges guesses (see judge.ts) and passes the verdict in.
  */
 import type { Verdict } from './judge.ts';
+import { FINAL_WINDOW, STEP_COUNT } from './steps.ts';
+
+// Defined in steps.ts; re-exported because the engine is where most callers look for them.
+export { FINAL_WINDOW, STEP_COUNT };
 
 export type Mode = 'race' | 'experiment';
 export type EndReason = 'solved' | 'timeout' | 'stopped' | 'interrupted';
 
-/** Number of picture steps: 2x2 … 64x64. Step 7 is the last guessing window after step 6. */
-export const STEP_COUNT = 6;
-export const FINAL_WINDOW = STEP_COUNT + 1;
 export const GUESSES_PER_STEP = 3;
 export const FIRST_BONUS = 2;
 export const MIN_STEP_SECONDS = 5;

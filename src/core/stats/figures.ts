@@ -30,11 +30,7 @@
  *   were on average one step away (one sees it, the next doesn't yet).
  * - A **median recognition step** (personal threshold) uses the same lower-median rule.
  */
-
-/** Number of picture steps: 2×2, 4×4, 8×8, 16×16, 32×32, 64×64. */
-export const STAT_STEPS = 6;
-/** Side of the picture at each step (index 0 = step 1). */
-export const STEP_SIDES = [2, 4, 8, 16, 32, 64] as const;
+import { STEP_COUNT } from '../game/steps.ts';
 
 /** A group of attempts with the same outcome, as returned by the database. */
 export interface AttemptRow {
@@ -66,14 +62,14 @@ export interface Curve {
 }
 
 function clampStep(s: number): number {
-  return Math.min(Math.max(Math.trunc(s), 1), STAT_STEPS);
+  return Math.min(Math.max(Math.trunc(s), 1), STEP_COUNT);
 }
 
 /** Builds a curve from attempt rows (rows with n ≤ 0 are ignored). */
 export function curveFromAttempts(rows: readonly AttemptRow[]): Curve {
-  const perStep = Array.from({ length: STAT_STEPS }, () => 0);
+  const perStep = Array.from({ length: STEP_COUNT }, () => 0);
   // unrecognisedSeen[c-1]: unrecognised attempts whose round showed steps 1..c.
-  const unrecognisedSeen = Array.from({ length: STAT_STEPS }, () => 0);
+  const unrecognisedSeen = Array.from({ length: STEP_COUNT }, () => 0);
   let attempts = 0;
   for (const r of rows) {
     if (!(r.n > 0)) continue;
@@ -82,16 +78,16 @@ export function curveFromAttempts(rows: readonly AttemptRow[]): Curve {
     else unrecognisedSeen[clampStep(r.seen) - 1]! += r.n;
   }
   const recognised = perStep.reduce((a, b) => a + b, 0);
-  const cut = unrecognisedSeen.slice(0, STAT_STEPS - 1).reduce((a, b) => a + b, 0);
+  const cut = unrecognisedSeen.slice(0, STEP_COUNT - 1).reduce((a, b) => a + b, 0);
   let run = 0;
   const cumulative = perStep.map((n) => (run += n));
 
   // Kaplan–Meier on six steps. At risk at step s: recognised at s or later, or unrecognised and seen through s or later.
   const share: number[] = [];
   let notYet = 1;
-  for (let s = 1; s <= STAT_STEPS; s++) {
+  for (let s = 1; s <= STEP_COUNT; s++) {
     let atRisk = 0;
-    for (let k = s; k <= STAT_STEPS; k++) atRisk += perStep[k - 1]! + unrecognisedSeen[k - 1]!;
+    for (let k = s; k <= STEP_COUNT; k++) atRisk += perStep[k - 1]! + unrecognisedSeen[k - 1]!;
     if (atRisk > 0) notYet *= 1 - perStep[s - 1]! / atRisk;
     share.push(attempts > 0 ? 1 - notYet : 0);
   }
@@ -120,7 +116,7 @@ export function thresholdOf(perStep: readonly number[]): number | null {
 
 /** Counts of steps 1..6, from a list of steps. */
 export function stepCounts(steps: readonly number[]): number[] {
-  const out = Array.from({ length: STAT_STEPS }, () => 0);
+  const out = Array.from({ length: STEP_COUNT }, () => 0);
   for (const s of steps) out[clampStep(s) - 1]! += 1;
   return out;
 }
@@ -183,7 +179,7 @@ export interface PersonalRecognition {
 
 export function personalFigures(pictures: number, recognitions: readonly PersonalRecognition[]): PersonalFigures {
   const mine = recognitions.map((r) => r.step);
-  const pooled = Array.from({ length: STAT_STEPS }, () => 0);
+  const pooled = Array.from({ length: STEP_COUNT }, () => 0);
   let earlier = 0;
   let same = 0;
   let later = 0;
