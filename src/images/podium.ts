@@ -5,7 +5,7 @@
  */
 import sharp from 'sharp';
 import { sanitizeUserText } from '../core/reply.ts';
-import { STAT_STEPS, STEP_SIDES } from '../core/stats/figures.ts';
+import { STEP_COUNT as STAT_STEPS, stepLabel } from '../core/game/steps.ts';
 import type { PodiumInput, ReportImageInput } from '../views/events.ts';
 import { titleSvg } from './cards.ts';
 import { CHART_HEIGHT, CHART_WIDTH, curveChartSvg } from './charts.ts';
@@ -77,8 +77,7 @@ export async function eventReportImage(input: ReportImageInput): Promise<Uint8Ar
   const labelW = 250;
   const cellW = (W - labelW - 40 - 70) / STAT_STEPS;
   for (let s = 0; s < STAT_STEPS; s++) {
-    const side = STEP_SIDES[s]!;
-    parts.push(`<text x="${labelW + 20 + (s + 0.5) * cellW}" y="${tableTop + 26}" font-size="15" text-anchor="middle" fill="#aab4c3">${side}×${side}</text>`);
+    parts.push(`<text x="${labelW + 20 + (s + 0.5) * cellW}" y="${tableTop + 26}" font-size="15" text-anchor="middle" fill="#aab4c3">${stepLabel(s + 1)}</text>`);
   }
   parts.push(`<text x="${W - 55}" y="${tableTop + 26}" font-size="15" text-anchor="middle" fill="#aab4c3">Σ</text>`);
   rows.forEach((p, i) => {

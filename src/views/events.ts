@@ -3,7 +3,7 @@ import type { EventNote, EventView } from '../core/events/port.ts';
 import type { EventReport } from '../core/events/report.ts';
 import { ranks, type Standings } from '../core/events/standings.ts';
 import { timeMark, userText, type Locale, type Reply, type ReplyButton } from '../core/reply.ts';
-import { STEP_SIDES } from '../core/stats/figures.ts';
+import { stepLabel } from '../core/game/steps.ts';
 import { pick, t, type Audience, type MessageKey } from './i18n.ts';
 
 /** Renders the end-of-event images; absent in pure tests (the text stands alone). */
@@ -35,9 +35,7 @@ export function teamLabel(to: Audience, team: number): string {
 }
 
 function size(step: number | null): string {
-  if (step === null) return '–';
-  const side = STEP_SIDES[step - 1] ?? 64;
-  return `${side}×${side}`;
+  return step === null ? '–' : stepLabel(step);
 }
 
 /** A team named by number (`2`) or by its colour in either language (`blue`, `蓝队`); 0 when it names none. */

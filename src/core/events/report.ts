@@ -3,7 +3,8 @@
  * curve (every player's attempt at every picture of the event, with the same definitions as /stats, see
  * src/core/stats/figures.ts) beside the all-time curve of the same pictures; and the event's threshold.
  */
-import { curveFromAttempts, poolRows, STAT_STEPS, type AttemptRow, type Curve } from '../stats/figures.ts';
+import { STEP_COUNT as STAT_STEPS } from '../game/steps.ts';
+import { curveFromAttempts, poolRows, type AttemptRow, type Curve } from '../stats/figures.ts';
 
 export interface EventRoundResult {
   index: number;
