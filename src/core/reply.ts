@@ -7,6 +7,7 @@
  * neutralise it for its own platform (mentions, markdown, Slack's `<...>` syntax).
  */
 import { truncate } from './text/truncate.ts';
+
 export type Locale = 'en' | 'zh';
 
 export interface ReplyImage {
