@@ -22,7 +22,7 @@ import {
 } from '../images/decks.ts';
 import { out, err } from './output.ts';
 
-const USAGE = 'usage: npm run --silent cli -- deck validate [path] | deck credits [path]\n';
+const USAGE = 'usage: npm run --silent cli -- deck validate [path] | deck credits [path] | deck import <folder|zip> --scope <server id> | deck block <sha256>\n';
 
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -135,6 +135,9 @@ export async function run(argv: string[]): Promise<number> {
         return await validate(rest);
       case 'credits':
         return await credits(rest);
+      case 'import':
+      case 'block':
+        return await (await import('../decks/cli-import.ts')).run(argv);
       default:
         err(USAGE);
         return 2;

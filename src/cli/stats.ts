@@ -1,8 +1,8 @@
 /**
- * `npm run --silent cli -- stats [--json] [--deck <deck>] [--item <id>] [--db <file>]`
+ * `npm run --silent cli -- stats [--json] [--deck <deck>] [--item <id>] [--db <file or postgres:// URL>]`
  *
- * Prints the emergence figures the /stats command shows, from the bot's database (DATABASE_PATH,
- * default ./data/emergence.db, or --db): for each picture with attempts (one picture with --item, a
+ * Prints the emergence figures the /stats command shows, from the bot's database (--db, else
+ * DATABASE_URL (PostgreSQL), else DATABASE_PATH, default ./data/emergence.db), as the bot picks it: for each picture with attempts (one picture with --item, a
  * deck's pictures with --deck, else every picture) its curve everywhere and per server, threshold,
  * instability and most common wrong guesses by step; then the knowledge effect (famous vs less-known
  * pictures, flags vs paintings, everywhere). With --json: one JSON document on stdout.
@@ -15,12 +15,12 @@ import { curveFromAttempts, round4, type Curve, type WrongGuess } from '../core/
 import type { KnowledgeGroupId } from '../core/stats/reports.ts';
 import { loadDecks } from '../images/decks.ts';
 import { SystemClock } from '../runtime/clock.ts';
-import { Store } from '../storage/store.ts';
+import { Store, isPostgresUrl } from '../storage/store.ts';
 import { attemptsOf, wrongGuesses, type AttemptCountRow } from '../stats/queries.ts';
 import { StatsService } from '../stats/service.ts';
 import { out, err } from './output.ts';
 
-const USAGE = 'usage: npm run --silent cli -- stats [--json] [--deck <deck>] [--item <id>] [--db <file>]\n';
+const USAGE = 'usage: npm run --silent cli -- stats [--json] [--deck <deck>] [--item <id>] [--db <file or postgres:// URL>]\n';
 const ID = /^[a-z0-9][a-z0-9-]*$/;
 
 /** A curve as printed: the same fields as `Curve`, shares and instability rounded. */
@@ -131,9 +131,10 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   (await import('dotenv')).config({ quiet: true });
-  const dbPath = values.db ?? process.env.DATABASE_PATH ?? './data/emergence.db';
-  if (!existsSync(dbPath)) {
-    err(`no database at ${dbPath} (set DATABASE_PATH or pass --db)\n`);
+  // The bot's own choice: PostgreSQL when DATABASE_URL is set, else the SQLite file.
+  const dbPath = values.db ?? (process.env.DATABASE_URL?.trim() || process.env.DATABASE_PATH?.trim() || './data/emergence.db');
+  if (!isPostgresUrl(dbPath) && !existsSync(dbPath)) {
+    err(`no database at ${dbPath} (set DATABASE_URL or DATABASE_PATH, or pass --db)\n`);
     return 2;
   }
   const decks = await loadDecks(process.env.DECKS_DIR || undefined);
@@ -152,7 +153,14 @@ export async function run(argv: string[]): Promise<number> {
     }
     deckId ??= decks.find(itemId)!.deck.id;
   }
-  const store = await Store.open(dbPath);
+  let store: Store;
+  try {
+    store = await Store.open(dbPath);
+  } catch (e) {
+    // A clear sentence (StartupError: an unreachable server, a damaged file), never the URL's password.
+    err(`${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
   try {
     const service = new StatsService({ store, decks, clock: new SystemClock() });
     const stats = await collectStats(store, service, { deckId, itemId });

@@ -7,6 +7,7 @@
  * PostgreSQL, a durable job). This process keeps only caches it can rebuild (ladders, compiled answers).
  */
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Kysely, Transaction } from 'kysely';
 import type { PlayerState } from '../core/game/round.ts';
 import type { Logger } from 'pino';
@@ -33,8 +34,11 @@ import type { LadderCache } from '../images/ladder-cache.ts';
 import { stepFileName, type Ladder } from '../images/ladder.ts';
 import {
   casRound,
+  claimFromDead,
   claimLease,
   insertRound,
+  isPostgres,
+  leasedByOthers,
   lastEndedRound,
   lockChannel,
   lockChannels,
@@ -154,7 +158,8 @@ export class GameService implements GamePort {
 
   constructor(private readonly o: GameServiceOptions) {
     this.scheduler = o.scheduler ?? new LocalScheduler(o.clock);
-    this.instanceId = o.instanceId ?? randomUUID();
+    // Host and pid in the id let a process on SQLite see that the owner of a round is gone (see ownerIsGone).
+    this.instanceId = o.instanceId ?? `${hostname()}/${process.pid}/${randomUUID()}`;
     this.resumeWindowMs = o.resumeWindowMs ?? 120_000;
     this.leaseMs = o.leaseMs ?? 15_000;
   }
@@ -645,9 +650,15 @@ export class GameService implements GamePort {
     await this.start();
     const now = this.o.clock.now();
     const closed: InterruptedRound[] = [];
-    for (const r of await orphanedRounds(this.db, now)) {
+    // On SQLite (processes of one machine), a lease whose holder's process is gone need not run out first:
+    // a process restarted after kill -9 goes on at once. A live process's rounds are never touched.
+    const dead = isPostgres(this.db) ? [] : (await leasedByOthers(this.db, this.instanceId, now)).filter((r) => ownerIsGone(r.owner_id));
+    for (const r of [...dead, ...(await orphanedRounds(this.db, now))]) {
       if (!matches(r, filter)) continue;
-      if (!(await claimLease(this.db, r, this.instanceId, now, now + this.leaseMs))) continue;
+      const claimed = dead.includes(r)
+        ? await claimFromDead(this.db, r, this.instanceId, now + this.leaseMs)
+        : await claimLease(this.db, r, this.instanceId, now, now + this.leaseMs);
+      if (!claimed) continue;
       if (r.due_at === null || now - r.due_at > this.resumeWindowMs) {
         const done = await this.commit(r.channel_id, r.id, async (trx, row) => {
           const before = stateOf(row, {});
@@ -775,6 +786,23 @@ export class GameService implements GamePort {
       this.compiled.set(key, c);
     }
     return c;
+  }
+}
+
+/**
+ * Whether the process that holds a lease is certainly gone: its id names this host and a pid that is
+ * not running. Anything unsure (another host, an id without a pid, a pid in use, possibly by another program,
+ * or a restarted container's reused pid) counts as alive: then the lease runs out first.
+ */
+export function ownerIsGone(ownerId: string | null): boolean {
+  const m = ownerId ? /^(.+)\/(\d+)\/[0-9a-f-]{36}$/.exec(ownerId) : null;
+  if (!m || m[1] !== hostname()) return false;
+  try {
+    // Signal 0 only asks whether the pid exists. Our own pid counts as alive: tests run several services in one process.
+    process.kill(Number(m[2]), 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 

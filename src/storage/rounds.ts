@@ -265,6 +265,31 @@ export async function orphanedRounds(db: Db, now: number): Promise<RoundRecord[]
     .execute();
 }
 
+/** Running rounds held by another owner whose lease has not run out (SQLite: is that owner's process gone?). */
+export async function leasedByOthers(db: Db, ownerId: string, now: number): Promise<RoundRecord[]> {
+  return db
+    .selectFrom('rounds')
+    .selectAll()
+    .where('status', '=', 'running')
+    .where('owner_id', '!=', ownerId)
+    .where('lease_until', '>=', now)
+    .orderBy('due_at')
+    .execute();
+}
+
+/** Takes a round from an owner known to be dead, only if that owner still holds it. */
+export async function claimFromDead(db: Db, r: RoundRecord, ownerId: string, until: number): Promise<boolean> {
+  if (r.owner_id === null) return false;
+  const res = await db
+    .updateTable('rounds')
+    .set({ owner_id: ownerId, lease_until: until })
+    .where('id', '=', r.id)
+    .where('status', '=', 'running')
+    .where('owner_id', '=', r.owner_id)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
 /** Takes an orphaned round's lease, only if it is still orphaned (two instances starting together take it once). */
 export async function claimLease(db: Db, r: RoundRecord, ownerId: string, now: number, until: number): Promise<boolean> {
   let q = db.updateTable('rounds').set({ owner_id: ownerId, lease_until: until }).where('id', '=', r.id).where('status', '=', 'running');

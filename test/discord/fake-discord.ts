@@ -840,6 +840,44 @@ export class FakeDiscord {
     };
   }
 
+  /**
+   * A subcommand (`/deck add …`) whose options may include attached files: each file becomes an
+   * ATTACHMENT option (type 11) whose value is the attachment's id, described in `data.resolved.attachments`.
+   */
+  subcommand(
+    name: string,
+    sub: string,
+    options: Record<string, string | number> = {},
+    files: Record<string, { url: string; filename: string; size: number; content_type?: string; width?: number; height?: number }> = {},
+    o: InteractionOptions = {},
+  ) {
+    const attachments: Record<string, unknown> = {};
+    const fileOptions = Object.entries(files).map(([k, f]) => {
+      const id = snowflake();
+      attachments[id] = { id, proxy_url: f.url, ephemeral: true, ...f };
+      return { name: k, type: 11, value: id };
+    });
+    return {
+      ...this.base(2, o),
+      data: {
+        id: snowflake(),
+        name,
+        type: 1,
+        options: [
+          {
+            name: sub,
+            type: 1,
+            options: [
+              ...Object.entries(options).map(([k, v]) => ({ name: k, type: typeof v === 'number' ? 4 : 3, value: v })),
+              ...fileOptions,
+            ],
+          },
+        ],
+        resolved: { attachments },
+      },
+    };
+  }
+
   autocomplete(name: string, focused: string, value: string, o: InteractionOptions = {}) {
     return {
       ...this.base(4, o),

@@ -196,6 +196,7 @@ describe('synonyms, sizes and question frames', () => {
     expect(whatIsSubject('泛化是啥')).toBe('泛化');
     expect(whatIsSubject('什么是世界模型?')).toBe('世界模型');
     expect(whatIsSubject('why is 32x32 special')).toBeUndefined();
+    expect(whatIsSubject('bitter lesson 是什么')).toBe('bitter lesson');
     for (const [q, id] of [
       ['世界模型是啥', 'world-model'],
       ['generalization 是啥', 'generalization'],

@@ -43,12 +43,13 @@ interface RoundRow {
   owner_id: string | null;
   lease_until: number | null;
   announced: number;
+  due_at: number | null;
 }
 
 function rounds(): RoundRow[] {
   const db = new Database(join(dir, 'e.db'), { readonly: true, fileMustExist: true });
   try {
-    return db.prepare('SELECT id, status, step, end_reason, owner_id, lease_until, announced FROM rounds ORDER BY started_at').all() as RoundRow[];
+    return db.prepare('SELECT id, status, step, end_reason, owner_id, lease_until, announced, due_at FROM rounds ORDER BY started_at').all() as RoundRow[];
   } finally {
     db.close();
   }
@@ -84,7 +85,7 @@ describe('a restarted SQLite process', () => {
     // The step the database holds is the last one A committed; A printed it (commit, then post).
     expect(shownByA.at(-1)).toBe(before[0]!.step);
 
-    // Restarted at once: the dead process's lease still holds for a few seconds; then the round goes on.
+    // Restarted at once: the dead process's lease still holds, but its pid is gone, so the round goes on.
     const b = bot();
     await waitFor('the round to end on the restarted process', () => rounds()[0]!.status !== 'running' && b.out().includes('== It was: Mona Lisa'), 90_000, [a, b]);
     const after = rounds();
@@ -106,8 +107,10 @@ describe('a restarted SQLite process', () => {
     a.line('sunset');
     await waitFor('the wrong guess answered', () => a.out().includes('Not it.'), 30_000, [a]);
     await a.kill9();
-    const roundId = rounds()[0]!.id;
-    // A window of 1 s: by the time the dead lease has expired, the overdue step is older than that.
+    const { id: roundId, due_at: dueAt } = rounds()[0]!;
+    // A window of 1 s, and the step overdue by more than that when the new process starts (it takes a dead
+    // process's rounds at once).
+    await waitFor('the step overdue past the window', () => Date.now() > (dueAt ?? 0) + 1_500, 30_000, [a]);
     const b = bot({ RESUME_WINDOW_SECONDS: '1' });
     await waitFor('the round closed as interrupted', () => rounds()[0]!.status === 'interrupted' && rounds()[0]!.announced === 1, 90_000, [a, b]);
     await waitFor('the recap printed', () => b.out().includes('The round was interrupted'), 30_000, [b]);

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHART_HEIGHT, CHART_WIDTH, curveChart, curveChartSvg } from '../../src/images/charts.ts';
 import { Store } from '../../src/storage/store.ts';
 import type { StatsJson } from '../../src/cli/stats.ts';
+import { postgresEngine } from '../fakes/databases.ts';
 import { A, B, seedFixture } from './fixture.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -68,8 +69,30 @@ describe('npm run cli -- stats', { timeout: 120_000 }, () => {
     spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'stats', ...args], {
       cwd: root,
       encoding: 'utf8',
-      env: { ...process.env, DATABASE_PATH: db },
+      env: { ...process.env, DATABASE_URL: '', DATABASE_PATH: db },
     });
+
+  it('reads PostgreSQL when DATABASE_URL is set, with the same figures', async () => {
+    const pg = await postgresEngine.create();
+    try {
+      const store = await pg.open();
+      await seedFixture(store);
+      await store.close();
+      const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'stats', '--json', '--item', 'mona-lisa'], {
+        cwd: root,
+        encoding: 'utf8',
+        // DATABASE_PATH names a file that does not exist: the figures can only come from PostgreSQL.
+        env: { ...process.env, DATABASE_URL: pg.location, DATABASE_PATH: join(dir, 'absent.db') },
+      });
+      expect(r.status, r.stderr).toBe(0);
+      const m = (JSON.parse(r.stdout) as StatsJson).pictures[0]!;
+      expect(m.everywhere).toMatchObject({ attempts: 10, recognised: 6, cut: 3, perStep: [0, 2, 1, 2, 1, 0], threshold: 3 });
+      expect(m.servers[B]).toMatchObject({ attempts: 5, threshold: 2, cut: 3 });
+      expect(m.wrongGuesses[0]).toEqual({ step: 1, text: 'sunset', players: 2 });
+    } finally {
+      await pg.drop();
+    }
+  });
 
   it('--json prints the same figures as /stats', () => {
     const out = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'stats', '--json', '--db', db], {

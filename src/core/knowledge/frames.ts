@@ -25,7 +25,8 @@ export function whatIsSubject(normalized: string): string | undefined {
     const m = re.exec(q);
     if (m?.[1]) return m[1].replace(TRIM, '') || undefined;
   }
-  const compact = q.replace(/\s+/g, '');
+  // Spaces next to Chinese go ("世界 模型 是啥"); spaces between English words stay ("world model是啥").
+  const compact = q.replace(/\s+(?=\p{Script=Han})|(?<=\p{Script=Han})\s+/gu, '');
   const m = ZH_WHAT_BEFORE.exec(compact) ?? ZH_WHAT_AFTER.exec(compact);
   return m?.[1] ? m[1].replace(TRIM, '') || undefined : undefined;
 }
