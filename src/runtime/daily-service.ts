@@ -6,6 +6,7 @@
  * player's recognition), so curves and `cli stats` count it; nothing is written there while it runs,
  * so the statistics never show a play in progress.
  */
+import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { Caller } from '../core/commands/define.ts';
@@ -207,7 +208,8 @@ export class DailyService implements DailyPort {
    * earlier first encounter.
    */
   private async recordEncounter(trx: Transaction<Database>, row: DailyPlaysTable, play: DailyPlay, today: Today): Promise<void> {
-    const roundId = `daily:${today.day}:${row.player_id}`;
+    // A random id: a round id naming the player would outlive a forget-me.
+    const roundId = `daily-${randomUUID()}`;
     const now = this.o.clock.now();
     await trx
       .insertInto('rounds')

@@ -283,6 +283,25 @@ describe.each(engines)('/daily on $name', (engine) => {
     expect(seen.size).toBe(pool);
   }, 120_000);
 
+  it('forget-me deletes the daily plays, and nothing left names the player', async () => {
+    await open();
+    const ann = player('ann');
+    await run(ann, '/daily');
+    await run(ann, '/daily guess potato');
+    await run(ann, `/daily guess ${today().item.answers.en}`);
+    await run(player('bo'), '/daily');
+    const ask = await t.app.services.privacy!.requestForget(ann);
+    await t.app.services.privacy!.confirmForget(ann, ask.code);
+    const db = t.app.store.db;
+    expect(await db.selectFrom('daily_plays').select('player_id').execute()).toEqual([{ player_id: 'terminal:bo' }]);
+    const rounds = await db.selectFrom('rounds').selectAll().execute();
+    expect(JSON.stringify(rounds)).not.toContain('terminal:ann');
+    expect(await db.selectFrom('guesses').selectAll().execute()).toEqual([]);
+    expect(await db.selectFrom('recognitions').selectAll().execute()).toEqual([]);
+    // Forgotten, ann may play again today as someone new.
+    expect(plainText((await run(ann, '/daily')).title!)).toContain('step 1 of 6');
+  });
+
   it('DAILY_DATE replays a day', async () => {
     await open('2026-03-02T09:00:00Z', { dailyDate: '2026-01-15' });
     const r = await run(player('ann'), '/daily');
