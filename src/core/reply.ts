@@ -6,6 +6,8 @@
  * Anything a user typed must be wrapped with `userText()`, so that each adapter can
  * neutralise it for its own platform (mentions, markdown, Slack's `<...>` syntax).
  */
+import { truncate } from './text/truncate.ts';
+
 export type Locale = 'en' | 'zh';
 
 export interface ReplyImage {
@@ -52,8 +54,8 @@ export function sanitizeUserText(s: string, max = 200): string {
     // C0/C1 controls, zero-width, bidi overrides/isolates, BOM, private-use markers we reserve
     .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\uE000-\uE003]/g, '')
     .trim();
-  const chars = Array.from(cleaned);
-  return chars.length > max ? chars.slice(0, max).join('') + '…' : chars.join('');
+  // Up to `max` characters of the text itself, then the ellipsis.
+  return truncate(cleaned, max + 1);
 }
 
 /** Marks user-provided text inside a reply string. */

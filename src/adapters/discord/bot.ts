@@ -36,7 +36,8 @@ import {
   missingRoundPermissions,
   optionsOf,
 } from './inbound.ts';
-import { clip, renderEdit, renderReply } from './render.ts';
+import { truncate } from '../../core/text/truncate.ts';
+import { renderEdit, renderReply } from './render.ts';
 import { isCode } from './sink.ts';
 
 export interface DiscordBotOptions {
@@ -173,7 +174,7 @@ export class DiscordBot {
     const focused = i.options.getFocused(true);
     const choices = await this.o.app.dispatcher.autocomplete(caller, i.commandName, focused.name, String(focused.value));
     await i.respond(
-      choices.slice(0, 25).map((c) => ({ name: clip(c.label || c.value, 100), value: clip(c.value, 100) })),
+      choices.slice(0, 25).map((c) => ({ name: truncate(c.label || c.value, 100), value: truncate(c.value, 100) })),
     );
   }
 
@@ -257,7 +258,7 @@ export class DiscordBot {
 export function guessModal(roundId: string, locale: Locale) {
   return {
     custom_id: `${GUESS_MODAL}${roundId}`,
-    title: clip(t(locale, 'discord.modal.title'), 45),
+    title: truncate(t(locale, 'discord.modal.title'), 45),
     components: [
       {
         type: ComponentType.ActionRow as const,
@@ -265,8 +266,8 @@ export function guessModal(roundId: string, locale: Locale) {
           {
             type: ComponentType.TextInput as const,
             custom_id: GUESS_FIELD,
-            label: clip(t(locale, 'discord.modal.label'), 45),
-            placeholder: clip(t(locale, 'discord.modal.placeholder'), 100),
+            label: truncate(t(locale, 'discord.modal.label'), 45),
+            placeholder: truncate(t(locale, 'discord.modal.placeholder'), 100),
             style: TextInputStyle.Short,
             required: true,
             min_length: 1,

@@ -21,6 +21,7 @@ import {
 } from 'discord.js';
 import * as OpenCC from 'opencc-js/cn2t';
 import type { CommandDef, I18nText, OptionSpec } from '../../core/commands/define.ts';
+import { truncate } from '../../core/text/truncate.ts';
 
 export type CommandJSON = RESTPostAPIChatInputApplicationCommandsJSONBody;
 type OptionJSON = NonNullable<CommandJSON['options']>[number];
@@ -32,8 +33,7 @@ const toTaiwan = OpenCC.Converter({ from: 'cn', to: 'twp' });
 const MAX_TEXT = 100;
 
 function cut(s: string, max = MAX_TEXT): string {
-  const chars = Array.from(s);
-  return chars.length > max ? chars.slice(0, max - 1).join('') + '…' : s;
+  return truncate(s, max);
 }
 
 export function localizations(text: I18nText): Localizations {

@@ -7,6 +7,7 @@
  */
 import { ButtonStyle, ComponentType, MessageFlags, escapeMarkdown, type APIEmbed } from 'discord.js';
 import { plainText, renderText, type Reply } from '../../core/reply.ts';
+import { truncate } from '../../core/text/truncate.ts';
 
 /** Discord's limits (characters / counts). */
 export const LIMITS = {
@@ -55,11 +56,6 @@ export function discordText(text: string): string {
   return renderText(text, { user: escapeUserText, time: (sec) => `<t:${sec}:F> (<t:${sec}:R>)` });
 }
 
-/** Cuts to `max` characters (code points), with an ellipsis. */
-export function clip(s: string, max: number): string {
-  const chars = Array.from(s);
-  return chars.length > max ? chars.slice(0, max - 1).join('') + '…' : s;
-}
 
 export interface DiscordFile {
   attachment: Buffer;
@@ -95,27 +91,27 @@ export function renderReply(reply: Reply, o: { ephemeral?: boolean } = {}): Disc
   const files: DiscordFile[] = (reply.images ?? []).map((img) => ({
     attachment: Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength),
     name: img.name,
-    ...(img.alt ? { description: clip(plainText(img.alt), 1024) } : {}),
+    ...(img.alt ? { description: truncate(plainText(img.alt), 1024) } : {}),
   }));
   const payload: DiscordPayload = { embeds: [], files, components: [], allowedMentions: NO_MENTIONS };
   if (needsEmbed(reply)) {
     const embed: APIEmbed = { color: EMBED_COLOUR };
-    if (reply.title) embed.title = clip(discordText(reply.title), LIMITS.title);
+    if (reply.title) embed.title = truncate(discordText(reply.title), LIMITS.title);
     const description = discordText(reply.text);
-    if (description.trim()) embed.description = clip(description, LIMITS.description);
+    if (description.trim()) embed.description = truncate(description, LIMITS.description);
     const fields = (reply.fields ?? []).slice(0, LIMITS.fields).map((f) => ({
-      name: clip(discordText(f.name), LIMITS.fieldName) || '\u200b',
-      value: clip(discordText(f.value), LIMITS.fieldValue) || '\u200b',
+      name: truncate(discordText(f.name), LIMITS.fieldName) || '\u200b',
+      value: truncate(discordText(f.value), LIMITS.fieldValue) || '\u200b',
       inline: Boolean(f.inline),
     }));
     if (fields.length) embed.fields = fields;
     // Footers show no markdown: plain text.
-    if (reply.footer) embed.footer = { text: clip(plainText(reply.footer), LIMITS.footer) };
+    if (reply.footer) embed.footer = { text: truncate(plainText(reply.footer), LIMITS.footer) };
     const first = reply.images?.[0];
     if (first) embed.image = { url: `attachment://${first.name}` };
     payload.embeds.push(embed);
   } else {
-    payload.content = clip(discordText(reply.text), LIMITS.content) || '\u200b';
+    payload.content = truncate(discordText(reply.text), LIMITS.content) || '\u200b';
   }
   const buttons = (reply.buttons ?? []).slice(0, LIMITS.buttonsPerRow * LIMITS.rows);
   for (let i = 0; i < buttons.length; i += LIMITS.buttonsPerRow) {
@@ -125,7 +121,7 @@ export function renderReply(reply: Reply, o: { ephemeral?: boolean } = {}): Disc
         type: ComponentType.Button,
         style: STYLE[b.style ?? 'secondary'] ?? ButtonStyle.Secondary,
         custom_id: b.id.slice(0, LIMITS.customId),
-        label: clip(plainText(b.label), LIMITS.buttonLabel),
+        label: truncate(plainText(b.label), LIMITS.buttonLabel),
       })),
     });
   }

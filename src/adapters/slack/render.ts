@@ -9,6 +9,7 @@
  * or backticks), so a name like `*boss*` shows as typed instead of in bold.
  */
 import { plainText, renderText, utcText, type Reply } from '../../core/reply.ts';
+import { truncate } from '../../core/text/truncate.ts';
 
 /** Slack's three control characters, as the Web API expects them escaped. */
 export function escapeSlack(s: string): string {
@@ -64,10 +65,6 @@ export function plain(text: string, max: number): string {
   return truncate(plainText(text).replace(/\s+/g, ' ').trim(), max);
 }
 
-export function truncate(s: string, max: number): string {
-  const chars = Array.from(s);
-  return chars.length > max ? chars.slice(0, max - 1).join('') + '…' : s;
-}
 
 /** Splits long mrkdwn into pieces under Slack's 3000-character section limit, at line breaks when possible. */
 export function chunks(s: string, max = 2900): string[] {

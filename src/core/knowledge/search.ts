@@ -2,6 +2,7 @@ import MiniSearch, { type SearchResult } from 'minisearch';
 import { REQUIRED_IDS, type KnowledgeEntry } from '../../knowledge/schema.ts';
 import type { Locale } from '../reply.ts';
 import { damerauLevenshtein } from '../text/edit-distance.ts';
+import { truncate } from '../text/truncate.ts';
 import { isWhyQuestion, whatIsSubject } from './frames.ts';
 import { analyzeNormalized, hasHan, isLightHan, MAX_QUERY_CHARS, nameKey, normalizeText, tokenize, type QueryUnit } from './text.ts';
 
@@ -406,8 +407,7 @@ function relatedFirst(index: KnowledgeIndex, id: string, near: string[]): string
 /** Bilingual label, the user's language first, at most 100 characters (Discord's limit). */
 export function topicLabel(entry: KnowledgeEntry, locale: Locale = 'en'): string {
   const label = locale === 'zh' ? `${entry.title.zh} · ${entry.title.en}` : `${entry.title.en} · ${entry.title.zh}`;
-  const chars = Array.from(label);
-  return chars.length > 100 ? chars.slice(0, 99).join('') + '…' : label;
+  return truncate(label, 100);
 }
 
 /**
