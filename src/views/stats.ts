@@ -212,7 +212,7 @@ export async function knowledgeReply(to: Audience, s: KnowledgeStats, charts?: C
 export function privacyInfoReply(to: Audience, c: PrivacyCounts): Reply {
   return {
     title: t(to, 'privacy.title'),
-    text: [t(to, 'privacy.info', { ...c }), t(to, 'privacy.how')].join('\n'),
+    text: [t(to, 'privacy.info', { ...c }), t(to, 'privacy.chat'), t(to, 'privacy.how')].join('\n'),
     ephemeral: true,
   };
 }
