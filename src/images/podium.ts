@@ -26,7 +26,8 @@ export async function podiumCard(input: PodiumInput): Promise<Uint8Array> {
   const teamsH = input.teams.length > 0 ? 70 + input.teams.length * 40 : 0;
   const H = 420 + teamsH;
   const parts: string[] = [`<rect width="100%" height="100%" rx="16" fill="#141923"/>`];
-  const layout = await fitText(sanitizeUserText(input.title, 60), { maxWidth: W - 48, size: 30, minSize: 20 });
+  // The font has no emoji: the title's trophy is left to the message.
+  const layout = await fitText(sanitizeUserText(input.title.replace(/\p{Extended_Pictographic}\uFE0F?/gu, ''), 60), { maxWidth: W - 48, size: 30, minSize: 20 });
   parts.push(titleSvg(layout, W / 2, layout.lines.length === 1 ? 50 - layout.size : 8, 'middle'));
   // Second place on the left, first in the middle, third on the right, as on a real podium.
   const slots = [
@@ -54,7 +55,7 @@ export async function podiumCard(input: PodiumInput): Promise<Uint8Array> {
       const y = y0 + 50 + i * 40;
       const w = Math.round(((W - 300) * tm.points) / max);
       parts.push(`<text x="24" y="${y + 24}" font-size="20" fill="#e8ecf3">${tm.rank}. ${escapeXml(sanitizeUserText(tm.label, 14))}</text>`);
-      parts.push(`<rect x="180" y="${y + 6}" width="${Math.max(w, 4)}" height="24" rx="6" fill="${TEAM_COLOURS[i % TEAM_COLOURS.length]}"/>`);
+      parts.push(`<rect x="180" y="${y + 6}" width="${Math.max(w, 4)}" height="24" rx="6" fill="${TEAM_COLOURS[((tm.team ?? i + 1) - 1) % TEAM_COLOURS.length]}"/>`);
       parts.push(`<text x="${180 + Math.max(w, 4) + 10}" y="${y + 25}" font-size="20" font-weight="700" fill="#8fd3ff">${tm.points}</text>`);
     });
   }

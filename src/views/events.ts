@@ -17,7 +17,7 @@ export interface PodiumInput {
   /** Up to three, best first, with their rank (ties share one). */
   players: { name: string; points: number; rank: number }[];
   /** Up to four teams, best first (empty without teams). */
-  teams: { label: string; points: number; rank: number }[];
+  teams: { label: string; points: number; rank: number; team?: number }[];
   teamsTitle: string;
 }
 
@@ -205,7 +205,7 @@ export async function finalReplies(
       const png = await images.podium({
         title: t(to.locale, 'event.final.podium.title', { name: ev.name }),
         players: top.map((p, i) => ({ name: p.name, points: p.points, rank: topRanks[i]! })),
-        teams: s.teams.map((tm, i) => ({ label: teamLabel(to, tm.team), points: tm.points, rank: teamRanks[i]! })),
+        teams: s.teams.map((tm, i) => ({ label: teamLabel(to, tm.team), points: tm.points, rank: teamRanks[i]!, team: tm.team })),
         teamsTitle: t(to.locale, 'event.final.teams'),
       });
       podium.images = [{ name: 'podium.png', data: png, alt: podiumTitle }];
