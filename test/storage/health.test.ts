@@ -3,7 +3,7 @@
  * two lines name the path and say what to do (issue 11 §2). Real files, really broken.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,14 +81,15 @@ describe('SQLite health at open', () => {
     await s.close();
     chmodSync(file, 0o444);
     chmodSync(dir, 0o755);
-    // Root writes to read-only files anyway: open it as an unprivileged user then.
+    // Root writes to read-only files anyway: drop its power to override file modes for the child
+    // (setpriv, util-linux), instead of switching to another user who may not reach the checkout.
     const asRoot = process.getuid?.() === 0;
-    if (asRoot) chownSync(dir, 65534, 65534);
     const script = fileURLToPath(new URL('./open-store.ts', import.meta.url));
-    const r = spawnSync(process.execPath, ['--import', 'tsx', script, file], {
+    const node = [process.execPath, '--import', 'tsx', script, file];
+    const [cmd, ...args] = asRoot ? ['setpriv', '--bounding-set=-dac_override,-dac_read_search', '--', ...node] : node;
+    const r = spawnSync(cmd!, args, {
       encoding: 'utf8',
       cwd: fileURLToPath(new URL('../..', import.meta.url)),
-      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
     });
     const out = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as { ok: boolean; name?: string; message?: string };
     expect(out, r.stderr).toMatchObject({ ok: false, name: 'StartupError' });
