@@ -33,6 +33,7 @@ import { backfillRecognitions } from '../storage/migrations.ts';
 import { Store } from '../storage/store.ts';
 import { allAttempts, deckAttempts, pictureAttempts, wrongGuesses } from '../stats/queries.ts';
 import { StatsService } from '../stats/service.ts';
+import { mulberry32 } from '../core/random.ts';
 
 const DECKS: [id: string, items: number, share: number][] = [
   ['masterpieces', 12, 0.4],
@@ -47,18 +48,6 @@ export interface BenchStatsOptions {
   guesses?: number;
   queries?: number;
   engine?: 'sqlite' | 'postgres';
-}
-
-/** A small seeded PRNG (mulberry32): the same database every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function pickPicture(r: () => number): [string, string] {
@@ -89,7 +78,7 @@ async function guessIndexes(store: Store): Promise<{ name: string; sql: string }
 }
 
 export async function seedStats(store: Store, total: number, seed = 42): Promise<void> {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const indexes = await guessIndexes(store);
   for (const ix of indexes) await sql`DROP INDEX ${sql.ref(ix.name)}`.execute(store.db);
   const perRound = 10;
@@ -210,7 +199,7 @@ export async function measureStats(opts: BenchStatsOptions = {}): Promise<Record
       channelId: 'discord:c7-0',
       scopeId: 'discord:g7',
     };
-    const r = rng(7);
+    const r = mulberry32(7);
     // Wall time, and this process's CPU time (better-sqlite3 runs queries on this thread): on a shared
     // machine both include other processes' interference; the CPU figure excludes waiting for a core.
     const times: number[] = [];

@@ -20,25 +20,14 @@ import {
   upscale,
 } from '../../src/images/ladder.ts';
 import { STEP_SIDES } from '../../src/core/game/steps.ts';
+import { mulberry32 } from '../../src/core/random.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures, generated here (no dependency on anyone else's files)
 
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Raw RGB: a colour gradient with seeded noise, so that every block mean differs. */
 function picture(width: number, height: number, seed: number): Buffer {
-  const rnd = prng(seed);
+  const rnd = mulberry32(seed);
   const out = Buffer.alloc(width * height * 3);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -358,7 +347,7 @@ describe('buildLadder', () => {
 
 describe('renderStep', () => {
   it('decodes to the nearest-neighbour upscale, also for sizes that are not multiples of n', async () => {
-    const rnd = prng(9);
+    const rnd = mulberry32(9);
     for (const [n, size] of [
       [64, 100],
       [3, 64],

@@ -7,6 +7,7 @@ import { DateTime } from 'luxon';
 import { GUESSES_PER_STEP } from '../game/round.ts';
 import { STEP_COUNT, stepLabel } from '../game/steps.ts';
 import type { Verdict } from '../game/judge.ts';
+import { mulberry32 } from '../random.ts';
 
 /** Day #1. The number in the share line counts from it. */
 export const DAILY_EPOCH = '2026-01-01';
@@ -38,18 +39,6 @@ export function previousDay(day: string): string {
 export interface PoolItem {
   deckId: string;
   itemId: string;
-}
-
-/** A small, well-mixed 32-bit generator: the same seed gives the same sequence on every machine. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The pool's order for one pass (cycle): a seeded Fisher-Yates shuffle of the sorted pool. */
