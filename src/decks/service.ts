@@ -14,6 +14,7 @@ import { CHAT_GUESS_MAX_CHARS } from '../core/game/chat-guess.ts';
 import type { Deck, DeckItem } from '../images/deck-schema.ts';
 import { lockChannel, lastEndedRound, runningRoundOf } from '../storage/rounds.ts';
 import type { Database } from '../storage/schema.ts';
+import type { ServerDeckItemsTable } from './schema.ts';
 import { downloadAttachment, type HostRule } from './download.ts';
 import { MAX_BYTES_PER_SERVER, MAX_DECKS_PER_SERVER, MAX_ITEMS_PER_DECK } from './limits.ts';
 import { normalisePicture, sha256Hex, type NormalisedPicture } from './normalise.ts';
@@ -48,17 +49,11 @@ export interface ServerPicture {
   image: Uint8Array;
 }
 
-interface ItemRow {
-  id: string;
-  item_id: string;
-  answer_en: string;
-  answer_zh: string;
-  aliases: string;
-  category_en: string;
-  category_zh: string;
-  famous: number;
-  motion: number;
-}
+/** The columns an item is built from (the picture itself is read only when shown). */
+type ItemRow = Pick<
+  ServerDeckItemsTable,
+  'id' | 'item_id' | 'answer_en' | 'answer_zh' | 'aliases' | 'category_en' | 'category_zh' | 'famous' | 'motion'
+>;
 
 export class DeckService implements ServerDeckPort {
   constructor(private readonly o: DeckServiceOptions) {}

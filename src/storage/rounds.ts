@@ -39,6 +39,18 @@ export async function runningRoundsOf(db: Db | Tx, channelIds: readonly string[]
   return db.selectFrom('rounds').selectAll().where('channel_id', 'in', [...channelIds]).where('status', '=', 'running').execute();
 }
 
+/** A `round_players` row as the engine's player state. */
+function playerOf(r: Selectable<Database['round_players']>): PlayerState {
+  return {
+    id: r.player_id,
+    name: r.name,
+    countStep: r.count_step,
+    guesses: r.guesses,
+    solvedStep: r.solved_step ?? undefined,
+    points: r.points,
+  };
+}
+
 /** Players' rows in these rounds, keyed by `roundId \0 playerId` (those with no row are absent). */
 export async function playersIn(db: Db | Tx, roundIds: readonly string[], playerIds: readonly string[]): Promise<Map<string, PlayerState>> {
   const out = new Map<string, PlayerState>();
@@ -50,14 +62,7 @@ export async function playersIn(db: Db | Tx, roundIds: readonly string[], player
     .where('player_id', 'in', [...playerIds])
     .execute();
   for (const r of rows) {
-    out.set(`${r.round_id}\u0000${r.player_id}`, {
-      id: r.player_id,
-      name: r.name,
-      countStep: r.count_step,
-      guesses: r.guesses,
-      solvedStep: r.solved_step ?? undefined,
-      points: r.points,
-    });
+    out.set(`${r.round_id}\u0000${r.player_id}`, playerOf(r));
   }
   return out;
 }
@@ -108,14 +113,7 @@ export async function playersOf(db: Db | Tx, roundId: string, playerId?: string)
   if (playerId !== undefined) q = q.where('player_id', '=', playerId);
   const out: Record<string, PlayerState> = {};
   for (const r of await q.execute()) {
-    out[r.player_id] = {
-      id: r.player_id,
-      name: r.name,
-      countStep: r.count_step,
-      guesses: r.guesses,
-      solvedStep: r.solved_step ?? undefined,
-      points: r.points,
-    };
+    out[r.player_id] = playerOf(r);
   }
   return out;
 }
