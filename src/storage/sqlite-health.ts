@@ -70,13 +70,15 @@ function notADatabase(shown: string, e: unknown): StartupError {
 
 function configure(sqlite: SQLite.Database, shown: string): SQLite.Database {
   try {
+    // First: another process opening the same file at once (a restart, a second shard range) waits
+    // for its lock instead of failing on the switch to WAL or the migrations.
+    sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('journal_mode = WAL');
     // WAL + NORMAL: a commit survives a process crash (the OS has the WAL pages);
     // only a power loss may drop the last transactions.
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('wal_autocheckpoint = 10000');
     sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
   } catch (e) {
     if (codeOf(e) === 'SQLITE_NOTADB') throw notADatabase(shown, e);
     throw readOnlyOr(shown, e);

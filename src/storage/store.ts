@@ -143,7 +143,11 @@ export class Store {
     // Migration names leave gaps (the live-rounds one is 0050): a database that ran a later one before
     // an earlier one existed still gets the earlier one, and none depends on running before another.
     const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.dialect), allowUnorderedMigrations: true });
-    const { error, results } = await migrator.migrateToLatest();
+    // On PostgreSQL, Kysely's migrator locks its own table. Its SQLite adapter takes no lock and runs
+    // outside a transaction, so two processes starting on one file at once would both apply 0001.
+    // Holding SQLite's write lock (BEGIN IMMEDIATE) for the whole run makes the second one wait, then
+    // find nothing to do; SQLite's DDL is transactional, so a failed migration leaves no half.
+    const { error, results } = this.sqlite ? await this.underSqliteWriteLock(() => migrator.migrateToLatest()) : await migrator.migrateToLatest();
     if (error) {
       const failed = results?.find((r) => r.status === 'Error')?.migrationName;
       if (!failed) throw error;
@@ -152,6 +156,37 @@ export class Store {
       });
     }
     return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  }
+
+  private async underSqliteWriteLock<T extends { error?: unknown }>(run: () => Promise<T>): Promise<T> {
+    const sqlite = this.sqlite!;
+    const giveUpAt = Date.now() + 60_000;
+    // Polled without SQLite's busy handler, which would block this thread (and any other store on the
+    // same file in this process) while it waits.
+    const busyMs = sqlite.pragma('busy_timeout', { simple: true }) as number;
+    sqlite.pragma('busy_timeout = 0');
+    try {
+      for (;;) {
+        try {
+          sqlite.exec('BEGIN IMMEDIATE');
+          break;
+        } catch (e) {
+          if (!isTransient(e) || Date.now() > giveUpAt) throw e;
+          await new Promise((r) => setTimeout(r, 25));
+        }
+      }
+    } finally {
+      sqlite.pragma(`busy_timeout = ${busyMs}`);
+    }
+    let out: T;
+    try {
+      out = await run();
+    } catch (e) {
+      if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+      throw e;
+    }
+    if (sqlite.inTransaction) sqlite.exec(out.error ? 'ROLLBACK' : 'COMMIT');
+    return out;
   }
 
   /** Where the data is, for messages: the file, or the URL without its password. */

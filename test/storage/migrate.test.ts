@@ -102,6 +102,25 @@ function cli(args: string[], env: Record<string, string> = {}) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
+describe('two processes starting on one new SQLite file at once', () => {
+  it('one applies the migrations, the other waits and finds nothing to do', async () => {
+    const fresh = join(dir, 'fresh.db');
+    // Two connections in one process interleave their awaits just as two processes race: without a
+    // lock, both would see an empty file and both would run 0001.
+    const stores = await Promise.all([Store.open(fresh, { migrate: false }), Store.open(fresh, { migrate: false })]);
+    try {
+      const applied = await Promise.all(stores.map((s) => s.migrate()));
+      const counts = applied.map((a) => a.length).sort((a, b) => a - b);
+      expect(counts[0]).toBe(0);
+      expect(counts[1]).toBeGreaterThan(5);
+      expect(applied.flat()).toContain('0001_initial');
+      expect(await stores[0]!.migrate()).toEqual([]);
+    } finally {
+      for (const s of stores) await s.db.destroy();
+    }
+  });
+});
+
 describe('npm run cli -- db migrate', { timeout: 60_000 }, () => {
   it('on an old SQLite file: prints what it applied, then that it is up to date', () => {
     const first = cli(['db', 'migrate', '--db', file]);
