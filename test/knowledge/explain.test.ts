@@ -190,6 +190,15 @@ describe('synonyms, sizes and question frames', () => {
     expect(foldSynonyms('lossless').trim()).toBe('lossless0');
   });
 
+  it('folds an English term written against Chinese with no space, as it folds a spaced one', () => {
+    const terms = (s: string) => foldSynonyms(normalizeText(s)).trim().split(/\s+/);
+    expect(terms('world model是啥意思')).toEqual(terms('world model 是啥意思'));
+    expect(terms('world model是啥意思')[0]).toBe('worldmodel0');
+    expect(terms('emergence为啥突然')).toEqual(['emergence0', '为啥', 'sudden0']);
+    expect(terms('用了1024像素')).toEqual(['用了', '32x32']);
+    expect(terms('GPT-3有多少参数')).toEqual(['gpt-3', '有多少', 'parameter0']);
+  });
+
   it('reads "what is X" and sends it to the entry named X, in both languages', () => {
     expect(whatIsSubject("what's a world model?")).toBe('world model');
     expect(whatIsSubject('what does emergent mean')).toBe('emergent');

@@ -80,11 +80,15 @@ const STEP_WORDS: Record<string, string> = {
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const HAN = /\p{Script=Han}/u;
+const LATIN_WORD = '\\p{Script=Latin}\\p{N}';
+// Where Chinese meets Latin letters or digits with no space between ("world model是啥", "用了1024像素").
+const SCRIPT_EDGE = /(?<=\p{Script=Han})(?=[\p{L}\p{N}])(?!\p{Script=Han})|(?<=[\p{L}\p{N}])(?<!\p{Script=Han})(?=\p{Script=Han})/gu;
 
 function groupPattern(g: Group): RegExp {
   const forms = [...g.forms].sort((a, b) => b.length - a.length);
   // Latin forms match whole words only ("fan" is not in "fantasy"); Chinese has no word edges.
-  const alt = forms.map((f) => (HAN.test(f) ? escape(f) : `(?<![\\p{L}\\p{N}])${escape(f)}(?![\\p{L}\\p{N}])`)).join('|');
+  // A Han character next to a Latin form is a word edge too ("world model是啥"): Han counts as \p{L}.
+  const alt = forms.map((f) => (HAN.test(f) ? escape(f) : `(?<![${LATIN_WORD}])${escape(f)}(?![${LATIN_WORD}])`)).join('|');
   return new RegExp(alt, 'gu');
 }
 
@@ -95,7 +99,9 @@ export const SYNONYM_TOKENS: readonly string[] = GROUPS.map((g) => g.token);
 
 /** Folds synonyms, sizes and numbers in normalised text to their canonical tokens. */
 export function foldSynonyms(text: string): string {
-  let out = text;
+  // Chinese is written without spaces around English words and numbers; a space at each such
+  // edge lets "world model是啥" fold as "world model 是啥" does.
+  let out = text.replace(SCRIPT_EDGE, ' ');
   for (const [re, to] of NUMBER_RULES) out = out.replace(re, to);
   out = out.replace(/ step(first|second|third|fourth|fifth|sixth|last|final|[一二三四五六]) /g, (_m, w: string) => ` step${STEP_WORDS[w]} `);
   for (const { token, re } of COMPILED) out = out.replace(re, ` ${token} `);
