@@ -33,7 +33,12 @@ const GROUPS: readonly Group[] = [
   { token: 'intelligence0', forms: ['智能', 'intelligent', 'intelligence'] },
   { token: 'observer0', forms: ['观察者', 'observers', 'observer'] },
   { token: 'loss0', forms: ['误差', 'loss'] },
-  { token: 'analogy0', forms: ['类比', '比喻', '打比方', 'analogies', 'analogy', 'metaphors', 'metaphor'] },
+  { token: 'analogy0', forms: ['类比', '比喻', '打个比方', '打比方', 'analogies', 'analogy', 'metaphors', 'metaphor'] },
+  {
+    token: 'inexpressible0',
+    forms: ['无法用语言表达', '不能用语言表达', '无法表达', '说不出来', '说不出', "can't be put into words", 'cannot be put into words', 'put into words', "can't be said", 'cannot be said', "can't be expressed", 'cannot be expressed', 'inexpressible', 'unspeakable'],
+  },
+  { token: 'success0', forms: ['成功', '赢了', '能成', '做成', 'succeeded', 'succeeds', 'succeed', 'success', 'successful'] },
   { token: 'sandcastle0', forms: ['沙堡', 'sandcastles', 'sandcastle', 'sand castles', 'sand castle'] },
   { token: 'billiards0', forms: ['台球', '桌球', 'billiards', 'billiard', 'snooker', 'pool player', 'pool table'] },
   { token: 'compute0', forms: ['算力', 'computing power', 'compute power', 'compute'] },
