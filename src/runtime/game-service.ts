@@ -531,8 +531,11 @@ export class GameService implements GamePort {
     try {
       // Most backstop jobs find their step already moved by the local timer: a plain read says so,
       // without queueing behind the channel's inputs or taking its lock (a step never moves back).
-      const current = await roundById(this.db, job.roundId);
-      if (!current || current.status !== 'running' || current.step !== job.step) return;
+      // A local timer skips that read: its step is almost always still due, and the transaction reads the round anyway.
+      if (!job.local) {
+        const current = await roundById(this.db, job.roundId);
+        if (!current || current.status !== 'running' || current.step !== job.step) return;
+      }
       await this.queues.run(job.channelId, async () => {
         const now = this.o.clock.now();
         const done = await this.commit(job.channelId, job.roundId, async (trx, row) => {
@@ -544,7 +547,7 @@ export class GameService implements GamePort {
           if (!(await casRound(trx, before, tr.state, this.ownerLease()))) return null;
           return { before, tr };
         });
-        if (done) await this.after(done.before, done.tr.state, done.tr);
+        if (done) await this.after(done.before, done.tr.state, done.tr, done.row);
       });
     } catch (err) {
       // The round must not hang on a failed write (disk full, a lost connection): try again shortly.
@@ -587,7 +590,7 @@ export class GameService implements GamePort {
   }
 
   /** After a commit: timers, then the public messages through the channel's outbox (awaited, in order). */
-  private async after(before: RoundState, state: RoundState, tr: Transition): Promise<void> {
+  private async after(before: RoundState, state: RoundState, tr: Transition, row?: RoundRecord): Promise<void> {
     const c = state.config;
     if (state.status === 'running') this.seen.set(c.channelId, state);
     else if (this.seen.get(c.channelId)?.config.id === c.id) this.seen.delete(c.channelId);
@@ -606,7 +609,7 @@ export class GameService implements GamePort {
     const posts = tr.events.filter((e) => e.type === 'step.revealed' || e.type === 'window.final' || e.type === 'round.ended');
     if (posts.length) {
       await this.outbox.run(c.channelId, async () => {
-        for (const event of posts) await this.post(state, event);
+        for (const event of posts) await this.post(state, event, row);
       });
     }
     await Promise.all(scheduled);
@@ -617,7 +620,7 @@ export class GameService implements GamePort {
     }
   }
 
-  private async post(state: RoundState, event: RoundEvent): Promise<void> {
+  private async post(state: RoundState, event: RoundEvent, row?: RoundRecord): Promise<void> {
     const c = state.config;
     const base = { roundId: c.id, locale: c.locale, mode: c.mode };
     // The recap is owed in the database, and sent from there by whichever instance claims it.
@@ -628,15 +631,19 @@ export class GameService implements GamePort {
       const ladder = await this.ladderOf(await this.pictureOf(c));
       const image = { name: stepFileName(Math.min(step, STEP_COUNT)), data: ladder.steps[Math.min(step, STEP_COUNT) - 1]! };
       const shown = { ...state, step };
-      await this.publish({ ...base, kind: event.type === 'step.revealed' ? 'step' : 'final', step, reply: stepReply(shown, image) });
+      await this.publish({ ...base, kind: event.type === 'step.revealed' ? 'step' : 'final', step, reply: stepReply(shown, image) }, row);
     } catch (err) {
       this.o.log.error({ err, roundId: c.id, event: event.type }, 'could not prepare a round update');
     }
   }
 
-  /** Publishes with the round message's reference from the database, and keeps the one the sink returns. */
-  private async publish(update: Omit<RoundUpdate, 'messageRef'>): Promise<boolean> {
-    const row = await roundById(this.db, update.roundId);
+  /**
+   * Publishes with the round message's reference from the database, and keeps the one the sink returns.
+   * `known` is the round as the transition's transaction read it: its reference saves a read per step.
+   * Without one there (none yet, or an earlier post of this outbox may have just set it) it is read afresh.
+   */
+  private async publish(update: Omit<RoundUpdate, 'messageRef'>, known?: RoundRecord): Promise<boolean> {
+    const row = known?.message_ref ? known : await roundById(this.db, update.roundId);
     try {
       const ref = await this.o.sink.publish(row?.channel_id ?? '', { ...update, messageRef: row?.message_ref ?? null });
       if (typeof ref === 'string' && ref !== row?.message_ref) {

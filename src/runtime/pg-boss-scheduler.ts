@@ -36,6 +36,10 @@ export class PgBossScheduler implements StepScheduler {
   private readonly queue: string;
   /** The step whose job this instance last sent, per round: its job is dropped once the step has moved. */
   private readonly sent = new Map<string, number>();
+  private toSend: { job: StepJob; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  private sending: Promise<void> | null = null;
+  private toDrop: string[] = [];
+  private dropping: Promise<void> | null = null;
 
   constructor(private readonly o: PgBossSchedulerOptions) {
     this.local = new LocalScheduler(o.clock);
@@ -75,8 +79,37 @@ export class PgBossScheduler implements StepScheduler {
   async schedule(job: StepJob): Promise<void> {
     await this.local.schedule(job);
     this.dropPrevious(job.roundId, job.step);
-    await this.boss.send(this.queue, job, { id: stepJobId(job.roundId, job.step), startAfter: new Date(job.dueAt) });
+    await new Promise<void>((resolve, reject) => {
+      this.toSend.push({ job, resolve, reject });
+      this.flushSends();
+    });
     this.sent.set(job.roundId, job.step);
+  }
+
+  /**
+   * Jobs are inserted in batches: those scheduled while an insert is on its way go together into the
+   * next one (one statement, however many rounds moved meanwhile). With thousands of rounds, a round
+   * trip per step was a good part of each instance's work; a quiet instance still sends each job at once.
+   * The id derived from (round, step) still makes a second insert of a job a no-op.
+   */
+  private flushSends(): void {
+    if (this.sending) return;
+    this.sending = (async () => {
+      while (this.toSend.length > 0) {
+        const batch = this.toSend.splice(0, 500);
+        try {
+          await this.boss.insert(
+            batch.map(({ job }) => ({ id: stepJobId(job.roundId, job.step), name: this.queue, data: job, startAfter: new Date(job.dueAt).toISOString() })),
+          );
+          for (const b of batch) b.resolve();
+        } catch (err) {
+          for (const b of batch) b.reject(err);
+        }
+      }
+    })().finally(() => {
+      this.sending = null;
+      if (this.toSend.length > 0) this.flushSends();
+    });
   }
 
   cancel(roundId: string): void {
@@ -94,7 +127,17 @@ export class PgBossScheduler implements StepScheduler {
     if (prev === undefined || prev >= step) return;
     this.sent.delete(roundId);
     if (!this.running) return;
-    void this.boss.deleteJob(this.queue, stepJobId(roundId, prev)).catch((err: unknown) => this.o.log.debug({ err, roundId }, 'could not drop a step job'));
+    this.toDrop.push(stepJobId(roundId, prev));
+    if (this.dropping) return;
+    // Batched like the inserts: one statement for the jobs dropped while the last one was on its way.
+    this.dropping = (async () => {
+      while (this.toDrop.length > 0 && this.running) {
+        const ids = this.toDrop.splice(0, 500);
+        await this.boss.deleteJob(this.queue, ids).catch((err: unknown) => this.o.log.debug({ err }, 'could not drop step jobs'));
+      }
+    })().finally(() => {
+      this.dropping = null;
+    });
   }
 
   async stop(): Promise<void> {
@@ -102,6 +145,9 @@ export class PgBossScheduler implements StepScheduler {
     if (!this.running) return;
     this.running = false;
     this.sent.clear();
+    // Jobs already handed over must be in the database before the worker goes.
+    while (this.sending) await this.sending;
+    if (this.dropping) await this.dropping;
     // Jobs stay in the database for the other instances; only this worker stops.
     await this.boss.stop({ graceful: true, wait: true, timeout: 5_000 });
   }

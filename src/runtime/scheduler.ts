@@ -12,6 +12,8 @@ export interface StepJob {
   /** The step the round is at; the job moves it to the next one, only if it is still at this one. */
   step: number;
   dueAt: number;
+  /** Set when this process's own timer fired it (not the durable backstop): the step is most likely still due. */
+  local?: boolean;
 }
 
 export interface StepScheduler {
@@ -39,7 +41,7 @@ export class LocalScheduler implements StepScheduler {
     this.cancel(job.roundId);
     const handle = this.clock.setTimer(job.dueAt, async () => {
       if (this.timers.get(job.roundId) === handle) this.timers.delete(job.roundId);
-      await this.handler?.(job);
+      await this.handler?.({ ...job, local: true });
     });
     this.timers.set(job.roundId, handle);
   }

@@ -310,14 +310,7 @@ function migrations(dialect: DialectName): Record<string, Migration> {
           .columns(['scope_id', 'deck_id', 'item_id', 'known_step', 'seen', 'n'])
           .execute();
         for (const statement of pg ? recognitionCountTriggersPg : recognitionCountTriggersSqlite) await sql.raw(statement).execute(db);
-        for (const scope of ['rc.scope_id', `'${ALL_SERVERS}'`]) {
-          await sql.raw(`
-            INSERT INTO recognition_counts (${COUNT_KEY}, n)
-            SELECT rc.deck_id, rc.item_id, ${scope}, COALESCE(rc.known_step, 0), ${seenOf('rc.known_step', 'r.step')}, COUNT(*)
-            FROM recognitions rc JOIN rounds r ON r.id = rc.round_id
-            WHERE r.status <> 'running'
-            GROUP BY rc.deck_id, rc.item_id, ${groupScope(scope)} COALESCE(rc.known_step, 0), ${seenOf('rc.known_step', 'r.step')}`).execute(db);
-        }
+        await fillRecognitionCounts(db);
       },
     },
     /** Period leaderboards (src/storage/period-leaderboard.ts): scoring guesses by board and time. */
@@ -460,6 +453,25 @@ const recognitionCountTriggersPg = [
   `CREATE TRIGGER recognition_counts_recognitions AFTER INSERT OR UPDATE OR DELETE ON recognitions FOR EACH ROW
    EXECUTE FUNCTION recognition_counts_recognition()`,
 ];
+
+/** Counts every recognition of an ended round afresh (the migration; the bench after a bulk load with the triggers off). */
+export async function fillRecognitionCounts(db: Kysely<any>): Promise<void> {
+  await sql`DELETE FROM recognition_counts`.execute(db);
+  for (const scope of ['rc.scope_id', `'${ALL_SERVERS}'`]) {
+    await sql.raw(`
+      INSERT INTO recognition_counts (${COUNT_KEY}, n)
+      SELECT rc.deck_id, rc.item_id, ${scope}, COALESCE(rc.known_step, 0), ${seenOf('rc.known_step', 'r.step')}, COUNT(*)
+      FROM recognitions rc JOIN rounds r ON r.id = rc.round_id
+      WHERE r.status <> 'running'
+      GROUP BY rc.deck_id, rc.item_id, ${groupScope(scope)} COALESCE(rc.known_step, 0), ${seenOf('rc.known_step', 'r.step')}`).execute(db);
+  }
+}
+
+/** The triggers that keep recognition_counts current (migration 0110), by table: a bulk load turns them off. */
+export const RECOGNITION_COUNT_TRIGGERS = {
+  rounds: ['recognition_counts_round_ends', 'recognition_counts_round_inserted'],
+  recognitions: ['recognition_counts_recognitions', 'recognition_counts_insert', 'recognition_counts_update', 'recognition_counts_delete'],
+} as const;
 
 /**
  * Fills recognitions from guesses: each player's first guess on each picture (lowest id) is the first

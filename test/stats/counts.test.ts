@@ -9,6 +9,7 @@ import type { Store } from '../../src/storage/store.ts';
 import { forgetPlayer } from '../../src/stats/queries.ts';
 import { engines, type TestDatabase } from '../fakes/databases.ts';
 import { A, seedFixture, uid } from './fixture.ts';
+import { seedStats } from '../../src/bench/stats.ts';
 
 interface CountRow {
   deck_id: string;
@@ -86,5 +87,34 @@ describe.each(engines)('recognition counts on $name', (engine) => {
     await forgetPlayer(store.db, uid('p11'));
     expect((await stored(store))[`masterpieces/mona-lisa/${A}/1/6`]).toBeUndefined();
     expect(await stored(store)).toEqual(await recomputed(store));
+  });
+});
+
+describe.each(engines)('the stats bench seed on $name (a bulk load with the count triggers off)', (engine) => {
+  let d: TestDatabase;
+  let store: Store;
+
+  beforeAll(async () => {
+    d = await engine.create();
+    store = await d.open();
+    await seedStats(store, 3_000);
+  });
+
+  afterAll(async () => {
+    await store.close();
+    await d.drop();
+  });
+
+  it('counts every recognition once, and leaves the triggers on for what comes after', async () => {
+    const counts = await stored(store);
+    expect(Object.keys(counts).length).toBeGreaterThan(20);
+    expect(counts).toEqual(await recomputed(store));
+    // A recognition deleted after the seed (forget-me) moves the counts: the triggers are back.
+    const someone = (await store.db.selectFrom('recognitions').select('player_id').limit(1).executeTakeFirstOrThrow()).player_id;
+    const before = Object.values(counts).reduce((a, b) => a + b, 0);
+    await forgetPlayer(store.db, someone);
+    const after = await stored(store);
+    expect(Object.values(after).reduce((a, b) => a + b, 0)).toBeLessThan(before);
+    expect(after).toEqual(await recomputed(store));
   });
 });
