@@ -6,6 +6,8 @@
  *   - apps.connections.open (with the app token) → a Socket Mode WebSocket that says `hello`,
  *     sends envelopes and records their acks;
  *   - response_url endpoints (what Bolt's `respond()` posts to);
+ *   - chat.scheduleMessage / chat.deleteScheduledMessage, checked against `now()`; `deliverDue()` posts the
+ *     scheduled messages whose time has come; chat.postMessage to a user id is a DM (unknown user: channel_not_found);
  *   - payload builders and signed HTTP requests for HTTP mode (v0 HMAC of `v0:timestamp:body`).
  */
 import { createHmac, randomUUID } from 'node:crypto';
@@ -67,6 +69,16 @@ export interface Ephemeral {
 
 export type Block = { type: string; [k: string]: unknown };
 
+export interface ScheduledMessage {
+  id: string;
+  channel: string;
+  post_at: number;
+  text?: string;
+  blocks?: Block[];
+  deleted: boolean;
+  posted: boolean;
+}
+
 export interface Envelope {
   envelope_id: string;
   type: string;
@@ -101,6 +113,9 @@ export class FakeSlack {
   readonly responses: { id: string; body: Record<string, unknown> }[] = [];
   readonly envelopes: Envelope[] = [];
   readonly users = new Map<string, FakeUser>();
+  readonly scheduled: ScheduledMessage[] = [];
+  /** Slack's "now" (ms), for chat.scheduleMessage's post_at (tests on a fake clock set it). */
+  now: () => number = Date.now;
   /** Channels the bot is not a member of: posting there fails with `not_in_channel`. */
   readonly notInChannel = new Set<string>();
   private readonly failures = new Map<string, string>();
@@ -283,6 +298,8 @@ export class FakeSlack {
       case 'chat.postMessage': {
         const channel = str('channel');
         if (!channel) return { ok: false, error: 'channel_not_found' };
+        // A user id: the app's DM with that user.
+        if (/^[UW]/.test(channel) && !this.users.has(channel)) return { ok: false, error: 'channel_not_found' };
         if (this.notInChannel.has(channel)) return { ok: false, error: 'not_in_channel' };
         const bad = this.checkMessage(p);
         if (bad) return { ok: false, error: bad };
@@ -313,6 +330,27 @@ export class FakeSlack {
         m.blocks = p.blocks as Block[] | undefined;
         m.versions.push({ text: m.text, blocks: m.blocks });
         return { ok: true, channel, ts: m.ts, text: m.text };
+      }
+      case 'chat.scheduleMessage': {
+        const channel = str('channel');
+        if (!channel) return { ok: false, error: 'channel_not_found' };
+        if (this.notInChannel.has(channel)) return { ok: false, error: 'not_in_channel' };
+        const postAt = Number(str('post_at'));
+        if (!Number.isInteger(postAt)) return { ok: false, error: 'invalid_time' };
+        const nowS = Math.floor(this.now() / 1000);
+        if (postAt <= nowS) return { ok: false, error: 'time_in_past' };
+        if (postAt > nowS + 120 * 86_400) return { ok: false, error: 'time_too_far' };
+        const bad = this.checkMessage(p);
+        if (bad) return { ok: false, error: bad };
+        const sm: ScheduledMessage = { id: `Q${String(++this.ids).padStart(8, '0')}`, channel, post_at: postAt, text: str('text'), blocks: p.blocks as Block[] | undefined, deleted: false, posted: false };
+        this.scheduled.push(sm);
+        return { ok: true, channel, scheduled_message_id: sm.id, post_at: postAt, message: { text: sm.text, bot_id: 'BBOT', user: this.botUserId } };
+      }
+      case 'chat.deleteScheduledMessage': {
+        const sm = this.scheduled.find((x) => x.id === str('scheduled_message_id') && x.channel === str('channel'));
+        if (!sm || sm.deleted || sm.posted) return { ok: false, error: 'invalid_scheduled_message_id' };
+        sm.deleted = true;
+        return { ok: true };
       }
       case 'chat.postEphemeral': {
         const channel = str('channel');
@@ -673,6 +711,18 @@ export class FakeSlack {
   }
 
   // ---- queries -----------------------------------------------------------------
+
+  /** Posts the scheduled messages whose time has come by `now()`, as Slack would; returns them. */
+  deliverDue(): ScheduledMessage[] {
+    const due = this.scheduled.filter((x) => !x.deleted && !x.posted && x.post_at * 1000 <= this.now());
+    for (const sm of due) {
+      sm.posted = true;
+      const m: StoredMessage = { channel: sm.channel, ts: this.nextTs(), text: sm.text, blocks: sm.blocks, versions: [], files: [], kind: 'message' };
+      m.versions.push({ text: m.text, blocks: m.blocks });
+      this.messages.push(m);
+    }
+    return due;
+  }
 
   callsTo(method: string): ApiCall[] {
     return this.calls.filter((c) => c.method === method);

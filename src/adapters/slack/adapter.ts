@@ -31,6 +31,7 @@ import {
   slashLine,
 } from './inbound.ts';
 import { CANNOT_POST, SlackOut, slackErrorCode, type WebClient } from './outbound.ts';
+import { SlackEventPlatform } from './events.ts';
 import { SlackRoundSink, parseRoundRef } from './sink.ts';
 import { parseArgs, splitCommand } from '../../core/commands/parse.ts';
 import {
@@ -115,6 +116,7 @@ export class SlackAdapter {
         o.log.warn({ err: errSummary(err), channelId, kind: update.kind }, 'slack: could not publish a round update'),
     });
     o.app.sinks.register('slack', this.sink);
+    o.app.events.registerPlatform('slack', new SlackEventPlatform(this.out, o.log));
     this.listen();
   }
 
