@@ -360,6 +360,12 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.createIndex('daily_plays_player').on('daily_plays').columns(['player_id', 'day']).execute();
       },
     },
+    /** Ended rounds whose recap is still owed (rounds.ts, `pendingRecaps`): found without a scan, every few seconds. */
+    '0600_pending_recaps': {
+      async up(db: Kysely<any>) {
+        await sql`CREATE INDEX rounds_recap_owed ON rounds (ended_at) WHERE announced = 0`.execute(db);
+      },
+    },
     ...deckMigrations(dialect),
   };
 }

@@ -70,6 +70,8 @@ const WHY_BOOST = 1;
  * 1: 95.6%, 1.5: 95.6%); held-out then went from 91.8% to 92.8%.
  */
 const QUESTION_VOTE = 1;
+/** A hit that covers enough of the question answers it when its rank is at least this share of the top hit's. */
+const FALLBACK_SHARE = 0.5;
 /** The runner-up is offered beside the answer when its score is at least this share of the best. */
 const CLOSE_SECOND = 0.8;
 
@@ -345,15 +347,20 @@ export function explain(index: KnowledgeIndex, query: string, opts: { locale?: L
   const typo = unknownWord ? misspelledName(index, raw) : undefined;
   if (typo) return { ...answer(index, typo, 0, locale), didYouMean: typo };
 
-  const ranked = terms.length > 0 ? rankHits(index, terms, units, isWhyQuestion(raw)) : [];
-  const best = ranked[0];
-  if (!best) return { topic: null, score: 0, locale, suggestions: STARTER_TOPICS.slice(0, 3) };
+  const subjectTerms = subject ? new Set(analyzeNormalized(subject).units.map((u) => u.term)) : undefined;
+  const ranked = terms.length > 0 ? rankHits(index, terms, units, isWhyQuestion(raw), subjectTerms) : [];
+  const top = ranked[0];
+  if (!top) return { topic: null, score: 0, locale, suggestions: STARTER_TOPICS.slice(0, 3) };
   const near = ranked.map((h) => h.id);
-  if (!best.enough || best.score / Math.max(1, units.length) < MIN_SCORE_PER_UNIT) {
-    return { topic: null, score: best.score, locale, suggestions: [...new Set([...near, ...STARTER_TOPICS])].slice(0, 3) };
+  // The best hit that covers enough of the question answers it, even when a hit that covers
+  // less ranks above it: one entry relating to the question is reason enough not to refuse.
+  const accepted = ranked.filter((h) => h.enough && h.score / Math.max(1, units.length) >= MIN_SCORE_PER_UNIT && h.rank >= top.rank * FALLBACK_SHARE);
+  const best = accepted[0];
+  if (!best) {
+    return { topic: null, score: top.score, locale, suggestions: [...new Set([...near, ...STARTER_TOPICS])].slice(0, 3) };
   }
-  const second = ranked[1];
-  const close = second && second.enough && second.rank >= best.rank * CLOSE_SECOND ? second.id : undefined;
+  const second = accepted[1];
+  const close = second && second.rank >= best.rank * CLOSE_SECOND ? second.id : undefined;
   return {
     ...answer(index, best.id, best.score, locale),
     suggestions: relatedFirst(index, best.id, near),
@@ -374,7 +381,15 @@ export interface RankedHit {
   enough: boolean;
 }
 
-function rankHits(index: KnowledgeIndex, terms: string[], units: QueryUnit[], why: boolean): RankedHit[] {
+/**
+ * "What is X" asks for a named thing: an entry that has X only in passing, in its long text
+ * ("神经网络" inside the world-model entry), does not define it.
+ */
+function namesSubject(hit: SearchResult, subject: ReadonlySet<string>): boolean {
+  return Object.entries(hit.match).some(([term, fields]) => subject.has(term) && fields.some((f) => f !== 'long'));
+}
+
+export function rankHits(index: KnowledgeIndex, terms: string[], units: QueryUnit[], why: boolean, subject?: ReadonlySet<string>): RankedHit[] {
   const fixes = corrections(index, units);
   const corrected = new Set([...fixes.values()].flat().filter((t) => !terms.includes(t)));
   const hits = index.search.search([...terms, ...corrected].join(' '), searchOptions(index, corrected)).slice(0, RERANK);
@@ -393,7 +408,7 @@ function rankHits(index: KnowledgeIndex, terms: string[], units: QueryUnit[], wh
         const cause = why && index.byId.get(String(h.id))?.cause ? WHY_BOOST : 1;
         // Keep BM25's order unless another hit explains clearly more of the question.
         const rank = h.score * (0.4 + e.share) * cause * (1 + QUESTION_VOTE * (votes.get(String(h.id)) ?? 0));
-        return { id: String(h.id), score: h.score, coverage: e.share, matched: e.got, rank, enough: e.share >= (e.anchored ? ANCHORED_MIN_COVERAGE : MIN_COVERAGE) };
+        return { id: String(h.id), score: h.score, coverage: e.share, matched: e.got, rank, enough: e.share >= (e.anchored ? ANCHORED_MIN_COVERAGE : MIN_COVERAGE) && (!subject?.size || namesSubject(h, subject)) };
       })
       .sort((a, b) => b.rank - a.rank)
   );

@@ -33,7 +33,12 @@ const GROUPS: readonly Group[] = [
   { token: 'intelligence0', forms: ['智能', 'intelligent', 'intelligence'] },
   { token: 'observer0', forms: ['观察者', 'observers', 'observer'] },
   { token: 'loss0', forms: ['误差', 'loss'] },
-  { token: 'analogy0', forms: ['类比', '比喻', '打比方', 'analogies', 'analogy', 'metaphors', 'metaphor'] },
+  { token: 'analogy0', forms: ['类比', '比喻', '打个比方', '打比方', 'analogies', 'analogy', 'metaphors', 'metaphor'] },
+  {
+    token: 'inexpressible0',
+    forms: ['无法用语言表达', '不能用语言表达', '无法表达', '说不出来', '说不出', "can't be put into words", 'cannot be put into words', 'put into words', "can't be said", 'cannot be said', "can't be expressed", 'cannot be expressed', 'inexpressible', 'unspeakable'],
+  },
+  { token: 'success0', forms: ['成功', '赢了', '能成', '做成', 'succeeded', 'succeeds', 'succeed', 'success', 'successful'] },
   { token: 'sandcastle0', forms: ['沙堡', 'sandcastles', 'sandcastle', 'sand castles', 'sand castle'] },
   { token: 'billiards0', forms: ['台球', '桌球', 'billiards', 'billiard', 'snooker', 'pool player', 'pool table'] },
   { token: 'compute0', forms: ['算力', 'computing power', 'compute power', 'compute'] },
@@ -80,11 +85,15 @@ const STEP_WORDS: Record<string, string> = {
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const HAN = /\p{Script=Han}/u;
+const LATIN_WORD = '\\p{Script=Latin}\\p{N}';
+// Where Chinese meets Latin letters or digits with no space between ("world model是啥", "用了1024像素").
+const SCRIPT_EDGE = /(?<=\p{Script=Han})(?=[\p{L}\p{N}])(?!\p{Script=Han})|(?<=[\p{L}\p{N}])(?<!\p{Script=Han})(?=\p{Script=Han})/gu;
 
 function groupPattern(g: Group): RegExp {
   const forms = [...g.forms].sort((a, b) => b.length - a.length);
   // Latin forms match whole words only ("fan" is not in "fantasy"); Chinese has no word edges.
-  const alt = forms.map((f) => (HAN.test(f) ? escape(f) : `(?<![\\p{L}\\p{N}])${escape(f)}(?![\\p{L}\\p{N}])`)).join('|');
+  // A Han character next to a Latin form is a word edge too ("world model是啥"): Han counts as \p{L}.
+  const alt = forms.map((f) => (HAN.test(f) ? escape(f) : `(?<![${LATIN_WORD}])${escape(f)}(?![${LATIN_WORD}])`)).join('|');
   return new RegExp(alt, 'gu');
 }
 
@@ -95,7 +104,9 @@ export const SYNONYM_TOKENS: readonly string[] = GROUPS.map((g) => g.token);
 
 /** Folds synonyms, sizes and numbers in normalised text to their canonical tokens. */
 export function foldSynonyms(text: string): string {
-  let out = text;
+  // Chinese is written without spaces around English words and numbers; a space at each such
+  // edge lets "world model是啥" fold as "world model 是啥" does.
+  let out = text.replace(SCRIPT_EDGE, ' ');
   for (const [re, to] of NUMBER_RULES) out = out.replace(re, to);
   out = out.replace(/ step(first|second|third|fourth|fifth|sixth|last|final|[一二三四五六]) /g, (_m, w: string) => ` step${STEP_WORDS[w]} `);
   for (const { token, re } of COMPILED) out = out.replace(re, ` ${token} `);

@@ -53,7 +53,7 @@ const ZH_STOP = new Set(
     '就是 还是 但是 所以 因为 如果 然后 而且 以及 关于 对于 之 其 个 ' +
     // Words that frame a question rather than name its topic.
     '到底是 到底 究竟是 为啥 啥 咋 咋样 怎么办 该怎么办 该 关系 有关 区别 差别 不同 之间 原因 作用 是指 指的是 叫做 叫 ' +
-    '能否 算不算 算是 没法 能不能 可不可以 一定 一定能 真的 真的是 这么 那么 呀 哪儿 啊 多大 问题 ' +
+    '一共 总共 一共有 总共有 能否 算不算 算是 没法 能不能 可不可以 一定 一定能 真的 真的是 这么 那么 呀 哪儿 啊 多大 问题 ' +
     // Colloquial frames: 是啥, 凭啥, 咋回事, 是个…
     '是啥 是个 是个啥 啥意思 是啥意思 凭啥 凭什么 咋回事 怎么回事 咋理解 怎么理解 如何理解 讲了啥 说了啥 干啥 干嘛 为啥是 咋 呗 哈 嘞 儿 个儿'
   ).split(/\s+/),
@@ -166,7 +166,7 @@ function coverOf(chars: string[], from: number, to: number, reach: boolean): str
 /** Analyses already-normalised text (see `normalizeText`). */
 // Colloquial question frames, cut out before segmentation: the segmenter splits them
 // unpredictably (凭|啥|说), leaving single characters that look like topic words.
-const ZH_FRAMES = /为什么|为啥|凭啥|凭什么|是啥|是什么|什么是|啥意思|什么意思|咋回事|怎么回事|咋理解|怎么理解|如何理解|到底|究竟|是不是|有没有|能不能|是个啥|啥叫|什么叫/g;
+const ZH_FRAMES = /[这那哪一每][张幅]|为什么|为啥|凭啥|凭什么|是啥|是什么|什么是|啥意思|什么意思|咋回事|怎么回事|咋理解|怎么理解|如何理解|到底|究竟|是不是|有没有|能不能|是个啥|啥叫|什么叫/g;
 
 export function analyzeNormalized(normalized: string): Analysis {
   const text = foldSynonyms(normalized).replace(ZH_FRAMES, ' ');
