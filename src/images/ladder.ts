@@ -550,6 +550,7 @@ export async function decodePages(source: Uint8Array): Promise<Decoded[]> {
   const input = asBuffer(source);
   const header = await readImageHeader(input);
   const options = decodeOptions(header, { minSide: MIN_SVG_SIDE, maxSide: MAX_SVG_SIDE });
+  const sharp = await loadSharp();
   try {
     const { data, info } = await sharp(input, { ...options, pages: -1 })
       .flatten({ background: { r: 255, g: 255, b: 255 } })
