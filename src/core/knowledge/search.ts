@@ -266,10 +266,10 @@ function searchOptions(index: KnowledgeIndex, corrected: ReadonlySet<string> = n
  */
 const ANCHOR_WEIGHT = 2.5;
 const ANCHORS = new Set([
-  'threshold0', 'emergence0', 'monalisa0', 'zip0', 'lossless0', 'worldmodel0', 'sandcastle0', 'generalization0',
+  'threshold0', 'thresholds0', 'emergence0', 'monalisa0', 'zip0', 'lossless0', 'worldmodel0', 'sandcastle0', 'generalization0',
   'observer0', 'compression0', 'p60b', 'p100b', 'p100t', '2048', '2x2', '4x4', '8x8', '16x16', '32x32', '64x64',
 ]);
-const isAnchor = (term: string) => ANCHORS.has(term) || /^step[1-6]$/.test(term);
+const isAnchor = (term: string) => ANCHORS.has(term) || /^steps?[1-6]$/.test(term);
 
 function idf(index: KnowledgeIndex, term: string): number {
   const n = index.entries.length;
