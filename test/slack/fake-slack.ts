@@ -129,6 +129,21 @@ export class FakeSlack {
   conversationsInfoError: string | undefined;
   /** Make the next N messages carrying image blocks fail with `invalid_blocks` (a file still processing). */
   rejectImageBlocks = 0;
+  /**
+   * Files users shared with the app (a modal's file_input): `files.info` describes them, and their
+   * private URL (`/files-pri/<team>-<id>/<name>`) serves the bytes to the bot token only.
+   */
+  readonly userFiles = new Map<string, { id: string; name: string; mimetype: string; bytes: Buffer; width?: number; height?: number; declaredSize?: number }>();
+  /** Every download of a user file: its id and the Authorization header it came with. */
+  readonly downloads: { id: string; authorization: string }[] = [];
+
+  /** A file a user picked in a file_input; returns its id. `declaredSize` makes files.info lie about the size. */
+  shareUserFile(name: string, mimetype: string, bytes: Uint8Array, o: { width?: number; height?: number; declaredSize?: number } = {}): string {
+    const id = `FU${String(++this.ids).padStart(6, '0')}`;
+    this.userFiles.set(id, { id, name, mimetype, bytes: Buffer.from(bytes), ...o });
+    return id;
+  }
+
   /** Every request the fake could not make sense of (a test asserts this stays empty). */
   readonly problems: string[] = [];
 
@@ -206,6 +221,7 @@ export class FakeSlack {
     const url = new URL(req.url ?? '/', this.base);
     if (url.pathname.startsWith('/api/')) return this.api(url.pathname.slice(5), req, body, res);
     if (url.pathname.startsWith('/upload/')) return this.uploadBytes(url.pathname.slice(8), req, body, res);
+    if (url.pathname.startsWith('/files-pri/')) return this.downloadUserFile(url.pathname, req, res);
     if (url.pathname.startsWith('/respond/')) {
       const parsed = JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>;
       this.responses.push({ id: url.pathname.slice(9), body: parsed });
@@ -362,6 +378,25 @@ export class FakeSlack {
         this.views.push({ trigger_id: trigger, view });
         return { ok: true, view: { id: `V${++this.ids}`, ...view } };
       }
+      case 'files.info': {
+        const f = this.userFiles.get(str('file') ?? '');
+        if (!f) return { ok: false, error: 'file_not_found' };
+        const url = `${this.base}/files-pri/${this.teamId}-${f.id}/${encodeURIComponent(f.name)}`;
+        return {
+          ok: true,
+          file: {
+            id: f.id,
+            name: f.name,
+            title: f.name,
+            mimetype: f.mimetype,
+            filetype: f.name.split('.').pop(),
+            size: f.declaredSize ?? f.bytes.length,
+            url_private: url,
+            url_private_download: `${url}?download=1`,
+            ...(f.width ? { original_w: f.width, original_h: f.height } : {}),
+          },
+        };
+      }
       case 'files.getUploadURLExternal': {
         const filename = str('filename');
         const length = Number(str('length'));
@@ -447,6 +482,26 @@ export class FakeSlack {
       return 'invalid_blocks';
     }
     return null;
+  }
+
+  /** A user file's private URL: like Slack, only with the bot token (else a login page, not the file). */
+  private downloadUserFile(pathname: string, req: IncomingMessage, res: ServerResponse): void {
+    const m = /^\/files-pri\/[^/]+-(F[A-Z0-9]+)\//.exec(pathname);
+    const f = m ? this.userFiles.get(m[1]!) : undefined;
+    const authorization = String(req.headers.authorization ?? '');
+    if (f) this.downloads.push({ id: f.id, authorization });
+    if (!f) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    if (authorization !== `Bearer ${this.botToken}`) {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html><body>Sign in to Slack</body></html>');
+      return;
+    }
+    res.writeHead(200, { 'content-type': f.mimetype, 'content-length': String(f.bytes.length) });
+    res.end(f.bytes);
   }
 
   private async uploadBytes(id: string, req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
@@ -619,6 +674,13 @@ export class FakeSlack {
       is_enterprise_install: false,
       enterprise: null,
     };
+  }
+
+  /** A view_submission with the given state values (block_id → action_id → value object), e.g. a file_input's `files`. */
+  viewSubmissionWith(o: { user: string; view: Record<string, unknown>; values: Record<string, Record<string, Record<string, unknown>>> }): Record<string, unknown> {
+    const base = this.viewSubmissionPayload({ user: o.user, view: { ...o.view, blocks: [] }, value: '' });
+    const view = base.view as Record<string, unknown>;
+    return { ...base, view: { ...view, blocks: o.view.blocks, state: { values: o.values } } };
   }
 
   messageEventBody(o: { user: string; channel: string; text: string; thread_ts?: string; subtype?: string; bot_id?: string }): Record<string, unknown> {
