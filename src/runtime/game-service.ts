@@ -7,6 +7,7 @@
  * PostgreSQL, a durable job). This process keeps only caches it can rebuild (ladders, compiled answers).
  */
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { Kysely, Transaction } from 'kysely';
 import type { PlayerState } from '../core/game/round.ts';
@@ -14,7 +15,7 @@ import type { Logger } from 'pino';
 import type { Caller } from '../core/commands/define.ts';
 import type { GamePort, GuessOutcome, HintOutcome, PlayOutcome, PlayRequest } from '../core/commands/services.ts';
 import { UserError, isUserError } from '../core/errors.ts';
-import { compileAnswers, judge, normalizeGuess, rivalKeys, type CompiledAnswers } from '../core/game/judge.ts';
+import { compileAnswers, judge, loadPinyin, normalizeGuess, pinyinLoaded, rivalKeys, type CompiledAnswers } from '../core/game/judge.ts';
 import {
   DEFAULT_STEP_SECONDS,
   clampStepSeconds,
@@ -32,6 +33,7 @@ import type { DeckCatalog } from '../images/decks.ts';
 import { isServerDeckId, type DeckService } from '../decks/service.ts';
 import type { LadderCache } from '../images/ladder-cache.ts';
 import { stepFileName, type Ladder } from '../images/ladder.ts';
+import { motionStepFileName, type MotionLadder } from '../images/motion.ts';
 import {
   casRound,
   claimFromDead,
@@ -255,7 +257,9 @@ export class GameService implements GamePort {
         item = deck.items[random(deck.items.length)]!;
       }
       // Before the round exists: a picture that cannot be drawn refuses the round, it does not break it.
-      await this.ladderOf(await this.pictureOf({ deckId: deck.id, itemId: item.id }));
+      const picture = await this.pictureOf({ deckId: deck.id, itemId: item.id });
+      await this.ladderOf(picture);
+      if (isMotion(item)) await this.motionOf(picture);
       // Hosts choose within 5-120 s; the operator default (STEP_SECONDS) may be shorter, for scripted play.
       const stepSeconds =
         req.stepSeconds !== undefined ? clampStepSeconds(req.stepSeconds) : (this.o.defaultStepSeconds ?? DEFAULT_STEP_SECONDS);
@@ -296,6 +300,7 @@ export class GameService implements GamePort {
    */
   async guess(caller: Caller, text: string): Promise<GuessOutcome> {
     if (!text.trim()) throw new UserError('empty-guess');
+    if (!pinyinLoaded()) await loadPinyin();
     const now = this.o.clock.now();
     let done: Committed | null;
     try {
@@ -628,10 +633,18 @@ export class GameService implements GamePort {
     if (event.type !== 'step.revealed' && event.type !== 'window.final') return;
     try {
       const step = event.type === 'step.revealed' ? event.step : STEP_COUNT + 1;
-      const ladder = await this.ladderOf(await this.pictureOf(c));
-      const image = { name: stepFileName(Math.min(step, STEP_COUNT)), data: ladder.steps[Math.min(step, STEP_COUNT) - 1]! };
+      const at = Math.min(step, STEP_COUNT);
+      const picture = await this.pictureOf(c);
       const shown = { ...state, step };
-      await this.publish({ ...base, kind: event.type === 'step.revealed' ? 'step' : 'final', step, reply: stepReply(shown, image) }, row);
+      let reply;
+      if (isMotion(picture.item)) {
+        const motion = await this.motionOf(picture);
+        reply = stepReply(shown, { name: motionStepFileName(at), data: motion.steps[at - 1]! }, { frames: motion.means[0]!.length });
+      } else {
+        const ladder = await this.ladderOf(picture);
+        reply = stepReply(shown, { name: stepFileName(at), data: ladder.steps[at - 1]! });
+      }
+      await this.publish({ ...base, kind: event.type === 'step.revealed' ? 'step' : 'final', step, reply }, row);
     } catch (err) {
       this.o.log.error({ err, roundId: c.id, event: event.type }, 'could not prepare a round update');
     }
@@ -861,6 +874,12 @@ export class GameService implements GamePort {
     return this.o.ladders.getFile(this.o.decks.imagePath(p.deck, p.item), this.ladderOptions(p.item));
   }
 
+  /** A motion item's ladder: a built-in item's frame files, or a server item's stored animation. */
+  private async motionOf(p: { deck: Deck; item: DeckItem; image?: Uint8Array }): Promise<MotionLadder> {
+    const sources = p.image ? [p.image] : await Promise.all(this.o.decks.framePaths(p.deck, p.item).map((f) => readFile(f)));
+    return this.o.ladders.motion(sources, this.ladderOptions(p.item));
+  }
+
   private ladderOptions(item: DeckItem) {
     return { size: this.o.displaySize ?? 512, focus: item.focus };
   }
@@ -882,6 +901,11 @@ export class GameService implements GamePort {
     }
     return c;
   }
+}
+
+/** A motion item: a built-in one lists its frames; a server deck's is stored as an animation. */
+export function isMotion(item: DeckItem & { motion?: boolean }): boolean {
+  return (item.frames?.length ?? 0) > 1 || item.motion === true;
 }
 
 /**
