@@ -58,6 +58,16 @@ export async function playersIn(db: Db | Tx, pairs: readonly (readonly [roundId:
   const out = new Map<string, PlayerState>();
   // The pairs themselves (row values), not every round crossed with every player: one primary-key
   // lookup per pair instead of rounds × players.
+  if (isPostgres(db)) {
+    // PostgreSQL: the pairs as two arrays joined on the key. A list of row values is planned as one OR
+    // branch per pair, and planning it cost more than running it.
+    const { rows } = await sql<Selectable<Database['round_players']>>`
+      SELECT rp.* FROM round_players rp
+      JOIN unnest(${pairs.map(([r]) => r)}::text[], ${pairs.map(([, p]) => p)}::text[]) AS k(round_id, player_id)
+        ON rp.round_id = k.round_id AND rp.player_id = k.player_id`.execute(db);
+    for (const r of rows) out.set(`${r.round_id}\u0000${r.player_id}`, playerOf(r));
+    return out;
+  }
   for (let i = 0; i < pairs.length; i += 400) {
     const part = pairs.slice(i, i + 400);
     const rows = await db
@@ -104,7 +114,8 @@ export async function upsertPlayers(trx: Tx, rows: { roundId: string; player: Pl
 }
 
 export async function runningRoundOf(db: Db | Tx, channelId: string): Promise<RoundRecord | undefined> {
-  return db.selectFrom('rounds').selectAll().where('channel_id', '=', channelId).where('status', '=', 'running').executeTakeFirst();
+  // A literal status, as in runningRoundsOf: the partial index applies, and PostgreSQL plans it at once.
+  return db.selectFrom('rounds').selectAll().where('channel_id', '=', channelId).where('status', '=', sql.lit('running')).executeTakeFirst();
 }
 
 export async function roundById(db: Db | Tx, id: string): Promise<RoundRecord | undefined> {
