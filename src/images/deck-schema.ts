@@ -9,6 +9,11 @@ export const DeckItemSchema = z.object({
    * resolved by src/images/decks.ts with createRequire(import.meta.url).resolve('<package>/<file>').
    */
   image: z.string().min(1),
+  /**
+   * A motion item's frames, 2-8 pictures of one size, played in this order and looped; the round
+   * then asks what is happening. `image` stays the item's still (its first frame, for the recap).
+   */
+  frames: z.array(z.string().min(1)).min(2).max(8).optional(),
   answers: z.object({
     en: z.string().min(1),
     zh: z.string().min(1),

@@ -19,6 +19,7 @@ import { StartupError } from '../config/startup-error.ts';
 import { packagePath } from '../paths.ts';
 import { DeckSchema, type Deck, type DeckItem } from './deck-schema.ts';
 import { checkImageFile, decodeOptions, ImageDecodeError, readImageHeader } from './image-input.ts';
+import { loadSharp } from './load-sharp.ts';
 
 export type { Deck, DeckItem } from './deck-schema.ts';
 
@@ -159,21 +160,25 @@ export async function loadDeck(dir: string): Promise<Deck> {
     seen.set(item.id, i);
   }
 
+  const pictures = data.items.flatMap((item, i) => [
+    { image: item.image, field: `items[${i}].image` },
+    ...(item.frames ?? []).map((image, k) => ({ image, field: `items[${i}].frames[${k}]` })),
+  ]);
   await Promise.all(
-    data.items.map(async (item, i) => {
+    pictures.map(async ({ image, field }) => {
       let abs: string;
       try {
-        abs = resolveImagePath(deckDir, item.image);
+        abs = resolveImagePath(deckDir, image);
       } catch (e) {
-        throw fail(file, `items[${i}].image`, (e as Error).message);
+        throw fail(file, field, (e as Error).message);
       }
       if (!(await isFile(abs))) {
-        throw fail(file, `items[${i}].image`, `image file not found: ${displayPath(abs)}`);
+        throw fail(file, field, `image file not found: ${displayPath(abs)}`);
       }
       try {
         await checkImageFile(abs);
       } catch (e) {
-        if (e instanceof ImageDecodeError) throw fail(file, `items[${i}].image`, `${displayPath(abs)}: ${e.message}`);
+        if (e instanceof ImageDecodeError) throw fail(file, field, `${displayPath(abs)}: ${e.message}`);
         throw e;
       }
     }),
@@ -240,6 +245,11 @@ export class DeckCatalog {
     return resolveImagePath(deck.dir, item.image);
   }
 
+  /** Absolute paths of a motion item's frames; empty for a still. */
+  framePaths(deck: Deck, item: DeckItem): string[] {
+    return (item.frames ?? []).map((f) => resolveImagePath(deck.dir, f));
+  }
+
   /** The first deck (in list order) holding an item with this id. */
   find(itemId: string): { deck: Deck; item: DeckItem } | undefined {
     for (const deck of this.decks) {
@@ -261,20 +271,23 @@ export async function readItemImage(deck: Deck, item: DeckItem): Promise<Uint8Ar
  * same options as the ladder, made small), so a file that is not a real image is reported.
  */
 export async function checkDeckImages(deck: Deck, concurrency = 8): Promise<void> {
-  const { default: sharp } = await import('sharp');
+  const sharp = await loadSharp();
   const { MIN_SVG_SIDE, MAX_SVG_SIDE } = await import('./ladder.ts');
   const file = path.join(deck.dir, DECK_FILE);
+  const pictures = deck.items.flatMap((item, i) => [
+    { image: item.image, field: `items[${i}].image` },
+    ...(item.frames ?? []).map((image, k) => ({ image, field: `items[${i}].frames[${k}]` })),
+  ]);
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < deck.items.length) {
-      const i = next++;
-      const item = deck.items[i]!;
-      const abs = resolveImagePath(deck.dir, item.image);
+    while (next < pictures.length) {
+      const { image, field } = pictures[next++]!;
+      const abs = resolveImagePath(deck.dir, image);
       let header;
       try {
         header = await readImageHeader(abs);
       } catch (e) {
-        throw fail(file, `items[${i}].image`, `${displayPath(abs)}: ${(e as Error).message}`);
+        throw fail(file, field, `${displayPath(abs)}: ${(e as Error).message}`);
       }
       try {
         await sharp(abs, decodeOptions(header, { minSide: MIN_SVG_SIDE, maxSide: MAX_SVG_SIDE }))
@@ -282,7 +295,7 @@ export async function checkDeckImages(deck: Deck, concurrency = 8): Promise<void
           .raw()
           .toBuffer();
       } catch (e) {
-        throw fail(file, `items[${i}].image`, `cannot decode ${displayPath(abs)}: ${(e as Error).message}`);
+        throw fail(file, field, `cannot decode ${displayPath(abs)}: ${(e as Error).message}`);
       }
     }
   };

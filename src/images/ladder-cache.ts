@@ -31,6 +31,7 @@ import {
   type StripOptions,
 } from './ladder.ts';
 import { STEP_SIDES } from '../core/game/steps.ts';
+import { buildMotionLadder, motionKey, type MotionLadder, type MotionOptions } from './motion.ts';
 
 export const DEFAULT_CACHE_DIR = './.cache/ladders';
 export const DEFAULT_CACHE_MAX = 64;
@@ -134,6 +135,39 @@ export class LadderCache {
       if (e instanceof ImageDecodeError) this.log.warn({ file, reason: e.message }, 'picture cannot be played');
       throw e;
     }
+  }
+
+  /** Motion ladders live in memory only: a few frames decode quickly, and their GIFs are larger than a still's PNGs. */
+  private readonly motions = new LRUCache<string, MotionLadder>({ max: 8 });
+  private readonly motionsInflight = new Map<string, Promise<MotionLadder>>();
+
+  /** The motion ladder of a motion item's frames (several stills, or one animated picture). */
+  motion(sources: readonly Uint8Array[], opts: MotionOptions = {}): Promise<MotionLadder> {
+    let key: string;
+    try {
+      key = motionKey(sources, opts);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const hit = this.motions.get(key);
+    if (hit) {
+      this.stats.memoryHits++;
+      return Promise.resolve(hit);
+    }
+    let work = this.motionsInflight.get(key);
+    if (work) {
+      this.stats.joins++;
+      return work;
+    }
+    this.stats.builds++;
+    work = buildMotionLadder(sources, opts)
+      .then((m) => {
+        this.motions.set(key, m);
+        return m;
+      })
+      .finally(() => this.motionsInflight.delete(key));
+    this.motionsInflight.set(key, work);
+    return work;
   }
 
   /** The recap strip (six steps + the original) of a picture, cached next to its ladder. */

@@ -40,12 +40,9 @@
  */
 import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
-import sharp from 'sharp';
 import { STEP_SIDES } from '../core/game/steps.ts';
 import { decodeOptions, ImageDecodeError, readImageHeader } from './image-input.ts';
-
-// The ladder cache keeps what matters; libvips' own operation cache would only hold memory.
-sharp.cache(false);
+import { loadSharp } from './load-sharp.ts';
 
 
 /** Default display size of every step, in px. */
@@ -164,6 +161,7 @@ async function decodeRgb(source: Uint8Array): Promise<Decoded> {
   const input = asBuffer(source);
   const header = await readImageHeader(input);
   const options = decodeOptions(header, { minSide: MIN_SVG_SIDE, maxSide: MAX_SVG_SIDE });
+  const sharp = await loadSharp();
   try {
     const { data, info } = await sharp(input, options)
       .rotate()
@@ -247,6 +245,7 @@ async function attentionFocus(d: Decoded): Promise<Focus> {
   const k = Math.max(1, Math.floor(Math.min(d.width, d.height) / ATTENTION_SIDE));
   const small = k > 1 ? reduceForAnalysis(d, k) : d;
   const m = Math.min(small.width, small.height);
+  const sharp = await loadSharp();
   const { info } = await sharp(small.data, { raw: { width: small.width, height: small.height, channels: 3 } })
     .resize({ width: m, height: m, fit: 'cover', position: 'attention' })
     .raw()
@@ -505,10 +504,18 @@ export function meansFromSums(sums64: Float64Array, side: number): Uint8Array[] 
 
 /** Decode, crop and measure: the means of the six steps and where the square was cut. */
 async function measure(source: Uint8Array, focus: Focus | undefined): Promise<{ means: Uint8Array[]; crop: CropBox }> {
-  const d = await decodeRgb(source);
+  return measureDecoded(await decodeRgb(source), focus);
+}
+
+/**
+ * The six steps' means of decoded pixels. With `at`, the square is cut there (the frames of a
+ * motion item share the square of their first frame, so nothing jumps between frames).
+ */
+export async function measureDecoded(d: Decoded, focus: Focus | undefined, at?: CropBox): Promise<{ means: Uint8Array[]; crop: CropBox }> {
+  if (at && (at.width !== d.width || at.height !== d.height)) throw new ImageDecodeError('the frames of a motion item must all have one size');
   const wide = d.width > d.height;
   // Start the crop search (libuv pool) before the pixel pass (main thread): they overlap.
-  const where = locateSquare(d, focus);
+  const where = at ? Promise.resolve(at) : locateSquare(d, focus);
   let crop: CropBox;
   let sums: Float64Array;
   try {
@@ -525,6 +532,40 @@ async function measure(source: Uint8Array, focus: Focus | undefined): Promise<{ 
     where.catch(() => {}); // if the pixel pass threw, don't leave a rejection unhandled
   }
   return { means: meansFromSums(sums, crop.side), crop };
+}
+
+/** Decoded pixels, as the ladder reads them (oriented, flattened on white, RGB). */
+export type DecodedRgb = Decoded;
+
+/** Decode one picture as the ladder does. */
+export function decodePicture(source: Uint8Array): Promise<Decoded> {
+  return decodeRgb(source);
+}
+
+/**
+ * Every page of an animated picture (GIF or WebP: a server deck's stored motion item), decoded as
+ * the ladder decodes a still, one RGB frame per page. The header check runs first, as for a still.
+ */
+export async function decodePages(source: Uint8Array): Promise<Decoded[]> {
+  const input = asBuffer(source);
+  const header = await readImageHeader(input);
+  const options = decodeOptions(header, { minSide: MIN_SVG_SIDE, maxSide: MAX_SVG_SIDE });
+  const sharp = await loadSharp();
+  try {
+    const { data, info } = await sharp(input, { ...options, pages: -1 })
+      .flatten({ background: { r: 255, g: 255, b: 255 } })
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const height = info.pageHeight ?? info.height;
+    const pages = Math.max(1, Math.round(info.height / height));
+    const rgb = toRgb(data, info.width, info.height, info.channels);
+    const bytes = info.width * height * 3;
+    return Array.from({ length: pages }, (_, k) => ({ data: rgb.subarray(k * bytes, (k + 1) * bytes), width: info.width, height }));
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw new ImageDecodeError(`not a readable image (${why.trim()})`, { cause: e });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -697,6 +738,7 @@ export async function makeStrip(ladder: Ladder, source: Uint8Array, opts: StripO
   const d = await decodeRgb(source);
   const crop = ladder.crop ?? (await locateSquare(d, normalizeFocus(opts.focus)));
   if (d.width !== crop.width || d.height !== crop.height) throw new RangeError('makeStrip: source is not the picture of this ladder');
+  const sharp = await loadSharp();
   const original = await sharp(copySquare(d, crop), { raw: { width: crop.side, height: crop.side, channels: 3 } })
     .resize({ width: tile, height: tile, fit: 'fill' })
     .raw()

@@ -35,7 +35,7 @@ import { eventReport, type EventReport, type EventRoundResult } from '../core/ev
 import { smallestTeam, standingsOf, type Standings } from '../core/events/standings.ts';
 import { parseStart } from '../core/events/start-time.ts';
 import { DEFAULT_STEP_SECONDS, STEP_COUNT, clampStepSeconds, type RoundState } from '../core/game/round.ts';
-import { sanitizeUserText, type Locale, type Reply } from '../core/reply.ts';
+import { plainText, sanitizeUserText, type Locale, type Reply } from '../core/reply.ts';
 import type { DeckCatalog } from '../images/decks.ts';
 import {
   casEvent,
@@ -60,7 +60,7 @@ import { lockChannel, playersOf, roundById } from '../storage/rounds.ts';
 import type { Database } from '../storage/schema.ts';
 import type { Store } from '../storage/store.ts';
 import { pictureAttempts } from '../stats/queries.ts';
-import { breakReply, finalReplies, reminderReply, waitingReply, type EventImages } from '../views/events.ts';
+import { breakReply, finalReplies, reminderReply, summaryLine, waitingReply, type EventImages } from '../views/events.ts';
 import { platformOf } from '../views/i18n.ts';
 import type { Clock } from './clock.ts';
 import type { GameService } from './game-service.ts';
@@ -78,6 +78,14 @@ export interface PlatformEvent {
   /** An estimate: every step of every round, and the breaks. */
   endAt: number;
   locale: Locale;
+  /** One line on the deck, rounds and mode, plain text in the event's language (a calendar's description). */
+  summary: string;
+}
+
+/** What `scheduled` gets besides the event: the channel reminder, and when it is due (null: too late for one). */
+export interface PlatformSchedule {
+  reminder: Reply;
+  reminderAt: number | null;
 }
 
 /**
@@ -86,10 +94,11 @@ export interface PlatformEvent {
  */
 export interface EventPlatform {
   /** The event was created with a future start: returns a reference to keep (JSON), and notes for the host. */
-  scheduled?(ev: PlatformEvent): Promise<{ ref?: string | null; notes?: EventNote[] }>;
+  scheduled?(ev: PlatformEvent, o: PlatformSchedule): Promise<{ ref?: string | null; notes?: EventNote[] }>;
   started?(ev: PlatformEvent, ref: string | null): Promise<void>;
   finished?(ev: PlatformEvent, ref: string | null): Promise<void>;
-  cancelled?(ev: PlatformEvent, ref: string | null): Promise<void>;
+  /** `wasRunning`: cancelled after it had started (a calendar entry that is live cannot be "cancelled", only ended). */
+  cancelled?(ev: PlatformEvent, ref: string | null, o: { wasRunning: boolean }): Promise<void>;
   /** Sends `reply` to each player privately; a player who cannot be reached is skipped. */
   remind?(ev: PlatformEvent, playerIds: string[], reply: Reply): Promise<void>;
 }
@@ -164,6 +173,8 @@ export class EventService implements EventPort {
     const rest = drawItems(deck.items.map((i) => i.id).filter((i) => !listed.includes(i)), rounds - Math.min(rounds, listed.length), id);
     const items = [...listed.slice(0, rounds), ...rest];
     let startAt = parseStart(req.start, now);
+    // Only an event that starts later goes into the platform's calendar.
+    const later = startAt - now > START_NOW_DELAY_MS;
     // "Now" leaves a moment to read the announcement and press Join.
     if (startAt - now < START_NOW_DELAY_MS) startAt = now + START_NOW_DELAY_MS;
     const stepSeconds = req.stepSeconds !== undefined ? clampStepSeconds(req.stepSeconds) : (this.o.defaultStepSeconds ?? DEFAULT_STEP_SECONDS);
@@ -200,9 +211,13 @@ export class EventService implements EventPort {
     await this.apply(tr.state, tr);
     const notes: EventNote[] = [];
     const platform = this.platforms.get(caller.platform);
-    if (platform?.scheduled) {
+    if (later && platform?.scheduled) {
       try {
-        const out = await platform.scheduled(this.platformEvent(tr.state));
+        const view = await this.viewOf(tr.state);
+        const out = await platform.scheduled(this.platformEvent(tr.state), {
+          reminder: reminderReply(this.audience(tr.state), view),
+          reminderAt: startAt - REMINDER_MS > now ? startAt - REMINDER_MS : null,
+        });
         if (out.ref) await setPlatformRef(this.db, id, out.ref);
         notes.push(...(out.notes ?? []));
       } catch (err) {
@@ -368,7 +383,7 @@ export class EventService implements EventPort {
         case 'event.cancelled':
           this.scheduler.cancel(c.id + REMIND);
           await claimReminder(this.db, c.id);
-          await this.platformCall(state, 'cancelled');
+          await this.platformCall(state, 'cancelled', ev.wasRunning);
           break;
         default:
           break;
@@ -457,12 +472,12 @@ export class EventService implements EventPort {
     }
   }
 
-  private async platformCall(state: EventState, what: 'started' | 'finished' | 'cancelled'): Promise<void> {
+  private async platformCall(state: EventState, what: 'started' | 'finished' | 'cancelled', wasRunning = false): Promise<void> {
     const platform = this.platforms.get(platformOf(state.config.channelId));
     const fn = platform?.[what];
     if (!fn) return;
     const row = await eventById(this.db, state.config.id);
-    await fn.call(platform, this.platformEvent(state), row?.platform_ref ?? null).catch((err: unknown) =>
+    await fn.call(platform, this.platformEvent(state), row?.platform_ref ?? null, { wasRunning }).catch((err: unknown) =>
       this.o.log.warn({ err, eventId: state.config.id, what }, 'could not update the event on the platform'),
     );
   }
@@ -478,6 +493,7 @@ export class EventService implements EventPort {
       startAt: c.startAt,
       endAt: c.startAt + estimatedDurationMs(c),
       locale: c.locale,
+      summary: plainText(summaryLine(this.audience(s), { deckName: this.o.decks.get(c.deckId)?.name ?? { en: c.deckId, zh: c.deckId }, rounds: c.rounds, mode: c.mode, stepSeconds: c.stepSeconds })),
     };
   }
 

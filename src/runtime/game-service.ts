@@ -7,6 +7,7 @@
  * PostgreSQL, a durable job). This process keeps only caches it can rebuild (ladders, compiled answers).
  */
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { Kysely, Transaction } from 'kysely';
 import type { PlayerState } from '../core/game/round.ts';
@@ -14,7 +15,7 @@ import type { Logger } from 'pino';
 import type { Caller } from '../core/commands/define.ts';
 import type { GamePort, GuessOutcome, HintOutcome, PlayOutcome, PlayRequest } from '../core/commands/services.ts';
 import { UserError, isUserError } from '../core/errors.ts';
-import { compileAnswers, judge, normalizeGuess, rivalKeys, type CompiledAnswers } from '../core/game/judge.ts';
+import { compileAnswers, judge, loadPinyin, normalizeGuess, pinyinLoaded, rivalKeys, type CompiledAnswers } from '../core/game/judge.ts';
 import {
   DEFAULT_STEP_SECONDS,
   clampStepSeconds,
@@ -32,21 +33,25 @@ import type { DeckCatalog } from '../images/decks.ts';
 import { isServerDeckId, type DeckService } from '../decks/service.ts';
 import type { LadderCache } from '../images/ladder-cache.ts';
 import { stepFileName, type Ladder } from '../images/ladder.ts';
+import { motionStepFileName, type MotionLadder } from '../images/motion.ts';
 import {
   casRound,
   claimFromDead,
   claimLease,
+  claimRecap,
+  finishRecap,
   insertRound,
   isPostgres,
   leasedByOthers,
   lastEndedRound,
   lockChannel,
   lockChannels,
-  markAnnounced,
   orphanedRounds,
+  pendingRecaps,
   playersIn,
   playersOf,
   releaseLeases,
+  releaseRecap,
   renewLeases,
   roundById,
   runningRoundOf,
@@ -54,7 +59,6 @@ import {
   savePlayer,
   setMessageRef,
   stateOf,
-  unannounced,
   upsertPlayers,
   type RoundRecord,
 } from '../storage/rounds.ts';
@@ -135,6 +139,12 @@ const GUESSES_PER_BATCH = 500;
 
 const LATE_GUESS_MS = 10_000;
 const STEP_RETRY_MS = 5_000;
+/** How long a claimed recap is held while it is being sent (uploads included); past it, another instance may send it. */
+const RECAP_CLAIM_MS = 60_000;
+/** A recap that could not be sent is tried again from this long after. */
+const RECAP_RETRY_MS = 5_000;
+/** The heartbeat retries the recaps of rounds that ended this recently; older ones wait for the next start. */
+const RECAP_SWEEP_MS = 3_600_000;
 
 export class GameService implements GamePort {
   private readonly queues = new SerialQueues();
@@ -157,6 +167,8 @@ export class GameService implements GamePort {
   /** Guesses that arrived while a group commit was being written: they go into the next one. */
   private pendingGuesses: PendingGuess[] = [];
   private guessWriter: Promise<void> | null = null;
+  /** Recaps this instance failed to send (round id → channel): its heartbeat tries them again, recovery filters or not. */
+  private readonly owedRecaps = new Map<string, string>();
 
   constructor(private readonly o: GameServiceOptions) {
     this.scheduler = o.scheduler ?? new LocalScheduler(o.clock);
@@ -191,6 +203,14 @@ export class GameService implements GamePort {
       for (const f of this.sweeps.values()) {
         if (this.closing) break;
         await this.recover(f).catch((err: unknown) => this.o.log.warn({ err }, 'could not look for orphaned rounds'));
+        await this.sendOwedRecaps(f, now - RECAP_SWEEP_MS).catch((err: unknown) => this.o.log.warn({ err }, 'could not look for owed recaps'));
+      }
+      for (const [roundId, channelId] of this.owedRecaps) {
+        if (this.closing) break;
+        const r = await roundById(this.db, roundId).catch(() => null);
+        if (r === null) continue;
+        if (!r || r.announced) this.owedRecaps.delete(roundId);
+        else await this.outbox.run(channelId, () => this.sendRecap(roundId));
       }
       this.beat();
     });
@@ -237,7 +257,9 @@ export class GameService implements GamePort {
         item = deck.items[random(deck.items.length)]!;
       }
       // Before the round exists: a picture that cannot be drawn refuses the round, it does not break it.
-      await this.ladderOf(await this.pictureOf({ deckId: deck.id, itemId: item.id }));
+      const picture = await this.pictureOf({ deckId: deck.id, itemId: item.id });
+      await this.ladderOf(picture);
+      if (isMotion(item)) await this.motionOf(picture);
       // Hosts choose within 5-120 s; the operator default (STEP_SECONDS) may be shorter, for scripted play.
       const stepSeconds =
         req.stepSeconds !== undefined ? clampStepSeconds(req.stepSeconds) : (this.o.defaultStepSeconds ?? DEFAULT_STEP_SECONDS);
@@ -278,6 +300,7 @@ export class GameService implements GamePort {
    */
   async guess(caller: Caller, text: string): Promise<GuessOutcome> {
     if (!text.trim()) throw new UserError('empty-guess');
+    if (!pinyinLoaded()) await loadPinyin();
     const now = this.o.clock.now();
     let done: Committed | null;
     try {
@@ -589,7 +612,7 @@ export class GameService implements GamePort {
     const posts = tr.events.filter((e) => e.type === 'step.revealed' || e.type === 'window.final' || e.type === 'round.ended');
     if (posts.length) {
       await this.outbox.run(c.channelId, async () => {
-        for (const event of posts) await this.post(before, state, event);
+        for (const event of posts) await this.post(state, event);
       });
     }
     await Promise.all(scheduled);
@@ -600,40 +623,26 @@ export class GameService implements GamePort {
     }
   }
 
-  private async post(before: RoundState, state: RoundState, event: RoundEvent): Promise<void> {
+  private async post(state: RoundState, event: RoundEvent): Promise<void> {
     const c = state.config;
     const base = { roundId: c.id, locale: c.locale, mode: c.mode };
+    // The recap is owed in the database, and sent from there by whichever instance claims it.
+    if (event.type === 'round.ended') return this.sendRecap(c.id);
+    if (event.type !== 'step.revealed' && event.type !== 'window.final') return;
     try {
+      const step = event.type === 'step.revealed' ? event.step : STEP_COUNT + 1;
+      const at = Math.min(step, STEP_COUNT);
       const picture = await this.pictureOf(c);
-      const { item } = picture;
-      switch (event.type) {
-        case 'step.revealed':
-        case 'window.final': {
-          const step = event.type === 'step.revealed' ? event.step : STEP_COUNT + 1;
-          const ladder = await this.ladderOf(picture);
-          const image = { name: stepFileName(Math.min(step, STEP_COUNT)), data: ladder.steps[Math.min(step, STEP_COUNT) - 1]! };
-          const shown = { ...state, step };
-          await this.publish({ ...base, kind: event.type === 'step.revealed' ? 'step' : 'final', step, reply: stepReply(shown, image) });
-          return;
-        }
-        case 'round.ended': {
-          // The recap needs every player, not only those this transition read.
-          const full: RoundState = { ...state, players: await playersOf(this.db, c.id) };
-          let strip: Uint8Array | null = null;
-          try {
-            strip = picture.image
-              ? await this.o.ladders.strip(picture.image, this.ladderOptions(item))
-              : await this.o.ladders.stripFile(this.o.decks.imagePath(picture.deck, item), this.ladderOptions(item));
-          } catch (err) {
-            this.o.log.warn({ err, roundId: c.id }, 'recap strip failed; sending the recap without it');
-          }
-          const sent = await this.publish({ ...base, kind: 'recap', step: Math.min(before.step, STEP_COUNT), reply: recapReply(full, item, strip) });
-          if (sent && event.reason === 'interrupted') await markAnnounced(this.db, c.id);
-          return;
-        }
-        default:
-          return;
+      const shown = { ...state, step };
+      let reply;
+      if (isMotion(picture.item)) {
+        const motion = await this.motionOf(picture);
+        reply = stepReply(shown, { name: motionStepFileName(at), data: motion.steps[at - 1]! }, { frames: motion.means[0]!.length });
+      } else {
+        const ladder = await this.ladderOf(picture);
+        reply = stepReply(shown, { name: stepFileName(at), data: ladder.steps[at - 1]! });
       }
+      await this.publish({ ...base, kind: event.type === 'step.revealed' ? 'step' : 'final', step, reply });
     } catch (err) {
       this.o.log.error({ err, roundId: c.id, event: event.type }, 'could not prepare a round update');
     }
@@ -644,12 +653,108 @@ export class GameService implements GamePort {
     const row = await roundById(this.db, update.roundId);
     try {
       const ref = await this.o.sink.publish(row?.channel_id ?? '', { ...update, messageRef: row?.message_ref ?? null });
-      if (typeof ref === 'string' && ref !== row?.message_ref) await setMessageRef(this.db, update.roundId, ref);
+      if (typeof ref === 'string' && ref !== row?.message_ref) {
+        const now = await setMessageRef(this.db, update.roundId, ref);
+        // The recap went out while this message was being posted (a winner committed on another instance
+        // right at the start): the recap could not close a message it did not know, so this one is closed now.
+        if (now && now.status !== 'running' && now.announced === 1 && (update.kind === 'step' || update.kind === 'final')) {
+          await this.closeMessage(update.roundId, ref);
+        }
+      }
       return true;
     } catch (err) {
       // A platform failure (missing permission, network) must not break the round or lose its data.
       this.o.log.warn({ err, roundId: update.roundId, kind: update.kind }, 'could not publish a round update');
       return false;
+    }
+  }
+
+  /**
+   * Sends an ended round's recap, rebuilt from the database, if this instance can claim it (another
+   * one may be sending it, or it went out already). A failed send (a busy database, a platform error)
+   * lets the claim go, and the heartbeat of this or any instance tries again shortly: no recap is lost,
+   * and one that was delivered is marked so, and not sent again.
+   */
+  private async sendRecap(roundId: string): Promise<void> {
+    const now = this.o.clock.now();
+    let row: RoundRecord | undefined;
+    try {
+      // Not claimed: sent already, or being sent (or retried later) by another instance, or by this one.
+      if (!(await claimRecap(this.db, roundId, this.instanceId, now, now + RECAP_CLAIM_MS))) return;
+      row = await roundById(this.db, roundId);
+      if (!row) return;
+      const update = await this.recapUpdate(row, 'recap');
+      if (update) await this.o.sink.publish(row.channel_id, update);
+    } catch (err) {
+      this.o.log.warn({ err, roundId }, 'could not send a recap; it will be tried again');
+      if (row) this.owedRecaps.set(roundId, row.channel_id);
+      await releaseRecap(this.db, roundId, this.instanceId, now + RECAP_RETRY_MS).catch((e: unknown) =>
+        this.o.log.warn({ err: e, roundId }, 'could not release a recap claim; it runs out by itself'),
+      );
+      return;
+    }
+    this.owedRecaps.delete(roundId);
+    let done: Awaited<ReturnType<typeof finishRecap>>;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        done = await finishRecap(this.db, roundId);
+        break;
+      } catch (err) {
+        // Delivered but not marked: the claim running out would send it again, so insist a little.
+        if (attempt >= 3) {
+          this.o.log.error({ err, roundId }, 'a recap was sent but could not be marked sent');
+          return;
+        }
+      }
+    }
+    // A round message posted after the recap read its reference (step 1, posted by another instance) keeps its button: close it.
+    if (done?.message_ref && done.message_ref !== row.message_ref) await this.closeMessage(roundId, done.message_ref);
+  }
+
+  /** The recap of an ended round from its rows; `closed` is the same without pictures, for the round message alone. */
+  private async recapUpdate(row: RoundRecord, kind: 'recap' | 'closed'): Promise<RoundUpdate | null> {
+    const state = stateOf(row, await playersOf(this.db, row.id));
+    const c = state.config;
+    const base = { roundId: row.id, locale: c.locale, mode: c.mode, messageRef: row.message_ref, step: Math.min(row.step, STEP_COUNT) };
+    let picture: Awaited<ReturnType<GameService['pictureOf']>>;
+    try {
+      picture = await this.pictureOf(row);
+    } catch (err) {
+      if (!isUserError(err) || err.code !== 'picture-gone') throw err;
+      // No answer to show: an interrupted round's channel still hears that it ended, with every point kept.
+      if (kind !== 'recap' || row.status !== 'interrupted') return null;
+      return { ...base, kind: 'notice', step: 0, reply: { text: t(c.locale, 'notice.restart') } };
+    }
+    let strip: Uint8Array | null = null;
+    if (kind === 'recap') {
+      try {
+        strip = picture.image
+          ? await this.o.ladders.strip(picture.image, this.ladderOptions(picture.item))
+          : await this.o.ladders.stripFile(this.o.decks.imagePath(picture.deck, picture.item), this.ladderOptions(picture.item));
+      } catch (err) {
+        this.o.log.warn({ err, roundId: row.id }, 'recap strip failed; sending the recap without it');
+      }
+    }
+    return { ...base, kind, reply: recapReply(state, picture.item, strip) };
+  }
+
+  /** Puts a round message that appeared after its round's recap in the ended state (best effort). */
+  private async closeMessage(roundId: string, ref: string): Promise<void> {
+    try {
+      const row = await roundById(this.db, roundId);
+      const update = row ? await this.recapUpdate({ ...row, message_ref: ref }, 'closed') : null;
+      if (row && update) await this.o.sink.publish(row.channel_id, update);
+    } catch (err) {
+      this.o.log.warn({ err, roundId }, 'could not close a round message posted after its recap');
+    }
+  }
+
+  /** Sends the owed recaps of the rounds a filter covers (those that ended after `since`, if given). */
+  private async sendOwedRecaps(filter: RoundFilter, since?: number): Promise<void> {
+    for (const r of await pendingRecaps(this.db, this.o.clock.now(), { platform: filter.platform, since })) {
+      if (this.closing) return;
+      if (!matches(r, filter)) continue;
+      await this.outbox.run(r.channel_id, () => this.sendRecap(r.id));
     }
   }
 
@@ -693,28 +798,12 @@ export class GameService implements GamePort {
   }
 
   /**
-   * Tells channels of rounds closed as interrupted (by this start or an earlier one that could not tell
-   * them). A round is marked told only once its notice was delivered, so a failed start loses no notice.
+   * Once the adapters can post: sends every recap still owed in the filter's channels, however old (the
+   * heartbeat retries only recent ones), such as those of rounds this start or an earlier one closed as
+   * interrupted and could not tell. A recap is marked sent only once delivered, so a failed start loses none.
    */
   async announceInterrupted(filter: RoundFilter = {}): Promise<void> {
-    for (const r of await unannounced(this.db, filter.platform)) {
-      if (!matches(r, filter)) continue;
-      const locale = r.locale === 'zh' ? 'zh' : 'en';
-      try {
-        await this.o.sink.publish(r.channel_id, {
-          roundId: r.id,
-          kind: 'notice',
-          step: 0,
-          reply: { text: t(locale, 'notice.restart') },
-          locale,
-          mode: r.mode === 'experiment' ? 'experiment' : 'race',
-          messageRef: r.message_ref,
-        });
-        await markAnnounced(this.db, r.id);
-      } catch (err) {
-        this.o.log.warn({ err, roundId: r.id }, 'could not deliver a restart notice; it will be tried at the next start');
-      }
-    }
+    await this.sendOwedRecaps(filter);
   }
 
   /**
@@ -779,6 +868,12 @@ export class GameService implements GamePort {
     return this.o.ladders.getFile(this.o.decks.imagePath(p.deck, p.item), this.ladderOptions(p.item));
   }
 
+  /** A motion item's ladder: a built-in item's frame files, or a server item's stored animation. */
+  private async motionOf(p: { deck: Deck; item: DeckItem; image?: Uint8Array }): Promise<MotionLadder> {
+    const sources = p.image ? [p.image] : await Promise.all(this.o.decks.framePaths(p.deck, p.item).map((f) => readFile(f)));
+    return this.o.ladders.motion(sources, this.ladderOptions(p.item));
+  }
+
   private ladderOptions(item: DeckItem) {
     return { size: this.o.displaySize ?? 512, focus: item.focus };
   }
@@ -800,6 +895,11 @@ export class GameService implements GamePort {
     }
     return c;
   }
+}
+
+/** A motion item: a built-in one lists its frames; a server deck's is stored as an animation. */
+export function isMotion(item: DeckItem & { motion?: boolean }): boolean {
+  return (item.frames?.length ?? 0) > 1 || item.motion === true;
 }
 
 /**

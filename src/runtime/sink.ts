@@ -8,8 +8,13 @@ import type { Locale, Reply } from '../core/reply.ts';
  */
 export interface RoundUpdate {
   roundId: string;
-  /** `step` for steps 1..6, `final` for the last window, `recap` at the end, `notice` for anything else. */
-  kind: 'step' | 'final' | 'recap' | 'notice';
+  /**
+   * `step` for steps 1..6, `final` for the last window, `recap` at the end, `notice` for anything else.
+   * `closed` only puts the round message in its ended state (no button), as the recap does, without
+   * posting anything: for a round message that appeared after its round's recap (another instance's
+   * winner committed while step 1 was being posted). Its reply is the recap's, without pictures.
+   */
+  kind: 'step' | 'final' | 'recap' | 'notice' | 'closed';
   step: number;
   reply: Reply;
   /** The round's locale and mode, so a sink needs no back-channel to the adapter to render or route it. */

@@ -212,7 +212,8 @@ export async function casRound(
       due_at: after.status === 'running' ? after.deadline : null,
       first_solver_id: after.firstSolverId,
       ...(owner ? { owner_id: owner.ownerId, lease_until: owner.leaseUntil } : {}),
-      ...(after.endReason === 'interrupted' ? { announced: 0 } : {}),
+      // An ended round's recap is owed until delivered (`finishRecap`); whoever claims it first sends it.
+      ...(after.status !== 'running' ? { announced: 0, owner_id: null, lease_until: null } : {}),
     })
     .where('id', '=', before.config.id)
     .where('status', '=', 'running')
@@ -246,8 +247,9 @@ export async function savePlayer(trx: Tx, roundId: string, before: PlayerState |
   return Number(res.numUpdatedRows) === 1;
 }
 
-export async function setMessageRef(db: Db, roundId: string, ref: string): Promise<void> {
-  await db.updateTable('rounds').set({ message_ref: ref }).where('id', '=', roundId).execute();
+/** Keeps the round message's reference; says whether the round is still running and whether its recap went out. */
+export async function setMessageRef(db: Db, roundId: string, ref: string): Promise<{ status: string; announced: number } | undefined> {
+  return db.updateTable('rounds').set({ message_ref: ref }).where('id', '=', roundId).returning(['status', 'announced']).executeTakeFirst();
 }
 
 /**
@@ -310,15 +312,52 @@ export async function claimLease(db: Db, r: RoundRecord, ownerId: string, now: n
   return Number(res.numUpdatedRows) === 1;
 }
 
-/** Interrupted rounds whose channel has not been told yet (the notice is marked delivered only once sent). */
-export async function unannounced(db: Db, platform?: string): Promise<RoundRecord[]> {
-  let q = db.selectFrom('rounds').selectAll().where('status', '=', 'interrupted').where('announced', '=', 0);
-  if (platform) q = q.where('platform', '=', platform);
+/*
+ * An ended round owes its channel a recap until one was delivered (`announced` = 0). The recap is not
+ * kept in memory: any instance rebuilds it from the rows. To send it, an instance claims the round
+ * (the lease columns, unused once a round has ended), so two instances never send it at once; a
+ * failed delivery lets the claim go for a retry a little later, by whichever instance looks first.
+ */
+
+/** Ended rounds whose recap is owed and not claimed now, oldest first (those that ended after `since`, if given). */
+export async function pendingRecaps(db: Db, now: number, o: { platform?: string; since?: number } = {}): Promise<RoundRecord[]> {
+  let q = db
+    .selectFrom('rounds')
+    .selectAll()
+    .where('announced', '=', 0)
+    .where('status', '!=', 'running')
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]));
+  if (o.platform) q = q.where('platform', '=', o.platform);
+  if (o.since !== undefined) q = q.where('ended_at', '>=', o.since);
   return q.orderBy('ended_at').limit(500).execute();
 }
 
-export async function markAnnounced(db: Db, roundId: string): Promise<void> {
-  await db.updateTable('rounds').set({ announced: 1 }).where('id', '=', roundId).execute();
+/** Claims an owed recap for `ownerId` until `until`, only if no one holds it. */
+export async function claimRecap(db: Db, roundId: string, ownerId: string, now: number, until: number): Promise<boolean> {
+  const res = await db
+    .updateTable('rounds')
+    .set({ owner_id: ownerId, lease_until: until })
+    .where('id', '=', roundId)
+    .where('announced', '=', 0)
+    .where('status', '!=', 'running')
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+/** A claimed recap could not be delivered: it may be tried again from `retryAt`. */
+export async function releaseRecap(db: Db, roundId: string, ownerId: string, retryAt: number): Promise<void> {
+  await db.updateTable('rounds').set({ lease_until: retryAt }).where('id', '=', roundId).where('owner_id', '=', ownerId).where('announced', '=', 0).execute();
+}
+
+/** The recap was delivered. Returns the round message's reference as it is now (a step post may have set it meanwhile). */
+export async function finishRecap(db: Db, roundId: string): Promise<{ message_ref: string | null } | undefined> {
+  return db
+    .updateTable('rounds')
+    .set({ announced: 1, owner_id: null, lease_until: null })
+    .where('id', '=', roundId)
+    .returning(['message_ref'])
+    .executeTakeFirst();
 }
 
 /** The round that ended last in a channel (a correct guess just after the winner's is still recorded). */

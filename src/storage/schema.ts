@@ -26,7 +26,7 @@ export interface RoundsTable {
   lease_until: number | null;
   /** The round message, as the platform's sink named it (message id; Slack channel and ts), for edits from any instance. */
   message_ref: string | null;
-  /** 1 once the channel has been told that the round was interrupted. */
+  /** 0 while an ended round's recap is owed to its channel (or, for an interrupted one, the notice); 1 once delivered. */
   announced: Generated<number>;
 }
 
@@ -197,6 +197,8 @@ export interface DailyPlaysTable {
   version: number;
   started_at: number;
   finished_at: number | null;
+  /** 1 once the finished play is in the statistics (after its day: src/storage/daily-record.ts). */
+  recorded: number;
 }
 
 export interface Database extends DeckTables {

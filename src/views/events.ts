@@ -58,6 +58,16 @@ export function noteText(to: Audience, key: EventNote): string {
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
+/** Deck, rounds, mode and pace in one line (the announcement, and a platform calendar's description). */
+export function summaryLine(to: Audience, ev: Pick<EventView, 'deckName' | 'rounds' | 'mode' | 'stepSeconds'>): string {
+  return t(to.locale, 'event.announce.body', {
+    deck: pick(ev.deckName, to.locale),
+    rounds: ev.rounds,
+    mode: t(to.locale, ev.mode === 'experiment' ? 'event.mode.experiment' : 'event.mode.race'),
+    seconds: ev.stepSeconds,
+  });
+}
+
 export function announcementReply(to: Audience, ev: EventView): Reply {
   const buttons: ReplyButton[] = [{ id: 'event:action=join', label: t(to.locale, 'event.button.join'), style: 'primary' }];
   for (let team = 1; team <= ev.teams; team++) {
@@ -66,12 +76,7 @@ export function announcementReply(to: Audience, ev: EventView): Reply {
   return {
     title: t(to.locale, 'event.announce.title', { name: userText(ev.name, 80) }),
     text: [
-      t(to.locale, 'event.announce.body', {
-        deck: pick(ev.deckName, to.locale),
-        rounds: ev.rounds,
-        mode: t(to.locale, ev.mode === 'experiment' ? 'event.mode.experiment' : 'event.mode.race'),
-        seconds: ev.stepSeconds,
-      }),
+      summaryLine(to, ev),
       t(to.locale, 'event.announce.start', { start: timeMark(ev.startAt) }),
       ev.teams > 0 ? t(to.locale, 'event.announce.teams', { teams: ev.teams }) : '',
     ]

@@ -4,6 +4,9 @@ import { userText, type Locale, type Reply, type ReplyButton } from '../core/rep
 import type { Platform } from '../core/commands/define.ts';
 import { commandMentions, pick, t } from './i18n.ts';
 
+/** Topics whose answer offers a motion round (the built-in `motion` deck). */
+export const MOTION_TOPICS: ReadonlySet<string> = new Set(['threshold', 'multiple-thresholds']);
+
 /** A button that runs `/explain <id>` (see Dispatcher.runButton). */
 export function topicButton(ref: TopicRef, locale: Locale): ReplyButton {
   return { id: `explain:topic=${encodeURIComponent(ref.id)}`, label: pick(ref.title, locale), style: 'secondary' };
@@ -59,7 +62,10 @@ export function explainReply(a: ExplainAnswer, query: string, detail: 'short' | 
   }
   // The close second comes first among the topics; the related ones fill the row.
   const topics = [...(alternative ? [alternative] : []), ...e.related.filter((r) => r.id !== alternative?.id)];
-  for (const r of topics.slice(0, detail === 'short' ? 4 : 5)) buttons.push(topicButton(r, locale));
+  // The thresholds lead to the article's first question (two frames show a fan waving): play it, last in the row.
+  const motion = MOTION_TOPICS.has(e.id);
+  for (const r of topics.slice(0, 5 - buttons.length - (motion ? 1 : 0))) buttons.push(topicButton(r, locale));
+  if (motion) buttons.push({ id: 'play:deck=motion', label: t(locale, 'explain.play-motion'), style: 'primary' });
   return {
     title: pick(e.title, locale),
     text,

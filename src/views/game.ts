@@ -18,20 +18,25 @@ export function guessButton(roundId: string, locale: Locale) {
   return { id: `${GUESS_BUTTON_PREFIX}${roundId}`, label: t(locale, 'round.button.guess'), style: 'primary' as const };
 }
 
-/** The public message for a step (1..6) or the last window (7). The image never names the answer. */
-export function stepReply(state: RoundState, image: ReplyImage): Reply {
+/**
+ * The public message for a step (1..6) or the last window (7). The image never names the answer.
+ * A motion item (`frames` > 1: its image is an animated GIF) asks what is happening.
+ */
+export function stepReply(state: RoundState, image: ReplyImage, motion?: { frames: number }): Reply {
   const { locale, mode, stepSeconds, id } = state.config;
   const final = state.step > STEP_COUNT;
   const step = Math.min(state.step, STEP_COUNT);
   const size = stepSizeLabel(locale, step);
+  const n = stepSide(step);
   const body = [
+    ...(motion ? [t(locale, 'round.motion.body', { frames: motion.frames, n, pixels: motion.frames * n * n })] : []),
     mode === 'race' ? t(locale, 'round.body.race', { points: pointsForStep(step) }) : t(locale, 'round.body.experiment'),
     final
       ? t(locale, 'round.body.final', { seconds: stepSeconds })
       : t({ locale, platform: platformOf(state.config.channelId) }, 'round.body.howto', { seconds: stepSeconds }),
   ];
   return {
-    title: final ? t(locale, 'round.final.title', { size }) : t(locale, 'round.title', { step, size }),
+    title: final ? t(locale, 'round.final.title', { size }) : t(locale, motion ? 'round.motion.title' : 'round.title', { step, size }),
     text: body.join('\n'),
     images: [image],
     buttons: [guessButton(id, locale)],

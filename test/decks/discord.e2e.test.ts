@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t } from '../../src/views/i18n.ts';
 import { ADMIN_PERMISSIONS, snowflake, type FakeDiscord, type FakeMessage } from '../discord/fake-discord.ts';
 import { E2E_TIMEOUT_MS, expectPng512, startHarness, type Harness } from '../discord/harness.ts';
-import { FileServer, goodPng, pngDeclaring } from './fixtures.ts';
+import { FileServer, goodPng, movingDiscGif, pngDeclaring } from './fixtures.ts';
+import { decodePages } from '../../src/images/ladder.ts';
+import { expectBlocks, gifFrames, naiveMeans } from '../images/motion-helpers.ts';
 
 const EPHEMERAL = 64;
 
@@ -78,5 +80,36 @@ describe('discord: /deck with an attached picture', { timeout: E2E_TIMEOUT_MS },
     const play = await fake.waitForAnswer(fake.sendInteraction(fake.command('play', { deck: 'town' }, { member: host2, channelId })));
     expect(said(play)).toContain('town');
     expect(fake.channelMessages(channelId)).toEqual([]);
+  });
+
+  it('a motion item (an animated upload) plays as an animated GIF per step, asking what is happening', async () => {
+    const host = fake.member({ name: 'Host', permissions: ADMIN_PERMISSIONS });
+    await fake.waitForAnswer(fake.sendInteraction(fake.subcommand('deck', 'create', { id: 'moves', name: 'Moves' }, {}, { member: host })));
+    const gif = await movingDiscGif(4, 64);
+    files.serve('/attachments/1/4/disc.gif', gif);
+    const picture = { url: files.url('/attachments/1/4/disc.gif'), filename: 'disc.gif', size: gif.byteLength, content_type: 'image/gif', width: 64, height: 64 };
+    const added = await fake.waitForAnswer(
+      fake.sendInteraction(fake.subcommand('deck', 'add', { deck: 'moves', answer: 'rolling disc', motion: 'true' }, { picture }, { member: host })),
+    );
+    expect(said(added)).toContain('rolling-disc');
+
+    const before = fake.channelMessages().length;
+    const play = fake.sendInteraction(fake.command('play', { deck: 'moves', mode: 'experiment' }, { member: host }));
+    await fake.waitForAnswer(play);
+    await fake.waitFor(() => fake.channelMessages().slice(before).some((m) => m.attachments.length > 0), 10_000, 'the motion round message');
+    const round = fake.channelMessages().slice(before).find((m) => m.attachments.length > 0)!;
+    expect(said(round)).toContain('What is happening? Step 1/6');
+    expect(said(round)).toContain('4 frames of 2×2');
+    const att = round.attachments[0]!;
+    expect(att.filename).toBe('step-1.gif');
+    const decoded = await gifFrames(Buffer.from(att.data));
+    expect(decoded.width).toBe(512);
+    expect(decoded.frames).toHaveLength(4);
+    // Each frame holds the exact 2×2 means of the stored frame (the normalised copy in the database).
+    const stored = await h.app.store.db.selectFrom('server_deck_items').select('image').where('item_id', '=', 'rolling-disc').executeTakeFirstOrThrow();
+    const pages = await decodePages(new Uint8Array(stored.image));
+    expect(pages).toHaveLength(4);
+    decoded.frames.forEach((f, k) => expectBlocks(f, 512, 2, naiveMeans(pages[k]!, 2), `frame ${k + 1}`));
+    await fake.waitForAnswer(fake.sendInteraction(fake.command('stop', {}, { member: host })));
   });
 });

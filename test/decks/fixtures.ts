@@ -122,3 +122,19 @@ export class FileServer {
     await new Promise<void>((r) => this.server.close(() => r()));
   }
 }
+
+/** An animated GIF of a disc moving left to right, `frames` frames of `side`×`side`: a small motion item. */
+export async function movingDiscGif(frames = 4, side = 64): Promise<Uint8Array> {
+  const pages = await Promise.all(
+    Array.from({ length: frames }, (_, k) => {
+      const cx = Math.round(side * (0.2 + (0.6 * k) / (frames - 1)));
+      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${side}" height="${side}"><rect width="${side}" height="${side}" fill="#1d3557"/><circle cx="${cx}" cy="${side / 2}" r="${side / 6}" fill="#f1c40f"/></svg>`;
+      return sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer();
+    }),
+  );
+  return new Uint8Array(
+    await sharp(Buffer.concat(pages), { raw: { width: side, height: side * frames, channels: 3, pageHeight: side } })
+      .gif({ delay: pages.map(() => 100), loop: 0 })
+      .toBuffer(),
+  );
+}

@@ -10,6 +10,10 @@
  *     POST /webhooks/:app/:token              → follow-ups
  *     POST /channels/:id/messages, PATCH|GET /channels/:id/messages/:mid, reactions
  *     GET|PUT|POST /applications/:app[/guilds/:gid]/commands
+ *     POST /users/@me/channels (a DM channel) and its messages; a user in `dmRefused` gets 50007
+ *     GET|POST /guilds/:gid/scheduled-events, GET|PATCH|DELETE /guilds/:gid/scheduled-events/:id: checked as
+ *       Discord does (Create/Manage Events, an external event's location and end, a start not in the past
+ *       by `now()`, the status moves scheduled → active → completed, or scheduled → canceled)
  *     anything else → 404 with a JSON error code
  *   Gateway (ws) at /gateway: HELLO, IDENTIFY → READY + GUILD_CREATE, heartbeat ACK,
  *   RESUME → replay + RESUMED; `dropConnection()` kills the sockets, `dispatch()` sends events.
@@ -82,6 +86,25 @@ export interface FakeGuildOptions {
   channels: { id: string; name?: string; type?: number }[];
   roles?: { id: string; name: string; permissions?: string }[];
   locale?: string;
+  /** Extra guild permissions of the bot, through a role of its own (e.g. Create Events). */
+  botPermissions?: string;
+}
+
+export interface FakeScheduledEvent {
+  id: string;
+  guild_id: string;
+  name: string;
+  description: string | null;
+  scheduled_start_time: string;
+  scheduled_end_time: string | null;
+  privacy_level: number;
+  entity_type: number;
+  entity_metadata: { location?: string } | null;
+  /** 1 scheduled, 2 active, 3 completed, 4 canceled. */
+  status: number;
+  /** Every status it had, in order. */
+  statuses: number[];
+  deleted: boolean;
 }
 
 export interface FakeDiscordOptions {
@@ -110,6 +133,11 @@ export function snowflake(): string {
   return ((BigInt(Date.now()) - EPOCH) << 22n | (1n << 17n) | increment).toString();
 }
 
+/** The id of the bot's own role in a guild with `botPermissions` (derived, so no state is needed). */
+function botRoleId(g: FakeGuildOptions): string {
+  return (BigInt(g.id) + 1n).toString();
+}
+
 /** The shard a guild's events go to (Discord's formula). */
 export function shardOf(guildId: string, count: number): number {
   return Number((BigInt(guildId) >> 22n) % BigInt(count));
@@ -131,6 +159,9 @@ export const PERMISSIONS = {
   AddReactions: 1n << 6n,
   UseApplicationCommands: 1n << 31n,
   ManageGuild: 1n << 5n,
+  Administrator: 1n << 3n,
+  ManageEvents: 1n << 33n,
+  CreateEvents: 1n << 44n,
   SendMessagesInThreads: 1n << 38n,
 };
 /** What the bot normally has in a channel. */
@@ -165,6 +196,13 @@ export class FakeDiscord {
   /** Reactions the bot added (to any message, including users' messages). */
   readonly reactions: { channelId: string; messageId: string; emoji: string }[] = [];
   readonly guilds: FakeGuildOptions[];
+  readonly scheduledEvents = new Map<string, FakeScheduledEvent>();
+  /** DM channels the bot opened: channel id → user id. */
+  readonly dmChannels = new Map<string, string>();
+  /** Users who do not take DMs from the bot (Discord answers 50007). */
+  readonly dmRefused = new Set<string>();
+  /** Discord's "now", for checking a scheduled event's start (tests on a fake clock set it). */
+  now: () => number = Date.now;
   deadlineMs: number;
   /** Gateway bookkeeping. */
   identifies: { intents: number; shard?: [number, number] }[] = [];
@@ -475,6 +513,9 @@ export class FakeDiscord {
           mentionable: false,
           flags: 0,
         })),
+        ...(g.botPermissions
+          ? [{ id: botRoleId(g), name: 'Emergence', permissions: g.botPermissions, position: 99, color: 0, hoist: false, managed: true, mentionable: false, flags: 0 }]
+          : []),
       ],
       emojis: [],
       stickers: [],
@@ -492,7 +533,7 @@ export class FakeDiscord {
         rate_limit_per_user: 0,
       })),
       threads: [],
-      members: [{ user: this.botUser, roles: [], joined_at: now, deaf: false, mute: false, flags: 0 }],
+      members: [{ user: this.botUser, roles: g.botPermissions ? [botRoleId(g)] : [], joined_at: now, deaf: false, mute: false, flags: 0 }],
       presences: [],
       voice_states: [],
       stage_instances: [],
@@ -654,6 +695,8 @@ export class FakeDiscord {
       if (!channel) return notFound(10003, 'Unknown Channel');
       if (seg.length === 2 && method === 'GET') return this.send(rec, res, 200, channel);
       if (seg[2] === 'messages' && seg.length === 3 && method === 'POST') {
+        const dmUser = this.dmChannels.get(seg[1]!);
+        if (dmUser && this.dmRefused.has(dmUser)) return this.send(rec, res, 403, { message: 'Cannot send messages to this user', code: 50007 });
         return this.send(rec, res, 200, this.messageJSON(this.createMessage(rec.body ?? {}, rec.files, seg[1]!)));
       }
       if (seg[2] === 'messages' && seg.length === 4) {
@@ -673,6 +716,21 @@ export class FakeDiscord {
       }
       return notFound();
     }
+
+    // /users/@me/channels: a DM channel with a user
+    if (method === 'POST' && path === '/users/@me/channels') {
+      const userId = String(rec.body?.recipient_id ?? '');
+      if (!/^\d+$/.test(userId)) return this.send(rec, res, 400, { message: 'Invalid Form Body', code: 50035 });
+      let id = [...this.dmChannels].find(([, u]) => u === userId)?.[0];
+      if (!id) {
+        id = snowflake();
+        this.dmChannels.set(id, userId);
+      }
+      return this.send(rec, res, 200, this.findChannel(id));
+    }
+
+    // /guilds/:gid/scheduled-events[/:id]
+    if (seg[0] === 'guilds' && seg[2] === 'scheduled-events') return this.scheduledEventRoute(rec, res, method, seg);
 
     // /applications/:app/commands, /applications/:app/guilds/:gid/commands
     if (seg[0] === 'applications' && seg[1] === this.appId) {
@@ -695,7 +753,114 @@ export class FakeDiscord {
     return notFound();
   }
 
+  /** Messages the bot sent to a user by DM. */
+  directMessages(userId: string): FakeMessage[] {
+    const channels = [...this.dmChannels].filter(([, u]) => u === userId).map(([c]) => c);
+    return [...this.messages.values()].filter((m) => channels.includes(m.channel_id));
+  }
+
+  /** The bot's permissions in a guild: @everyone's and its own role's. */
+  private botGuildPermissions(g: FakeGuildOptions): bigint {
+    return BigInt(MEMBER_PERMISSIONS) | BigInt(g.botPermissions ?? '0');
+  }
+
+  private scheduledEventRoute(rec: RecordedRequest, res: ServerResponse, method: string, seg: string[]): void {
+    const g = this.guilds.find((x) => x.id === seg[1]);
+    if (!g) return this.send(rec, res, 404, { message: 'Unknown Guild', code: 10004 });
+    const have = this.botGuildPermissions(g);
+    const may = (bits: bigint) => (have & (bits | PERMISSIONS.Administrator)) !== 0n;
+    const invalid = (message: string) => this.send(rec, res, 400, { message: `Invalid Form Body: ${message}`, code: 50035 });
+    const forbidden = () => this.send(rec, res, 403, { message: 'Missing Permissions', code: 50013 });
+    const ofGuild = [...this.scheduledEvents.values()].filter((e) => e.guild_id === g.id && !e.deleted);
+    if (seg.length === 3) {
+      if (method === 'GET') return this.send(rec, res, 200, ofGuild.map((e) => this.scheduledEventJSON(e)));
+      if (method !== 'POST') return this.send(rec, res, 405, { message: '405: Method Not Allowed', code: 0 });
+      if (!may(PERMISSIONS.CreateEvents | PERMISSIONS.ManageEvents)) return forbidden();
+      const b = rec.body ?? {};
+      const name = String(b.name ?? '');
+      if (name.length < 1 || name.length > 100) return invalid('name');
+      if (b.privacy_level !== 2) return invalid('privacy_level');
+      if (b.entity_type !== 3) return invalid('entity_type (this fake knows external events only)');
+      const location = b.entity_metadata?.location;
+      if (typeof location !== 'string' || location.length < 1 || location.length > 100) return invalid('entity_metadata.location');
+      if (b.channel_id) return invalid('channel_id must be null for an external event');
+      const start = Date.parse(String(b.scheduled_start_time));
+      const end = Date.parse(String(b.scheduled_end_time));
+      if (!Number.isFinite(start) || start < this.now()) return invalid('scheduled_start_time is in the past');
+      if (!Number.isFinite(end) || end <= start) return invalid('scheduled_end_time');
+      if (b.description !== undefined && b.description !== null && String(b.description).length > 1000) return invalid('description');
+      const e: FakeScheduledEvent = {
+        id: snowflake(),
+        guild_id: g.id,
+        name,
+        description: b.description ?? null,
+        scheduled_start_time: new Date(start).toISOString(),
+        scheduled_end_time: new Date(end).toISOString(),
+        privacy_level: 2,
+        entity_type: 3,
+        entity_metadata: { location },
+        status: 1,
+        statuses: [1],
+        deleted: false,
+      };
+      this.scheduledEvents.set(e.id, e);
+      return this.send(rec, res, 200, this.scheduledEventJSON(e));
+    }
+    const e = ofGuild.find((x) => x.id === seg[3]);
+    if (!e) return this.send(rec, res, 404, { message: 'Unknown Guild Scheduled Event', code: 10070 });
+    if (method === 'GET') return this.send(rec, res, 200, this.scheduledEventJSON(e));
+    // The bot created it: Create Events is enough to change it, as for a member's own events.
+    if (!may(PERMISSIONS.CreateEvents | PERMISSIONS.ManageEvents)) return forbidden();
+    if (method === 'DELETE') {
+      e.deleted = true;
+      return this.send(rec, res, 204);
+    }
+    if (method !== 'PATCH') return this.send(rec, res, 405, { message: '405: Method Not Allowed', code: 0 });
+    const status = rec.body?.status;
+    if (status !== undefined) {
+      const allowed: Record<number, number[]> = { 1: [2, 4], 2: [3] };
+      if (!(allowed[e.status] ?? []).includes(Number(status))) {
+        return this.send(rec, res, 400, { message: `Cannot change the status from ${e.status} to ${status}`, code: 180000 });
+      }
+      e.status = Number(status);
+      e.statuses.push(e.status);
+    }
+    return this.send(rec, res, 200, this.scheduledEventJSON(e));
+  }
+
+  private scheduledEventJSON(e: FakeScheduledEvent): unknown {
+    return {
+      id: e.id,
+      guild_id: e.guild_id,
+      channel_id: null,
+      creator_id: this.appId,
+      creator: this.botUser,
+      name: e.name,
+      description: e.description,
+      scheduled_start_time: e.scheduled_start_time,
+      scheduled_end_time: e.scheduled_end_time,
+      privacy_level: e.privacy_level,
+      status: e.status,
+      entity_type: e.entity_type,
+      entity_id: null,
+      entity_metadata: e.entity_metadata,
+      user_count: 0,
+      image: null,
+      recurrence_rule: null,
+    };
+  }
+
   private findChannel(id: string): unknown {
+    const dmUser = this.dmChannels.get(id);
+    if (dmUser) {
+      return {
+        id,
+        type: 1,
+        last_message_id: null,
+        flags: 0,
+        recipients: [{ id: dmUser, username: `user${dmUser.slice(-4)}`, global_name: null, discriminator: '0', avatar: null }],
+      };
+    }
     for (const g of this.guilds) {
       const c = g.channels.find((x) => x.id === id);
       if (c) return { id: c.id, type: c.type ?? 0, guild_id: g.id, name: c.name ?? 'channel', position: 0, permission_overwrites: [], nsfw: false, parent_id: null };

@@ -85,6 +85,29 @@ describe('discord: a round message across processes', { timeout: E2E_TIMEOUT_MS 
     expect(fake.messages.get(roundMsg.id)!.attachments.map((a) => a.filename)).toEqual(['step-3.png']);
   });
 
+  it('a round message that appeared after its recap is closed: its button goes, nothing is posted', async () => {
+    fake = await FakeDiscord.start();
+    const h = await startHarness({ fake });
+    harnesses.push(h);
+    const host = fake.member({ name: 'Host', permissions: ADMIN_PERMISSIONS });
+    await fake.waitForAnswer(fake.sendInteraction(fake.command('play', { deck: 'masterpieces', item: 'mona-lisa' }, { member: host })));
+    const round = (await h.app.game.roundInChannel(`discord:${fake.channelId}`))!;
+    const roundMsg = fake.channelMessages()[0]!;
+    expect(roundMsg.components).not.toEqual([]);
+    await h.running.sink!.publish(`discord:${fake.channelId}`, {
+      roundId: round.id,
+      kind: 'closed',
+      step: 1,
+      locale: 'en',
+      mode: 'race',
+      messageRef: round.messageRef,
+      reply: { title: 'It was: Mona Lisa', text: 'ended' },
+    });
+    expect(fake.messages.get(roundMsg.id)!.components).toEqual([]);
+    expect(fake.messages.get(roundMsg.id)!.attachments.map((a) => a.filename)).toEqual(['step-1.png']);
+    expect(fake.channelMessages()).toHaveLength(1);
+  });
+
   /** A round in a first process, at step 2; then that process dies (its client goes, nothing is closed). */
   async function crashedRound() {
     fake = await FakeDiscord.start();

@@ -66,7 +66,7 @@ describe('built-in decks', () => {
   };
 
   it('are all found and valid', () => {
-    expect(catalog.list().map((d) => d.id)).toEqual(['article', 'everyday', 'flags', 'landmarks', 'masterpieces']);
+    expect(catalog.list().map((d) => d.id)).toEqual(['article', 'everyday', 'flags', 'landmarks', 'masterpieces', 'motion']);
     for (const d of catalog.list()) {
       expect(d.dir).toBe(path.join(DEFAULT_DECKS_DIR, d.id));
       expect(d.name.en && d.name.zh && d.description.en && d.description.zh).toBeTruthy();

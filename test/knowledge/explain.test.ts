@@ -11,7 +11,7 @@ import {
 } from '../../src/core/knowledge/index.ts';
 import { isWhyQuestion, whatIsSubject } from '../../src/core/knowledge/frames.ts';
 import { foldSynonyms } from '../../src/core/knowledge/synonyms.ts';
-import { nameKey, normalizeText } from '../../src/core/knowledge/text.ts';
+import { analyzeNormalized, nameKey, normalizeText } from '../../src/core/knowledge/text.ts';
 import { loadKnowledge } from '../../src/knowledge/load.ts';
 import { DEMOS, REQUIRED_IDS, SECTIONS, type KnowledgeEntry } from '../../src/knowledge/schema.ts';
 import { run } from '../../src/cli/explain.ts';
@@ -27,11 +27,12 @@ const readSet = (name: string) => (JSON.parse(readFileSync(new URL(name, import.
 const heldOut = readSet('./eval-held-out.json');
 const tune = readSet('./eval-tune.json');
 /**
- * Top-1 floors. The goal on the held-out half is 97%; it measures 92.8% today (see README), so
- * the floor guards what is reached and a regression fails. Out-of-scope refusal must be 100%.
+ * Top-1 floors. The goal on the held-out half is 97%. The floor guards what is reached (see
+ * README), so a regression fails; it becomes the goal once the held-out half reaches it.
+ * Out-of-scope refusal must be 100%.
  */
-const HELD_OUT_FLOOR = 0.92;
-const TUNE_FLOOR = 0.95;
+const HELD_OUT_FLOOR = 0.96;
+const TUNE_FLOOR = 0.98;
 
 let entries: KnowledgeEntry[];
 let index: KnowledgeIndex;
@@ -190,6 +191,30 @@ describe('synonyms, sizes and question frames', () => {
     expect(foldSynonyms('lossless').trim()).toBe('lossless0');
   });
 
+  it('folds an English term written against Chinese with no space, as it folds a spaced one', () => {
+    const terms = (s: string) => foldSynonyms(normalizeText(s)).trim().split(/\s+/);
+    expect(terms('world model是啥意思')).toEqual(terms('world model 是啥意思'));
+    expect(terms('world model是啥意思')[0]).toBe('worldmodel0');
+    expect(terms('emergence为啥突然')).toEqual(['emergence0', '为啥', 'sudden0']);
+    expect(terms('用了1024像素')).toEqual(['用了', '32x32']);
+    expect(terms('GPT-3有多少参数')).toEqual(['gpt-3', '有多少', 'parameter0']);
+  });
+
+  it('keeps the plural "thresholds" apart, and reads the experiment\'s six steps and "32 by 32"', () => {
+    const terms = (s: string) => foldSynonyms(normalizeText(s)).trim().split(/\s+/);
+    expect(terms('more thresholds')).toEqual(['more', 'thresholds0']);
+    expect(terms('the threshold')).toEqual(['the', 'threshold0']);
+    expect(terms('the 6 steps')).toEqual(['the', 'steps6']);
+    expect(terms('六步')).toEqual(['steps6']);
+    expect(terms('第6步')).toEqual(['step6']);
+    expect(terms('32 by 32')).toEqual(['32x32']);
+    expect(explain(index, 'more thresholds?').topic).toBe('multiple-thresholds');
+    expect(explain(index, 'what were the 6 steps').topic).toBe('picture-experiment');
+    // Date and time questions are not about the article.
+    expect(explain(index, '今天几号').topic).toBeNull();
+    expect(explain(index, 'what time is it').topic).toBeNull();
+  });
+
   it('reads "what is X" and sends it to the entry named X, in both languages', () => {
     expect(whatIsSubject("what's a world model?")).toBe('world model');
     expect(whatIsSubject('what does emergent mean')).toBe('emergent');
@@ -197,6 +222,9 @@ describe('synonyms, sizes and question frames', () => {
     expect(whatIsSubject('什么是世界模型?')).toBe('世界模型');
     expect(whatIsSubject('why is 32x32 special')).toBeUndefined();
     expect(whatIsSubject('bitter lesson 是什么')).toBe('bitter lesson');
+    // "a" is an article only as a word of its own: "what article" keeps its subject whole.
+    expect(whatIsSubject('what article is this from')).toBe('article is this from');
+    expect(whatIsSubject('what is an analogy')).toBe('analogy');
     for (const [q, id] of [
       ['世界模型是啥', 'world-model'],
       ['generalization 是啥', 'generalization'],
@@ -206,6 +234,9 @@ describe('synonyms, sizes and question frames', () => {
     ] as const) {
       expect(explain(index, q).topic, q).toBe(id);
     }
+    // An entry that uses X only in passing, in its long text, does not define X.
+    expect(explain(index, '什么是神经网络').topic).toBeNull();
+    expect(explain(index, 'what is a neural network').topic).toBeNull();
     expect(isWhyQuestion('凭啥16x16就能认出来')).toBe(true);
     expect(isWhyQuestion('why so early')).toBe(true);
     expect(isWhyQuestion('what is emergence')).toBe(false);
@@ -215,6 +246,13 @@ describe('synonyms, sizes and question frames', () => {
     expect(explain(index, '2048个像素').topic).toBe('multiple-thresholds');
     expect(explain(index, '100万亿参数').topic).toBe('perception-limit');
     expect(explain(index, 'why 32×32?').topic).toBe('threshold');
+  });
+
+  it('answers with the best entry that covers the question, even below a hit that covers less', () => {
+    // Ranked first: scale-not-size (pixels, size) with too little of the question; the threshold covers it.
+    expect(explain(index, '32×32 pixels, why that size').topic).toBe('threshold');
+    // A measure word after 这/那 is glue, not part of the next word (那张船 is 船).
+    expect(analyzeNormalized(normalizeText('那张船的图是啥')).units.map((u) => u.term)).toEqual(['船', '图']);
   });
 
   it('offers a close second topic, and always three topics when refusing', () => {

@@ -7,6 +7,7 @@ import { caller, makeTestApp, type TestApp } from '../fakes/test-app.ts';
 import { RecordingSink } from '../fakes/recording-sink.ts';
 import { FakeClock } from '../fakes/fake-clock.ts';
 import { engines, type TestDatabase } from '../fakes/databases.ts';
+import type { RoundSink, RoundUpdate } from '../../src/runtime/sink.ts';
 
 let t: TestApp;
 let sink: RecordingSink;
@@ -309,8 +310,9 @@ describe.each(engines)('on $name', (engine) => {
       await t2.cleanup();
     });
 
-    it('a notice that could not be delivered is delivered at the next start', async () => {
+    it('a recap that could not be delivered is delivered at the next start, once', async () => {
       await t.app.game.play(host, { item: 'mona-lisa' });
+      await t.app.game.guess(ann, 'wrong');
       const later = await secondProcess(10 * 60_000);
       later.sink2.failNext = 1;
       expect(await later.t2.app.game.recover()).toHaveLength(1);
@@ -319,9 +321,11 @@ describe.each(engines)('on $name', (engine) => {
       const again = await secondProcess(11 * 60_000);
       expect(await again.t2.app.game.recover()).toEqual([]);
       await again.t2.app.game.announceInterrupted();
-      expect(again.sink2.kinds()).toEqual(['notice:0']);
+      expect(again.sink2.kinds()).toEqual(['recap:1']);
+      expect(plainText(again.sink2.updates[0]!.update.reply.text)).toMatch(/interrupted/);
       await again.t2.app.game.announceInterrupted();
-      expect(again.sink2.kinds()).toEqual(['notice:0']);
+      await again.clock.advance(60_000);
+      expect(again.sink2.kinds()).toEqual(['recap:1']);
       await again.t2.cleanup();
     });
 
@@ -339,6 +343,150 @@ describe.each(engines)('on $name', (engine) => {
       await clock.advance(15_000);
       expect(sink2.kinds()).toEqual(['step:2']);
       await t2.cleanup();
+    });
+  });
+
+  describe('GameService: a recap is owed until it is delivered', () => {
+    /** Another instance on the same database, with its own clock and sink. */
+    async function otherInstance(ms = 0) {
+      const clock = new FakeClock(t.clock.now() + ms);
+      const t2 = await makeTestApp({ dir: t.dir, databasePath: t.dbPath, clock });
+      const sink2 = new RecordingSink();
+      t2.app.sinks.register('terminal', sink2);
+      others.push(t2);
+      return { t2, sink2, clock };
+    }
+    let others: TestApp[] = [];
+    afterEach(async () => {
+      for (const o of others) await o.cleanup();
+      others = [];
+    });
+    async function owed(roundId: string): Promise<number> {
+      const r = await t.app.store.db.selectFrom('rounds').select('announced').where('id', '=', roundId).executeTakeFirstOrThrow();
+      return Number(r.announced);
+    }
+
+    it('a recap the platform refused is sent again by the heartbeat, once', async () => {
+      await t.app.game.play(host, { item: 'mona-lisa' });
+      const roundId = sink.updates[0]!.update.roundId;
+      sink.failNext = 1;
+      expect(await t.app.game.guess(ann, 'mona lisa')).toMatchObject({ verdict: 'correct', roundEnded: true });
+      expect(sink.kinds()).toEqual(['step:1']);
+      expect(await owed(roundId)).toBe(0);
+      await t.clock.advance(10_000);
+      expect(sink.kinds()).toEqual(['step:1', 'recap:1']);
+      const recap = sink.updates[1]!.update.reply;
+      expect(plainText(recap.title!)).toContain('Mona Lisa');
+      expect(plainText(recap.text)).toContain('ann');
+      expect((await sharp(recap.images![0]!.data).metadata()).format).toBe('png');
+      expect(await owed(roundId)).toBe(0 + 1);
+      await t.clock.advance(60_000);
+      expect(sink.kinds()).toEqual(['step:1', 'recap:1']);
+    });
+
+    it('the instance that failed to send it is gone: another sends it, once, though two look at the same time', async () => {
+      await t.app.game.play(host, { item: 'mona-lisa', mode: 'experiment' });
+      await t.app.game.guess(ann, 'mona lisa');
+      sink.failNext = 1;
+      await t.app.game.stop(host);
+      expect(sink.kinds()).toEqual(['step:1']);
+      const b = await otherInstance(1_000);
+      const c = await otherInstance(1_000);
+      // Recovery names the rounds an instance looks after (here every platform); its heartbeat then looks for owed recaps.
+      expect(await b.t2.app.game.recover()).toEqual([]);
+      expect(await c.t2.app.game.recover()).toEqual([]);
+      await Promise.all([b.clock.advance(10_000), c.clock.advance(10_000)]);
+      const sent = [...b.sink2.updates, ...c.sink2.updates];
+      expect(sent.map((u) => `${u.update.kind}:${u.update.step}`)).toEqual(['recap:1']);
+      expect(plainText(sent[0]!.update.reply.text)).toMatch(/stopped/);
+      expect(sent[0]!.update.reply.fields!.map((f) => plainText(f.value)).join('\n')).toContain('ann');
+      // The first instance comes back to it: already delivered, nothing more.
+      await t.clock.advance(30_000);
+      await Promise.all([b.clock.advance(30_000), c.clock.advance(30_000)]);
+      expect(sink.kinds()).toEqual(['step:1']);
+      expect(b.sink2.updates.length + c.sink2.updates.length).toBe(1);
+    });
+
+    /** A sink that names the round message it posts (`msg-1`…) and can hold an update of a kind until released. */
+    class RefSink implements RoundSink {
+      readonly updates: RoundUpdate[] = [];
+      readonly waiting = new Set<string>();
+      private readonly gates = new Map<string, { promise: Promise<void>; open: () => void }>();
+      private n = 0;
+      hold(kind: RoundUpdate['kind']): () => void {
+        let open!: () => void;
+        const promise = new Promise<void>((r) => (open = r));
+        this.gates.set(kind, { promise, open });
+        return open;
+      }
+      async publish(_channelId: string, update: RoundUpdate): Promise<string | void> {
+        const gate = this.gates.get(update.kind);
+        if (gate) {
+          this.gates.delete(update.kind);
+          this.waiting.add(update.kind);
+          await gate.promise;
+          this.waiting.delete(update.kind);
+        }
+        this.updates.push(update);
+        if ((update.kind === 'step' || update.kind === 'final') && !update.messageRef) return `msg-${++this.n}`;
+      }
+      kinds(): string[] {
+        return this.updates.map((u) => `${u.kind}:${u.step}`);
+      }
+    }
+    /** Polls for an outcome of work in flight (database round trips), with a generous deadline. */
+    async function until(what: () => boolean): Promise<void> {
+      const deadline = Date.now() + 60_000;
+      while (!what()) {
+        if (Date.now() > deadline) throw new Error('never happened');
+        await new Promise<void>((r) => setTimeout(r, 2));
+      }
+    }
+
+    it('a winner committed on another instance while step 1 is being posted: the round message is closed once it exists', async () => {
+      const a = new RefSink();
+      t.app.sinks.register('terminal', a);
+      const b = await otherInstance();
+      const bSink = new RefSink();
+      b.t2.app.sinks.register('terminal', bSink);
+      const release = a.hold('step');
+      const playing = t.app.game.play(host, { item: 'mona-lisa' });
+      await until(() => a.waiting.has('step'));
+      expect(await b.t2.app.game.guess(ann, 'mona lisa')).toMatchObject({ verdict: 'correct', roundEnded: true });
+      // The recap went out without a round message to close: there was none yet.
+      expect(bSink.kinds()).toEqual(['recap:1']);
+      expect(bSink.updates[0]!.messageRef).toBeNull();
+      release();
+      await playing;
+      expect(a.kinds()).toEqual(['step:1', 'closed:1']);
+      const closed = a.updates[1]!;
+      expect(closed.messageRef).toBe('msg-1');
+      expect(plainText(closed.reply.title!)).toContain('Mona Lisa');
+      expect(closed.reply.images ?? []).toEqual([]);
+      expect(bSink.kinds()).toEqual(['recap:1']);
+    });
+
+    it('step 1 posted while the recap is being sent: the instance that sent the recap closes the new round message', async () => {
+      const a = new RefSink();
+      t.app.sinks.register('terminal', a);
+      const b = await otherInstance();
+      const bSink = new RefSink();
+      b.t2.app.sinks.register('terminal', bSink);
+      const releaseStep = a.hold('step');
+      const releaseRecap = bSink.hold('recap');
+      const playing = t.app.game.play(host, { item: 'mona-lisa' });
+      await until(() => a.waiting.has('step'));
+      const guessing = b.t2.app.game.guess(ann, 'mona lisa');
+      await until(() => bSink.waiting.has('recap'));
+      releaseStep();
+      await playing;
+      expect(a.kinds()).toEqual(['step:1']);
+      releaseRecap();
+      expect(await guessing).toMatchObject({ verdict: 'correct', roundEnded: true });
+      expect(bSink.kinds()).toEqual(['recap:1', 'closed:1']);
+      expect(bSink.updates[0]!.messageRef).toBeNull();
+      expect(bSink.updates[1]!.messageRef).toBe('msg-1');
+      expect(a.kinds()).toEqual(['step:1']);
     });
   });
 

@@ -6,6 +6,8 @@
  *   - apps.connections.open (with the app token) → a Socket Mode WebSocket that says `hello`,
  *     sends envelopes and records their acks;
  *   - response_url endpoints (what Bolt's `respond()` posts to);
+ *   - chat.scheduleMessage / chat.deleteScheduledMessage, checked against `now()`; `deliverDue()` posts the
+ *     scheduled messages whose time has come; chat.postMessage to a user id is a DM (unknown user: channel_not_found);
  *   - payload builders and signed HTTP requests for HTTP mode (v0 HMAC of `v0:timestamp:body`).
  */
 import { createHmac, randomUUID } from 'node:crypto';
@@ -67,6 +69,16 @@ export interface Ephemeral {
 
 export type Block = { type: string; [k: string]: unknown };
 
+export interface ScheduledMessage {
+  id: string;
+  channel: string;
+  post_at: number;
+  text?: string;
+  blocks?: Block[];
+  deleted: boolean;
+  posted: boolean;
+}
+
 export interface Envelope {
   envelope_id: string;
   type: string;
@@ -101,6 +113,9 @@ export class FakeSlack {
   readonly responses: { id: string; body: Record<string, unknown> }[] = [];
   readonly envelopes: Envelope[] = [];
   readonly users = new Map<string, FakeUser>();
+  readonly scheduled: ScheduledMessage[] = [];
+  /** Slack's "now" (ms), for chat.scheduleMessage's post_at (tests on a fake clock set it). */
+  now: () => number = Date.now;
   /** Channels the bot is not a member of: posting there fails with `not_in_channel`. */
   readonly notInChannel = new Set<string>();
   private readonly failures = new Map<string, string>();
@@ -114,6 +129,21 @@ export class FakeSlack {
   conversationsInfoError: string | undefined;
   /** Make the next N messages carrying image blocks fail with `invalid_blocks` (a file still processing). */
   rejectImageBlocks = 0;
+  /**
+   * Files users shared with the app (a modal's file_input): `files.info` describes them, and their
+   * private URL (`/files-pri/<team>-<id>/<name>`) serves the bytes to the bot token only.
+   */
+  readonly userFiles = new Map<string, { id: string; name: string; mimetype: string; bytes: Buffer; width?: number; height?: number; declaredSize?: number }>();
+  /** Every download of a user file: its id and the Authorization header it came with. */
+  readonly downloads: { id: string; authorization: string }[] = [];
+
+  /** A file a user picked in a file_input; returns its id. `declaredSize` makes files.info lie about the size. */
+  shareUserFile(name: string, mimetype: string, bytes: Uint8Array, o: { width?: number; height?: number; declaredSize?: number } = {}): string {
+    const id = `FU${String(++this.ids).padStart(6, '0')}`;
+    this.userFiles.set(id, { id, name, mimetype, bytes: Buffer.from(bytes), ...o });
+    return id;
+  }
+
   /** Every request the fake could not make sense of (a test asserts this stays empty). */
   readonly problems: string[] = [];
 
@@ -191,6 +221,7 @@ export class FakeSlack {
     const url = new URL(req.url ?? '/', this.base);
     if (url.pathname.startsWith('/api/')) return this.api(url.pathname.slice(5), req, body, res);
     if (url.pathname.startsWith('/upload/')) return this.uploadBytes(url.pathname.slice(8), req, body, res);
+    if (url.pathname.startsWith('/files-pri/')) return this.downloadUserFile(url.pathname, req, res);
     if (url.pathname.startsWith('/respond/')) {
       const parsed = JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>;
       this.responses.push({ id: url.pathname.slice(9), body: parsed });
@@ -267,6 +298,8 @@ export class FakeSlack {
       case 'chat.postMessage': {
         const channel = str('channel');
         if (!channel) return { ok: false, error: 'channel_not_found' };
+        // A user id: the app's DM with that user.
+        if (/^[UW]/.test(channel) && !this.users.has(channel)) return { ok: false, error: 'channel_not_found' };
         if (this.notInChannel.has(channel)) return { ok: false, error: 'not_in_channel' };
         const bad = this.checkMessage(p);
         if (bad) return { ok: false, error: bad };
@@ -298,6 +331,27 @@ export class FakeSlack {
         m.versions.push({ text: m.text, blocks: m.blocks });
         return { ok: true, channel, ts: m.ts, text: m.text };
       }
+      case 'chat.scheduleMessage': {
+        const channel = str('channel');
+        if (!channel) return { ok: false, error: 'channel_not_found' };
+        if (this.notInChannel.has(channel)) return { ok: false, error: 'not_in_channel' };
+        const postAt = Number(str('post_at'));
+        if (!Number.isInteger(postAt)) return { ok: false, error: 'invalid_time' };
+        const nowS = Math.floor(this.now() / 1000);
+        if (postAt <= nowS) return { ok: false, error: 'time_in_past' };
+        if (postAt > nowS + 120 * 86_400) return { ok: false, error: 'time_too_far' };
+        const bad = this.checkMessage(p);
+        if (bad) return { ok: false, error: bad };
+        const sm: ScheduledMessage = { id: `Q${String(++this.ids).padStart(8, '0')}`, channel, post_at: postAt, text: str('text'), blocks: p.blocks as Block[] | undefined, deleted: false, posted: false };
+        this.scheduled.push(sm);
+        return { ok: true, channel, scheduled_message_id: sm.id, post_at: postAt, message: { text: sm.text, bot_id: 'BBOT', user: this.botUserId } };
+      }
+      case 'chat.deleteScheduledMessage': {
+        const sm = this.scheduled.find((x) => x.id === str('scheduled_message_id') && x.channel === str('channel'));
+        if (!sm || sm.deleted || sm.posted) return { ok: false, error: 'invalid_scheduled_message_id' };
+        sm.deleted = true;
+        return { ok: true };
+      }
       case 'chat.postEphemeral': {
         const channel = str('channel');
         const user = str('user');
@@ -323,6 +377,25 @@ export class FakeSlack {
         if (!view || view.type !== 'modal') return { ok: false, error: 'invalid_arguments' };
         this.views.push({ trigger_id: trigger, view });
         return { ok: true, view: { id: `V${++this.ids}`, ...view } };
+      }
+      case 'files.info': {
+        const f = this.userFiles.get(str('file') ?? '');
+        if (!f) return { ok: false, error: 'file_not_found' };
+        const url = `${this.base}/files-pri/${this.teamId}-${f.id}/${encodeURIComponent(f.name)}`;
+        return {
+          ok: true,
+          file: {
+            id: f.id,
+            name: f.name,
+            title: f.name,
+            mimetype: f.mimetype,
+            filetype: f.name.split('.').pop(),
+            size: f.declaredSize ?? f.bytes.length,
+            url_private: url,
+            url_private_download: `${url}?download=1`,
+            ...(f.width ? { original_w: f.width, original_h: f.height } : {}),
+          },
+        };
       }
       case 'files.getUploadURLExternal': {
         const filename = str('filename');
@@ -409,6 +482,26 @@ export class FakeSlack {
       return 'invalid_blocks';
     }
     return null;
+  }
+
+  /** A user file's private URL: like Slack, only with the bot token (else a login page, not the file). */
+  private downloadUserFile(pathname: string, req: IncomingMessage, res: ServerResponse): void {
+    const m = /^\/files-pri\/[^/]+-(F[A-Z0-9]+)\//.exec(pathname);
+    const f = m ? this.userFiles.get(m[1]!) : undefined;
+    const authorization = String(req.headers.authorization ?? '');
+    if (f) this.downloads.push({ id: f.id, authorization });
+    if (!f) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    if (authorization !== `Bearer ${this.botToken}`) {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html><body>Sign in to Slack</body></html>');
+      return;
+    }
+    res.writeHead(200, { 'content-type': f.mimetype, 'content-length': String(f.bytes.length) });
+    res.end(f.bytes);
   }
 
   private async uploadBytes(id: string, req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
@@ -583,6 +676,13 @@ export class FakeSlack {
     };
   }
 
+  /** A view_submission with the given state values (block_id → action_id → value object), e.g. a file_input's `files`. */
+  viewSubmissionWith(o: { user: string; view: Record<string, unknown>; values: Record<string, Record<string, Record<string, unknown>>> }): Record<string, unknown> {
+    const base = this.viewSubmissionPayload({ user: o.user, view: { ...o.view, blocks: [] }, value: '' });
+    const view = base.view as Record<string, unknown>;
+    return { ...base, view: { ...view, blocks: o.view.blocks, state: { values: o.values } } };
+  }
+
   messageEventBody(o: { user: string; channel: string; text: string; thread_ts?: string; subtype?: string; bot_id?: string }): Record<string, unknown> {
     const ts = this.nextTs();
     return {
@@ -611,6 +711,18 @@ export class FakeSlack {
   }
 
   // ---- queries -----------------------------------------------------------------
+
+  /** Posts the scheduled messages whose time has come by `now()`, as Slack would; returns them. */
+  deliverDue(): ScheduledMessage[] {
+    const due = this.scheduled.filter((x) => !x.deleted && !x.posted && x.post_at * 1000 <= this.now());
+    for (const sm of due) {
+      sm.posted = true;
+      const m: StoredMessage = { channel: sm.channel, ts: this.nextTs(), text: sm.text, blocks: sm.blocks, versions: [], files: [], kind: 'message' };
+      m.versions.push({ text: m.text, blocks: m.blocks });
+      this.messages.push(m);
+    }
+    return due;
+  }
 
   callsTo(method: string): ApiCall[] {
     return this.calls.filter((c) => c.method === method);

@@ -32,6 +32,8 @@ export interface World {
   button(user: string, actionId: string, messageTs: string, channel?: string): Promise<unknown>;
   /** A modal submission (the view as opened by the app). */
   submit(user: string, view: Record<string, unknown>, value: string): Promise<unknown>;
+  /** A modal submission with any state values (file_input, checkboxes …). */
+  submitValues(user: string, view: Record<string, unknown>, values: Record<string, Record<string, Record<string, unknown>>>): Promise<unknown>;
   /** A message typed in a channel (or a thread). */
   say(user: string, text: string, o?: { channel?: string; thread_ts?: string }): Promise<void>;
   /** Any Events API payload (built with slack.messageEventBody …). */
@@ -56,11 +58,16 @@ export interface WorldOptions {
   users?: FakeUser[];
   /** Share a database file with another world (another instance on the same database). */
   databasePath?: string;
+  /** ATTACHMENT_HOSTS for the app (the fake's own host, for the `/deck add` modal's downloads). */
+  attachmentHosts?: string;
 }
 
 export async function makeWorld(mode: Mode, o: WorldOptions = {}): Promise<World> {
   const slack = await FakeSlack.start({ users: [...USERS, ...(o.users ?? [])] });
-  const t = await makeTestApp(o.databasePath ? { databasePath: o.databasePath } : {});
+  const t = await makeTestApp({
+    ...(o.databasePath ? { databasePath: o.databasePath } : {}),
+    ...(o.attachmentHosts === undefined ? {} : { attachmentHosts: o.attachmentHosts === 'self' ? `127.0.0.1:${slack.port}` : o.attachmentHosts, slackToken: BOT_TOKEN }),
+  });
   const log = o.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const running = await startSlack({
     app: t.app,
@@ -107,6 +114,7 @@ export async function makeWorld(mode: Mode, o: WorldOptions = {}): Promise<World
     button: (user, actionId, messageTs, channel = CHANNEL) =>
       deliver('interactive', slack.actionPayload({ actionId, user, channel, messageTs })),
     submit: (user, view, value) => deliver('interactive', slack.viewSubmissionPayload({ user, view, value })),
+    submitValues: (user, view, values) => deliver('interactive', slack.viewSubmissionWith({ user, view, values })),
     say: async (user, text, o2 = {}) => {
       await deliver('events_api', slack.messageEventBody({ user, channel: o2.channel ?? CHANNEL, text, thread_ts: o2.thread_ts }));
     },

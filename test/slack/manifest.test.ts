@@ -31,7 +31,7 @@ describe('Slack manifest', () => {
     expect(slash.map((s) => s.command)).toEqual(commands.some((c) => c.name === 'explain') ? ['/emergence', '/explain'] : ['/emergence']);
     expect(slash.every((s) => s.should_escape === false)).toBe(true);
     expect(m.oauth_config.scopes.bot).toEqual([...BOT_SCOPES]);
-    expect(m.oauth_config.scopes.bot).toEqual(['channels:history', 'channels:read', 'chat:write', 'commands', 'files:write', 'groups:read', 'users:read']);
+    expect(m.oauth_config.scopes.bot).toEqual(['channels:history', 'channels:read', 'chat:write', 'commands', 'files:read', 'files:write', 'groups:read', 'users:read']);
     expect(m.settings.event_subscriptions.bot_events).toEqual([...BOT_EVENTS]);
     expect(m.settings).toMatchObject({ interactivity: { is_enabled: true }, socket_mode_enabled: true });
   });

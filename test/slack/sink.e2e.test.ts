@@ -95,6 +95,20 @@ describe('Slack round sink across instances', () => {
     expect(header(posted[0]!.versions.at(-1))).toBe('What is it? Step 3/6');
   });
 
+  it('closes a round message that appeared after its recap: answer shown, button gone, nothing posted', async () => {
+    const ref1 = (await instance().publish(`slack:${CH}`, await update('step', 1, null))) as string;
+    const roundMsg = slack.channelMessages(CH).find((m) => m.kind === 'message')!;
+    expect(buttons(roundMsg.versions.at(-1))).not.toEqual([]);
+    const recap = await update('recap', 1, ref1);
+    await instance().publish(`slack:${CH}`, { ...recap, kind: 'closed', reply: { ...recap.reply, images: undefined } });
+    const last = roundMsg.versions.at(-1)!;
+    expect(header(last)).toBe('It was: Mona Lisa');
+    expect(buttons(last)).toEqual([]);
+    expect(imageFileIds(last)).toEqual(imageFileIds(roundMsg.versions[1]));
+    expect(slack.channelMessages(CH).filter((m) => m.kind === 'message')).toHaveLength(1);
+    expect(errors).toEqual([]);
+  });
+
   it('reads only references it wrote: anything else means there is no round message yet', () => {
     expect(parseRoundRef(null)).toBeNull();
     expect(parseRoundRef('1767225600.000001')).toBeNull();

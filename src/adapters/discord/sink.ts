@@ -72,6 +72,9 @@ export class DiscordSink implements RoundSink {
         // The round is over: its Guess button goes (the last picture stays).
         if (known) await this.dropButtons(channel, known, update.roundId);
         return;
+      case 'closed':
+        if (known) await this.dropButtons(channel, known, update.roundId);
+        return;
       case 'notice':
         await channel.send(renderMessage(update.reply));
         // A notice about a round (closed by a restart) means its button no longer leads anywhere.

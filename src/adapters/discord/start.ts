@@ -14,6 +14,7 @@ import type { Config } from '../../config/config.ts';
 import { DiscordBot } from './bot.ts';
 import { createDiscordClient } from './client.ts';
 import { shardPlan, startShardManager } from './shard.ts';
+import { DiscordEventPlatform } from './events.ts';
 import { DiscordSink } from './sink.ts';
 
 export interface StartDiscordOptions {
@@ -64,6 +65,7 @@ export async function startDiscord(o: StartDiscordOptions): Promise<RunningDisco
   });
   const sink = new DiscordSink(client, log);
   app.sinks.register('discord', sink);
+  app.events.registerPlatform('discord', new DiscordEventPlatform(client, log));
   const bot = new DiscordBot({
     app,
     client,

@@ -31,7 +31,19 @@ import {
   slashLine,
 } from './inbound.ts';
 import { CANNOT_POST, SlackOut, slackErrorCode, type WebClient } from './outbound.ts';
+import { SlackEventPlatform } from './events.ts';
 import { SlackRoundSink, parseRoundRef } from './sink.ts';
+import { parseArgs, splitCommand } from '../../core/commands/parse.ts';
+import {
+  DECK_FILE_BLOCK,
+  DECK_MODAL_CALLBACK,
+  attachmentOf,
+  deckModal,
+  parseDeckModalMeta,
+  submittedFileId,
+  submittedOptions,
+  type SlackFileInfo,
+} from './deck-modal.ts';
 
 /**
  * Replies that concern only the player who asked: shown to them alone (ephemeral, or through the
@@ -104,6 +116,7 @@ export class SlackAdapter {
         o.log.warn({ err: errSummary(err), channelId, kind: update.kind }, 'slack: could not publish a round update'),
     });
     o.app.sinks.register('slack', this.sink);
+    o.app.events.registerPlatform('slack', new SlackEventPlatform(this.out, o.log));
     this.listen();
   }
 
@@ -153,6 +166,22 @@ export class SlackAdapter {
         await this.onModalGuess(team, userId, body.user.name, view.private_metadata, answer);
       });
     });
+    bolt.view(DECK_MODAL_CALLBACK, async ({ ack, body, view }) => {
+      await this.track(async () => {
+        const values = view.state.values as never;
+        const fileId = submittedFileId(values);
+        const userId = body.user.id;
+        if (!fileId) {
+          const user = await this.users.get(userId, body.user.name);
+          await ack({ response_action: 'errors', errors: { [DECK_FILE_BLOCK]: t(user.locale, 'deck.modal.no-file') } });
+          return;
+        }
+        // The download and the checks can take longer than Slack's 3 s: close the modal first, answer in the channel.
+        await ack();
+        const team = body.team?.id ?? body.user.team_id ?? '';
+        await this.onDeckModal(team, userId, body.user.name, view.private_metadata, values, fileId);
+      });
+    });
     bolt.event('message', async ({ event, body }) => {
       await this.track(() => this.onMessage(event as unknown as MessageEventLike, (body as { team_id?: string }).team_id));
     });
@@ -170,7 +199,7 @@ export class SlackAdapter {
   private async onSlash(
     command: string,
     text: string,
-    p: { team_id: string; channel_id: string; user_id: string; user_name: string },
+    p: { team_id: string; channel_id: string; user_id: string; user_name: string; trigger_id?: string },
     respond: RespondFn,
   ): Promise<void> {
     const caller = await this.callerFor(p.team_id, p.channel_id, p.user_id, p.user_name);
@@ -187,8 +216,45 @@ export class SlackAdapter {
       await this.deliver(target, [{ text: t(caller.locale, 'slack.not-in-channel'), ephemeral: true }], caller);
       return;
     }
+    if (name === 'deck' && def && caller.isHost && p.trigger_id) {
+      // A slash command cannot carry a file: `/deck add` and `/deck import` open a modal with a file_input.
+      let opts: Record<string, string> = {};
+      try {
+        opts = parseArgs(def, splitCommand(line)?.args ?? '');
+      } catch {
+        // A bad option is answered by the dispatcher below.
+      }
+      const action = opts.action?.toLowerCase();
+      if (action === 'add' || action === 'import') {
+        await this.o.client.views.open({ trigger_id: p.trigger_id, view: deckModal(caller.locale, { c: p.channel_id, a: action }, opts.deck) as never });
+        return;
+      }
+    }
     const { replies } = await this.o.app.dispatcher.dispatch(caller, { kind: 'text', text: line });
     await this.deliver(target, replies, caller, name);
+  }
+
+  /** A submitted `/deck add` or `/deck import` modal: the file as Slack describes it to the bot, then the same `/deck` command. */
+  private async onDeckModal(team: string, userId: string, userName: string, metadata: string, values: never, fileId: string): Promise<void> {
+    const meta = parseDeckModalMeta(metadata);
+    if (!meta) return;
+    const caller = await this.callerFor(team, meta.c, userId, userName);
+    const target: Target = { team, channel: meta.c, user: userId };
+    let ref;
+    try {
+      const info = (await this.o.client.files.info({ file: fileId })) as { file?: SlackFileInfo };
+      ref = info.file ? attachmentOf(info.file) : null;
+    } catch (err) {
+      this.o.log.warn({ err: errSummary(err), fileId }, 'slack: files.info failed for a deck upload');
+      ref = null;
+    }
+    if (!ref) {
+      await this.deliver(target, [{ text: t(caller.locale, 'deck.modal.file-unreadable'), ephemeral: true }], caller);
+      return;
+    }
+    const raw = { ...submittedOptions(meta, values), [meta.a === 'add' ? 'picture' : 'file']: ref };
+    const { replies } = await this.o.app.dispatcher.dispatch(caller, { kind: 'command', name: 'deck', raw });
+    await this.deliver(target, replies, caller, 'deck');
   }
 
   /**

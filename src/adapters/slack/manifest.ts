@@ -16,14 +16,16 @@ export const MANIFEST_PATH = 'assets/slack/manifest.json';
 /**
  * Bot scopes, each for something the adapter does:
  * - `commands`: the slash commands;
- * - `chat:write`: chat.postMessage, chat.update, chat.postEphemeral;
+ * - `chat:write`: chat.postMessage, chat.update, chat.postEphemeral, chat.scheduleMessage (an event's channel
+ *   reminder) and the event reminders in the app's DMs (which the Messages tab of App Home shows, read-only);
  * - `files:write`: files.uploadV2 (the step pictures, the recap strip, cards);
+ * - `files:read`: files.info and the download of a file a host gives in the `/deck add` modal;
  * - `users:read`: users.info (names, locale, admin/owner for hosts);
  * - `channels:history`: the `message.channels` event (race guesses typed in the channel);
  * - `channels:read`, `groups:read`: conversations.info, so `/play` in a public or private channel
  *   the bot is not in says how to invite it instead of starting a round nobody can see.
  */
-export const BOT_SCOPES = ['channels:history', 'channels:read', 'chat:write', 'commands', 'files:write', 'groups:read', 'users:read'] as const;
+export const BOT_SCOPES = ['channels:history', 'channels:read', 'chat:write', 'commands', 'files:read', 'files:write', 'groups:read', 'users:read'] as const;
 export const BOT_EVENTS = ['message.channels'] as const;
 
 export interface ManifestOptions {
@@ -73,6 +75,7 @@ export function slackManifest(commands: readonly CommandDef[], o: ManifestOption
     },
     features: {
       bot_user: { display_name: name, always_online: true },
+      app_home: { home_tab_enabled: false, messages_tab_enabled: true, messages_tab_read_only_enabled: true },
       slash_commands: slash,
     },
     oauth_config: { scopes: { bot: [...BOT_SCOPES] } },

@@ -64,7 +64,25 @@ export class SlackRoundSink implements RoundSink {
         return this.recap(channelId, update);
       case 'notice':
         return this.notice(channelId, update);
+      case 'closed': {
+        const ref = parseRoundRef(update.messageRef);
+        if (ref) await this.close(ref, update);
+        return;
+      }
     }
+  }
+
+  /** The round message keeps its last picture, loses its button, and names the answer. */
+  private close(ref: RoundMessageRef, update: RoundUpdate): Promise<unknown> {
+    const out = this.o.out;
+    return out.update(
+      ref.c,
+      ref.ts,
+      out.message(
+        { title: update.reply.title, text: update.reply.text },
+        { images: ref.f ? [{ fileId: ref.f, alt: ref.a ?? '' }] : [], noButtons: true, note: t(update.locale, 'slack.round.ended') },
+      ),
+    );
   }
 
   private note(locale: Locale, mode: RoundUpdate['mode']): string {
@@ -106,18 +124,8 @@ export class SlackRoundSink implements RoundSink {
     const strip = reply.images?.[0];
     let stripFile: { fileId: string; alt: string } | undefined;
     if (ref) {
-      // The round message keeps its last picture, loses its button, and names the answer.
       // Best effort: the recap below matters more than this edit (the message may have been deleted).
-      await out
-        .update(
-          ref.c,
-          ref.ts,
-          out.message(
-            { title: reply.title, text: reply.text },
-            { images: ref.f ? [{ fileId: ref.f, alt: ref.a ?? '' }] : [], noButtons: true, note: t(update.locale, 'slack.round.ended') },
-          ),
-        )
-        .catch((err: unknown) => this.o.onError?.(err, channelId, update));
+      await this.close(ref, update).catch((err: unknown) => this.o.onError?.(err, channelId, update));
       if (strip) {
         const alt = strip.alt ?? strip.name;
         const file = await out.upload(ref.c, { ...strip, alt }, { threadTs: ref.ts, comment: out.message({ text: `**${reply.title ?? alt}**` }).text });

@@ -69,6 +69,8 @@ export class TerminalAdapter implements RoundSink {
   }
 
   async publish(_channelId: string, update: RoundUpdate): Promise<void> {
+    // A terminal has no message to edit: the recap was printed already.
+    if (update.kind === 'closed') return;
     await this.print(update.reply, update.kind === 'step' || update.kind === 'final');
   }
 

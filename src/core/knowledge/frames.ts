@@ -6,8 +6,8 @@
 // "what is the threshold", "what's a world model", "what does emergent mean", "define loss",
 // "meaning of emergence", "tell me about RLHF".
 const EN_WHAT: readonly RegExp[] = [
-  /^(?:so\s+|ok\s+|and\s+)?(?:what|whats|what's|wat)\s+(?:is|are|was|were|does|do|'s)?\s*(?:a|an|the|this|that)?\s*(.+?)\s*(?:mean|means|meant|about|anyway|exactly|again|really|then)?\s*$/,
-  /^(?:define|definition of|meaning of|the meaning of|explain|tell me about|about|describe)\s+(?:a|an|the)?\s*(.+?)\s*$/,
+  /^(?:so\s+|ok\s+|and\s+)?(?:what|whats|what's|wat)\s+(?:(?:is|are|was|were|does|do|'s)\s+)?(?:(?:a|an|the|this|that)\s+)?(.+?)\s*(?:mean|means|meant|about|anyway|exactly|again|really|then)?\s*$/,
+  /^(?:define|definition of|meaning of|the meaning of|explain|tell me about|about|describe)\s+(?:(?:a|an|the)\s+)?(.+?)\s*$/,
 ];
 
 // 什么是X, 啥是X, 何为X, 什么叫X; X是什么, X是啥, X是啥意思, X什么意思, X咋理解 …

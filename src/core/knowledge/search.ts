@@ -70,6 +70,8 @@ const WHY_BOOST = 1;
  * 1: 95.6%, 1.5: 95.6%); held-out then went from 91.8% to 92.8%.
  */
 const QUESTION_VOTE = 1;
+/** A hit that covers enough of the question answers it when its rank is at least this share of the top hit's. */
+const FALLBACK_SHARE = 0.5;
 /** The runner-up is offered beside the answer when its score is at least this share of the best. */
 const CLOSE_SECOND = 0.8;
 
@@ -264,10 +266,10 @@ function searchOptions(index: KnowledgeIndex, corrected: ReadonlySet<string> = n
  */
 const ANCHOR_WEIGHT = 2.5;
 const ANCHORS = new Set([
-  'threshold0', 'emergence0', 'monalisa0', 'zip0', 'lossless0', 'worldmodel0', 'sandcastle0', 'generalization0',
+  'threshold0', 'thresholds0', 'emergence0', 'monalisa0', 'zip0', 'lossless0', 'worldmodel0', 'sandcastle0', 'generalization0',
   'observer0', 'compression0', 'p60b', 'p100b', 'p100t', '2048', '2x2', '4x4', '8x8', '16x16', '32x32', '64x64',
 ]);
-const isAnchor = (term: string) => ANCHORS.has(term) || /^step[1-6]$/.test(term);
+const isAnchor = (term: string) => ANCHORS.has(term) || /^steps?[1-6]$/.test(term);
 
 function idf(index: KnowledgeIndex, term: string): number {
   const n = index.entries.length;
@@ -345,15 +347,21 @@ export function explain(index: KnowledgeIndex, query: string, opts: { locale?: L
   const typo = unknownWord ? misspelledName(index, raw) : undefined;
   if (typo) return { ...answer(index, typo, 0, locale), didYouMean: typo };
 
-  const ranked = terms.length > 0 ? rankHits(index, terms, units, isWhyQuestion(raw)) : [];
-  const best = ranked[0];
-  if (!best) return { topic: null, score: 0, locale, suggestions: STARTER_TOPICS.slice(0, 3) };
+  const subjectAnalysis = subject ? analyzeNormalized(subject) : undefined;
+  const subjectOf = subjectAnalysis && { units: subjectAnalysis.units, bigrams: joints(subject as string, subjectAnalysis.units) };
+  const ranked = terms.length > 0 ? rankHits(index, terms, units, isWhyQuestion(raw), subjectOf) : [];
+  const top = ranked[0];
+  if (!top) return { topic: null, score: 0, locale, suggestions: STARTER_TOPICS.slice(0, 3) };
   const near = ranked.map((h) => h.id);
-  if (!best.enough || best.score / Math.max(1, units.length) < MIN_SCORE_PER_UNIT) {
-    return { topic: null, score: best.score, locale, suggestions: [...new Set([...near, ...STARTER_TOPICS])].slice(0, 3) };
+  // The best hit that covers enough of the question answers it, even when a hit that covers
+  // less ranks above it: one entry relating to the question is reason enough not to refuse.
+  const accepted = ranked.filter((h) => h.enough && h.score / Math.max(1, units.length) >= MIN_SCORE_PER_UNIT && h.rank >= top.rank * FALLBACK_SHARE);
+  const best = accepted[0];
+  if (!best) {
+    return { topic: null, score: top.score, locale, suggestions: [...new Set([...near, ...STARTER_TOPICS])].slice(0, 3) };
   }
-  const second = ranked[1];
-  const close = second && second.enough && second.rank >= best.rank * CLOSE_SECOND ? second.id : undefined;
+  const second = accepted[1];
+  const close = second && second.rank >= best.rank * CLOSE_SECOND ? second.id : undefined;
   return {
     ...answer(index, best.id, best.score, locale),
     suggestions: relatedFirst(index, best.id, near),
@@ -374,7 +382,38 @@ export interface RankedHit {
   enough: boolean;
 }
 
-function rankHits(index: KnowledgeIndex, terms: string[], units: QueryUnit[], why: boolean): RankedHit[] {
+/**
+ * "What is X" asks for a named thing. The entry must name X outside its long text (the world-model
+ * entry has "神经网络" only in passing, so it does not define it), and must itself match at least
+ * SUBJECT_COVERAGE of X, with no relief for the article's terms: "the threshold for a fever" is
+ * not the threshold.
+ */
+const SUBJECT_COVERAGE = 0.5;
+interface Subject {
+  units: QueryUnit[];
+  /** The pairs where two Chinese words of X join (器学 in 机器学习): the entry must have them too. */
+  bigrams: string[];
+}
+
+/** The character pairs across adjacent Chinese words of X: 机器|学习 → 器学. */
+function joints(subject: string, units: QueryUnit[]): string[] {
+  const han = units.filter((u) => u.han);
+  const out: string[] = [];
+  for (let i = 0; i + 1 < han.length; i++) {
+    const a = (han[i] as QueryUnit).term;
+    const b = (han[i + 1] as QueryUnit).term;
+    if (subject.includes(a + b)) out.push((Array.from(a).at(-1) as string) + (Array.from(b)[0] as string));
+  }
+  return out;
+}
+function definesSubject(index: KnowledgeIndex, hit: SearchResult, subject: Subject): boolean {
+  const named = Object.entries(hit.match).some(([term, fields]) => subject.units.some((u) => u.term === term || u.cover.some((c) => c.includes(term))) && fields.some((f) => f !== 'long'));
+  if (!named || !subject.bigrams.every((b) => b in hit.match)) return false;
+  const { share } = evidence(index, subject.units, { ...hit, queryTerms: [] }, new Map());
+  return share >= SUBJECT_COVERAGE;
+}
+
+export function rankHits(index: KnowledgeIndex, terms: string[], units: QueryUnit[], why: boolean, subject?: Subject): RankedHit[] {
   const fixes = corrections(index, units);
   const corrected = new Set([...fixes.values()].flat().filter((t) => !terms.includes(t)));
   const hits = index.search.search([...terms, ...corrected].join(' '), searchOptions(index, corrected)).slice(0, RERANK);
@@ -393,7 +432,7 @@ function rankHits(index: KnowledgeIndex, terms: string[], units: QueryUnit[], wh
         const cause = why && index.byId.get(String(h.id))?.cause ? WHY_BOOST : 1;
         // Keep BM25's order unless another hit explains clearly more of the question.
         const rank = h.score * (0.4 + e.share) * cause * (1 + QUESTION_VOTE * (votes.get(String(h.id)) ?? 0));
-        return { id: String(h.id), score: h.score, coverage: e.share, matched: e.got, rank, enough: e.share >= (e.anchored ? ANCHORED_MIN_COVERAGE : MIN_COVERAGE) };
+        return { id: String(h.id), score: h.score, coverage: e.share, matched: e.got, rank, enough: e.share >= (e.anchored ? ANCHORED_MIN_COVERAGE : MIN_COVERAGE) && (!subject?.units.length || definesSubject(index, h, subject)) };
       })
       .sort((a, b) => b.rank - a.rank)
   );
