@@ -60,6 +60,7 @@ export async function collectStats(
   service: StatsService,
   filter: { deckId?: string; itemId?: string },
 ): Promise<StatsJson> {
+  await service.releaseDaily();
   const rows = await attemptsOf(store.db, filter, { byScope: true });
   const pictures = new Map<string, AttemptCountRow[]>();
   for (const r of rows) {

@@ -1,13 +1,11 @@
 /**
  * The daily challenge: one picture a day (UTC) for everyone, played privately at each player's pace.
  * A play's whole state is one row of `daily_plays`, changed by compare-and-set on its version, so it
- * survives restarts and any instance can take the next button. When a play ends, the same transaction
- * writes it into the statistics as a first encounter (a closed round of mode `daily`, its guesses, the
- * player's recognition), so curves and `cli stats` count it; nothing is written there while it runs,
- * so the statistics never show a play in progress.
+ * survives restarts and any instance can take the next button. A finished play enters the statistics
+ * as a first encounter (a closed round of mode `daily`, its guesses, the player's recognition) once its
+ * UTC day is over (src/storage/daily-record.ts): earlier, `/stats` would show which picture is today's.
  */
-import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Caller } from '../core/commands/define.ts';
 import {
@@ -22,18 +20,17 @@ import {
   streak,
   utcDay,
   type DailyEvent,
-  type DailyGuess,
   type DailyPlay,
   type PoolItem,
 } from '../core/daily/daily.ts';
 import type { DailyOutcome, DailyPort, DailyStats, DailyToday } from '../core/daily/port.ts';
 import { UserError } from '../core/errors.ts';
 import { GUESSES_PER_STEP } from '../core/game/round.ts';
-import { compileAnswers, judge, normalizeGuess, rivalKeys, type CompiledAnswers } from '../core/game/judge.ts';
+import { compileAnswers, judge, loadPinyin, normalizeGuess, pinyinLoaded, rivalKeys, type CompiledAnswers } from '../core/game/judge.ts';
 import { sanitizeUserText } from '../core/reply.ts';
 import type { DeckCatalog, DeckItem, Deck } from '../images/decks.ts';
 import type { LadderCache } from '../images/ladder-cache.ts';
-import { writeGuesses } from '../storage/guess-write.ts';
+import { toPlay } from '../storage/daily-record.ts';
 import type { Database, DailyPlaysTable } from '../storage/schema.ts';
 import type { Clock } from './clock.ts';
 
@@ -106,6 +103,7 @@ export class DailyService implements DailyPort {
     const clean = sanitizeUserText(text, 300);
     if (!clean) throw new UserError('daily-empty-guess');
     const today = this.today();
+    if (!pinyinLoaded()) await loadPinyin();
     const verdict = judge(clean, this.compile(today.deck, today.item));
     const textNorm = normalizeGuess(clean);
     return this.change(caller, (play) => guessPlay(play, textNorm, verdict, this.o.clock.now()));
@@ -180,7 +178,6 @@ export class DailyService implements DailyPort {
           .where('version', '=', row.version)
           .executeTakeFirst();
         if (Number(res.numUpdatedRows) !== 1) return false;
-        if (ended) await this.recordEncounter(trx, row, play, today);
         return true;
       });
       if (!won) continue;
@@ -199,82 +196,6 @@ export class DailyService implements DailyPort {
       return this.stepOutcome(today, play, false);
     }
     throw new UserError('daily-busy');
-  }
-
-  /**
-   * The play as a first encounter, like an experiment round: a closed round row (mode `daily`, the last
-   * step the player saw), its guesses (no points: the daily is not on the leaderboards), and the player's
-   * recognition with the whole ladder seen from step 1. A player who met the picture before keeps that
-   * earlier first encounter.
-   */
-  private async recordEncounter(trx: Transaction<Database>, row: DailyPlaysTable, play: DailyPlay, today: Today): Promise<void> {
-    // A random id: a round id naming the player would outlive a forget-me.
-    const roundId = `daily-${randomUUID()}`;
-    const now = this.o.clock.now();
-    await trx
-      .insertInto('rounds')
-      .values({
-        id: roundId,
-        platform: row.platform,
-        channel_id: row.channel_id,
-        scope_id: row.scope_id,
-        deck_id: row.deck_id,
-        item_id: row.item_id,
-        mode: 'daily',
-        step_seconds: 0,
-        host_id: row.player_id,
-        locale: row.locale,
-        status: 'ended',
-        end_reason: 'daily',
-        step: play.knownStep ?? play.step,
-        first_solver_id: null,
-        started_at: row.started_at,
-        ended_at: now,
-        due_at: null,
-        owner_id: null,
-        lease_until: null,
-        message_ref: null,
-        announced: 1,
-      })
-      .execute();
-    const known = play.guesses.find((g) => g.verdict === 'correct');
-    await trx
-      .insertInto('recognitions')
-      .values({
-        player_id: row.player_id,
-        deck_id: row.deck_id,
-        item_id: row.item_id,
-        round_id: roundId,
-        scope_id: row.scope_id,
-        first_step: 1,
-        first_at: row.started_at,
-        known_step: known ? known.step : null,
-        known_at: known ? known.at : null,
-      })
-      .onConflict((oc) => oc.columns(['player_id', 'deck_id', 'item_id']).doNothing())
-      .execute();
-    if (play.guesses.length) {
-      await writeGuesses(
-        trx,
-        play.guesses.map((g) => ({
-          roundId,
-          playerId: row.player_id,
-          playerName: row.name,
-          channelId: row.channel_id,
-          scopeId: row.scope_id,
-          deckId: row.deck_id,
-          itemId: row.item_id,
-          mode: 'daily',
-          step: g.step,
-          textNorm: g.textNorm,
-          verdict: g.verdict,
-          points: 0,
-          first: false,
-          win: false,
-          at: g.at,
-        })),
-      );
-    }
   }
 
   private async stepOutcome(today: Today, play: DailyPlay, resumed: boolean): Promise<DailyOutcome> {
@@ -328,6 +249,7 @@ export class DailyService implements DailyPort {
       version: 1,
       started_at: this.o.clock.now(),
       finished_at: null,
+      recorded: 0,
     };
   }
 
@@ -344,21 +266,4 @@ export class DailyService implements DailyPort {
     }
     return c;
   }
-}
-
-function toPlay(row: DailyPlaysTable): DailyPlay {
-  let guesses: DailyGuess[] = [];
-  try {
-    guesses = JSON.parse(row.guesses) as DailyGuess[];
-  } catch {
-    guesses = [];
-  }
-  return {
-    day: row.day,
-    step: row.step,
-    guessesAtStep: row.guesses_at_step,
-    knownStep: row.known_step,
-    finished: row.finished === 1,
-    guesses,
-  };
 }

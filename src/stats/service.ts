@@ -29,6 +29,7 @@ import type {
 import type { DeckCatalog, DeckItem } from '../images/decks.ts';
 import type { Clock } from '../runtime/clock.ts';
 import { countWrongTry, dropForgetCode, getForgetCode, putForgetCode } from '../storage/forget-codes.ts';
+import { releaseDailyPlays } from '../storage/daily-record.ts';
 import type { Store } from '../storage/store.ts';
 import { t } from '../views/i18n.ts';
 import {
@@ -137,8 +138,14 @@ export class StatsService implements StatsPort, PrivacyPort {
     throw new UserError('stats-unknown-picture', { picture: userText(raw, 64) });
   }
 
+  /** Lets the daily plays of days that are over into the figures (they wait until then: see releaseDailyPlays). */
+  async releaseDaily(): Promise<void> {
+    await releaseDailyPlays(this.db, this.o.clock.now());
+  }
+
   async picture(caller: Caller, target: string): Promise<PictureStats> {
     const { deckId, itemId } = this.resolvePicture(target);
+    await this.releaseDaily();
     const rows = await pictureAttempts(this.db, deckId, itemId, caller.scopeId);
     return {
       picture: this.ref(deckId, itemId),
@@ -158,6 +165,7 @@ export class StatsService implements StatsPort, PrivacyPort {
         decks: this.o.decks.list().map((d) => d.id).join(', '),
       });
     }
+    await this.releaseDaily();
     const grouped = byPicture(await deckAttempts(this.db, deck.id, caller.scopeId));
     const pictures: PictureCurves[] = [];
     for (const item of deck.items) {
@@ -170,6 +178,7 @@ export class StatsService implements StatsPort, PrivacyPort {
   }
 
   async server(caller: Caller): Promise<ServerStats> {
+    await this.releaseDaily();
     const totals = await serverTotals(this.db, caller.scopeId);
     const mine: { deckId: string; itemId: string; here: Curve }[] = [];
     for (const rows of byPicture(await serverAttempts(this.db, caller.scopeId)).values()) {
@@ -189,6 +198,7 @@ export class StatsService implements StatsPort, PrivacyPort {
     const now = this.o.clock.now();
     const ttl = this.o.knowledgeCacheMs ?? 60_000;
     if (this.knowledgeCache && now - this.knowledgeCache.at < ttl) return this.knowledgeCache.value;
+    await this.releaseDaily();
     const value = this.knowledgeOf(await allAttempts(this.db));
     this.knowledgeCache = { at: now, value };
     return value;
@@ -218,6 +228,7 @@ export class StatsService implements StatsPort, PrivacyPort {
   }
 
   async me(caller: Caller): Promise<PersonalStats> {
+    await this.releaseDaily();
     const mine = await playerFirstEncounters(this.db, caller.userId);
     const recognised = mine.filter((m) => m.recStep !== null);
     const everyone = byPicture(recognised.length ? await attemptsOnPlayersRecognised(this.db, caller.userId) : []);

@@ -366,6 +366,17 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         await sql`CREATE INDEX rounds_recap_owed ON rounds (ended_at) WHERE announced = 0`.execute(db);
       },
     },
+    /**
+     * A finished daily play enters the statistics only after its day (src/storage/daily-record.ts):
+     * `recorded` says it has. The plays finished before this migration were written at once.
+     */
+    '0800_daily_recorded': {
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable('daily_plays').addColumn('recorded', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+        await sql`UPDATE daily_plays SET recorded = 1 WHERE finished = 1`.execute(db);
+        await sql`CREATE INDEX daily_plays_waiting ON daily_plays (day) WHERE finished = 1 AND recorded = 0`.execute(db);
+      },
+    },
     ...deckMigrations(dialect),
   };
 }

@@ -197,6 +197,8 @@ export interface DailyPlaysTable {
   version: number;
   started_at: number;
   finished_at: number | null;
+  /** 1 once the finished play is in the statistics (after its day: src/storage/daily-record.ts). */
+  recorded: number;
 }
 
 export interface Database extends DeckTables {

@@ -230,6 +230,15 @@ describe.each(engines)('/daily on $name', (engine) => {
     await run(player('cy'), '/daily');
     await run(player('cy'), `/daily guess potato`);
 
+    // While the day lasts, the finished plays stay out of the statistics: counts that grow would give away
+    // which picture is today's. The day after, they are in.
+    const stats = () => new StatsService({ store: t.app.store, decks: t.app.decks, clock: t.clock });
+    const sameDay = await collectStats(t.app.store, stats(), {});
+    expect(sameDay.pictures.find((x) => x.deck === pic.deck.id && x.item === pic.item.id)).toBeUndefined();
+    const server = await run(player('dee'), '/stats server');
+    expect(all(server)).toContain('No round has ended in this server');
+    await t.clock.advance(DAY);
+
     let json: StatsJson;
     if (engine.name === 'sqlite') {
       await t.cleanup();
@@ -240,7 +249,7 @@ describe.each(engines)('/daily on $name', (engine) => {
       json = JSON.parse(out) as StatsJson;
       t = undefined as unknown as TestApp;
     } else {
-      json = await collectStats(t.app.store, new StatsService({ store: t.app.store, decks: t.app.decks, clock: t.clock }), {});
+      json = await collectStats(t.app.store, stats(), {});
     }
     const p = json.pictures.find((x) => x.deck === pic.deck.id && x.item === pic.item.id)!;
     expect(p.everywhere.attempts).toBe(2);
@@ -290,6 +299,10 @@ describe.each(engines)('/daily on $name', (engine) => {
     await run(ann, '/daily guess potato');
     await run(ann, `/daily guess ${today().item.answers.en}`);
     await run(player('bo'), '/daily');
+    // The next day ann's play is in the statistics: forget-me must take it out of there too.
+    await t.clock.advance(DAY);
+    await (t.app.services.stats as StatsService).releaseDaily();
+    expect(await t.app.store.db.selectFrom('recognitions').select('player_id').execute()).toEqual([{ player_id: 'terminal:ann' }]);
     const ask = await t.app.services.privacy!.requestForget(ann);
     await t.app.services.privacy!.confirmForget(ann, ask.code);
     const db = t.app.store.db;

@@ -31,7 +31,7 @@ const tune = readSet('./eval-tune.json');
  * README), so a regression fails; it becomes the goal once the held-out half reaches it.
  * Out-of-scope refusal must be 100%.
  */
-const HELD_OUT_FLOOR = 0.95;
+const HELD_OUT_FLOOR = 0.96;
 const TUNE_FLOOR = 0.98;
 
 let entries: KnowledgeEntry[];
@@ -198,6 +198,21 @@ describe('synonyms, sizes and question frames', () => {
     expect(terms('emergence为啥突然')).toEqual(['emergence0', '为啥', 'sudden0']);
     expect(terms('用了1024像素')).toEqual(['用了', '32x32']);
     expect(terms('GPT-3有多少参数')).toEqual(['gpt-3', '有多少', 'parameter0']);
+  });
+
+  it('keeps the plural "thresholds" apart, and reads the experiment\'s six steps and "32 by 32"', () => {
+    const terms = (s: string) => foldSynonyms(normalizeText(s)).trim().split(/\s+/);
+    expect(terms('more thresholds')).toEqual(['more', 'thresholds0']);
+    expect(terms('the threshold')).toEqual(['the', 'threshold0']);
+    expect(terms('the 6 steps')).toEqual(['the', 'steps6']);
+    expect(terms('六步')).toEqual(['steps6']);
+    expect(terms('第6步')).toEqual(['step6']);
+    expect(terms('32 by 32')).toEqual(['32x32']);
+    expect(explain(index, 'more thresholds?').topic).toBe('multiple-thresholds');
+    expect(explain(index, 'what were the 6 steps').topic).toBe('picture-experiment');
+    // Date and time questions are not about the article.
+    expect(explain(index, '今天几号').topic).toBeNull();
+    expect(explain(index, 'what time is it').topic).toBeNull();
   });
 
   it('reads "what is X" and sends it to the entry named X, in both languages', () => {

@@ -266,10 +266,10 @@ function searchOptions(index: KnowledgeIndex, corrected: ReadonlySet<string> = n
  */
 const ANCHOR_WEIGHT = 2.5;
 const ANCHORS = new Set([
-  'threshold0', 'emergence0', 'monalisa0', 'zip0', 'lossless0', 'worldmodel0', 'sandcastle0', 'generalization0',
+  'threshold0', 'thresholds0', 'emergence0', 'monalisa0', 'zip0', 'lossless0', 'worldmodel0', 'sandcastle0', 'generalization0',
   'observer0', 'compression0', 'p60b', 'p100b', 'p100t', '2048', '2x2', '4x4', '8x8', '16x16', '32x32', '64x64',
 ]);
-const isAnchor = (term: string) => ANCHORS.has(term) || /^step[1-6]$/.test(term);
+const isAnchor = (term: string) => ANCHORS.has(term) || /^steps?[1-6]$/.test(term);
 
 function idf(index: KnowledgeIndex, term: string): number {
   const n = index.entries.length;
@@ -347,8 +347,9 @@ export function explain(index: KnowledgeIndex, query: string, opts: { locale?: L
   const typo = unknownWord ? misspelledName(index, raw) : undefined;
   if (typo) return { ...answer(index, typo, 0, locale), didYouMean: typo };
 
-  const subjectTerms = subject ? new Set(analyzeNormalized(subject).units.map((u) => u.term)) : undefined;
-  const ranked = terms.length > 0 ? rankHits(index, terms, units, isWhyQuestion(raw), subjectTerms) : [];
+  const subjectAnalysis = subject ? analyzeNormalized(subject) : undefined;
+  const subjectOf = subjectAnalysis && { units: subjectAnalysis.units, bigrams: joints(subject as string, subjectAnalysis.units) };
+  const ranked = terms.length > 0 ? rankHits(index, terms, units, isWhyQuestion(raw), subjectOf) : [];
   const top = ranked[0];
   if (!top) return { topic: null, score: 0, locale, suggestions: STARTER_TOPICS.slice(0, 3) };
   const near = ranked.map((h) => h.id);
@@ -382,14 +383,37 @@ export interface RankedHit {
 }
 
 /**
- * "What is X" asks for a named thing: an entry that has X only in passing, in its long text
- * ("神经网络" inside the world-model entry), does not define it.
+ * "What is X" asks for a named thing. The entry must name X outside its long text (the world-model
+ * entry has "神经网络" only in passing, so it does not define it), and must itself match at least
+ * SUBJECT_COVERAGE of X, with no relief for the article's terms: "the threshold for a fever" is
+ * not the threshold.
  */
-function namesSubject(hit: SearchResult, subject: ReadonlySet<string>): boolean {
-  return Object.entries(hit.match).some(([term, fields]) => subject.has(term) && fields.some((f) => f !== 'long'));
+const SUBJECT_COVERAGE = 0.5;
+interface Subject {
+  units: QueryUnit[];
+  /** The pairs where two Chinese words of X join (器学 in 机器学习): the entry must have them too. */
+  bigrams: string[];
 }
 
-export function rankHits(index: KnowledgeIndex, terms: string[], units: QueryUnit[], why: boolean, subject?: ReadonlySet<string>): RankedHit[] {
+/** The character pairs across adjacent Chinese words of X: 机器|学习 → 器学. */
+function joints(subject: string, units: QueryUnit[]): string[] {
+  const han = units.filter((u) => u.han);
+  const out: string[] = [];
+  for (let i = 0; i + 1 < han.length; i++) {
+    const a = (han[i] as QueryUnit).term;
+    const b = (han[i + 1] as QueryUnit).term;
+    if (subject.includes(a + b)) out.push((Array.from(a).at(-1) as string) + (Array.from(b)[0] as string));
+  }
+  return out;
+}
+function definesSubject(index: KnowledgeIndex, hit: SearchResult, subject: Subject): boolean {
+  const named = Object.entries(hit.match).some(([term, fields]) => subject.units.some((u) => u.term === term || u.cover.some((c) => c.includes(term))) && fields.some((f) => f !== 'long'));
+  if (!named || !subject.bigrams.every((b) => b in hit.match)) return false;
+  const { share } = evidence(index, subject.units, { ...hit, queryTerms: [] }, new Map());
+  return share >= SUBJECT_COVERAGE;
+}
+
+export function rankHits(index: KnowledgeIndex, terms: string[], units: QueryUnit[], why: boolean, subject?: Subject): RankedHit[] {
   const fixes = corrections(index, units);
   const corrected = new Set([...fixes.values()].flat().filter((t) => !terms.includes(t)));
   const hits = index.search.search([...terms, ...corrected].join(' '), searchOptions(index, corrected)).slice(0, RERANK);
@@ -408,7 +432,7 @@ export function rankHits(index: KnowledgeIndex, terms: string[], units: QueryUni
         const cause = why && index.byId.get(String(h.id))?.cause ? WHY_BOOST : 1;
         // Keep BM25's order unless another hit explains clearly more of the question.
         const rank = h.score * (0.4 + e.share) * cause * (1 + QUESTION_VOTE * (votes.get(String(h.id)) ?? 0));
-        return { id: String(h.id), score: h.score, coverage: e.share, matched: e.got, rank, enough: e.share >= (e.anchored ? ANCHORED_MIN_COVERAGE : MIN_COVERAGE) && (!subject?.size || namesSubject(h, subject)) };
+        return { id: String(h.id), score: h.score, coverage: e.share, matched: e.got, rank, enough: e.share >= (e.anchored ? ANCHORED_MIN_COVERAGE : MIN_COVERAGE) && (!subject?.units.length || definesSubject(index, h, subject)) };
       })
       .sort((a, b) => b.rank - a.rank)
   );

@@ -23,12 +23,14 @@ const GROUPS: readonly Group[] = [
   { token: 'monalisa0', forms: ['蒙娜丽莎', '蒙拉丽莎', '蒙娜莉莎', 'mona lisa', 'monalisa', 'la gioconda', 'gioconda'] },
   {
     token: 'threshold0',
-    forms: ['阈值', '门槛', '临界点', '临界值', '分水岭', '坎儿', '坎', 'thresholds', 'threshold', 'tipping points', 'tipping point', 'critical points', 'critical point', 'cutoff', 'cut-off'],
+    forms: ['阈值', '门槛', '临界点', '临界值', '分水岭', '坎儿', '坎', 'threshold', 'tipping point', 'critical point', 'cutoff', 'cut-off'],
   },
+  // The plural says "more than one": it is its own term, the multiple-thresholds entry's.
+  { token: 'thresholds0', forms: ['thresholds', 'tipping points', 'critical points', 'cutoffs'] },
   { token: 'emergence0', forms: ['智能涌现', '涌现', '湧現', 'emergences', 'emergence', 'emergent', 'emerges', 'emerged', 'emerging', 'emerge'] },
-  { token: 'sudden0', forms: ['突然', '一下子', '一瞬间', '瞬间', '顿时', '猛然', 'all of a sudden', 'all at once', 'at once', 'suddenly', 'sudden'] },
+  { token: 'sudden0', forms: ['突然', '一下子', '一瞬间', '瞬间', '顿时', '猛然', 'all of a sudden', 'all at once', 'out of the blue', 'out of nowhere', 'at once', 'suddenly', 'sudden'] },
   { token: 'compression0', forms: ['压缩', 'compression', 'compressing', 'compressed', 'compresses', 'compress'] },
-  { token: 'generalization0', forms: ['泛化', 'generalizations', 'generalization', 'generalisation', 'generalize', 'generalise', 'generalizes', 'generalises'] },
+  { token: 'generalization0', forms: ['泛化', 'generalizations', 'generalization', 'generalisation', 'generalize', 'generalise', 'generalizes', 'generalises', 'generalizing', 'generalising', 'generalized', 'generalised'] },
   { token: 'knowledge0', forms: ['知识', 'knowledge'] },
   { token: 'intelligence0', forms: ['智能', 'intelligent', 'intelligence'] },
   { token: 'observer0', forms: ['观察者', 'observers', 'observer'] },
@@ -36,8 +38,11 @@ const GROUPS: readonly Group[] = [
   { token: 'analogy0', forms: ['类比', '比喻', '打个比方', '打比方', 'analogies', 'analogy', 'metaphors', 'metaphor'] },
   {
     token: 'inexpressible0',
-    forms: ['无法用语言表达', '不能用语言表达', '无法表达', '说不出来', '说不出', "can't be put into words", 'cannot be put into words', 'put into words', "can't be said", 'cannot be said', "can't be expressed", 'cannot be expressed', 'inexpressible', 'unspeakable'],
+    forms: ['无法用语言表达', '不能用语言表达', '无法表达', '说不出来', '说不出', '说不清', "can't be put into words", 'cannot be put into words', 'put into words', "can't be said", 'cannot be said', "can't be expressed", 'cannot be expressed', 'inexpressible', 'unspeakable'],
   },
+  { token: 'ceiling0', forms: ['极限', '上限', '天花板', '到顶', '到头', 'upper limits', 'upper limit', 'ceilings', 'ceiling'] },
+  { token: 'useful0', forms: ['能干啥', '能干嘛', '能干什么', '有什么用', '有啥用', '有何用', '有什么好处', '有啥好处', '用处', '好处', 'what good is', 'useful', 'usefulness'] },
+  { token: 'times4', forms: ['4倍', '四倍', '4x', 'four times', 'fourfold', 'quadruple', 'quadruples', 'quadrupled'] },
   { token: 'success0', forms: ['成功', '赢了', '能成', '做成', 'succeeded', 'succeeds', 'succeed', 'success', 'successful'] },
   { token: 'sandcastle0', forms: ['沙堡', 'sandcastles', 'sandcastle', 'sand castles', 'sand castle'] },
   { token: 'billiards0', forms: ['台球', '桌球', 'billiards', 'billiard', 'snooker', 'pool player', 'pool table'] },
@@ -60,6 +65,8 @@ const GROUPS: readonly Group[] = [
 const NUMBER_RULES: readonly [RegExp, string][] = [
   // 2x32x32 = 2048: two 32x32 frames.
   [/\b2\s*[x×*✕]\s*32\s*[x×*✕]\s*32\b/g, ' 2048 '],
+  // 32 by 32 → 32x32.
+  [/(?<![\d.])(\d+)\s+by\s+(\d+)(?![\d.])/g, ' $1x$2 '],
   // 32×32, 32*32, 32 x 32 → 32x32.
   [/(\d+)\s*[x×*✕]\s*(\d+)/g, ' $1x$2 '],
   // A pixel count names its size: 1024 pixels is 32x32 (and 4096, 256 likewise).
@@ -75,6 +82,8 @@ const NUMBER_RULES: readonly [RegExp, string][] = [
   [/第\s*([1-6一二三四五六])\s*步/g, ' step$1 '],
   [/\bstep\s*([1-6])\b/g, ' step$1 '],
   [/最后一步|最后那一步|最后一张/g, ' step6 '],
+  // The whole experiment: six steps.
+  [/(?<![\d.])6\s*(?:个\s*)?(?:steps|步骤|步)|\bsix\s+steps\b|六个步骤|六步/g, ' steps6 '],
   [/\b(first|second|third|fourth|fifth|sixth|last|final)\s+step\b/g, ' step$1 '],
 ];
 

@@ -39,7 +39,7 @@ const EN_STOP = new Set(
     // Words that frame a question rather than name its topic.
     'like want wonder curious question questions answer please kind sort way ways work works ' +
     'relate related relation relations relationship difference differences differ between compare comparison versus vs ' +
-    'exactly actually basically idea concept topic mean means meant anyway plain simple simply'
+    'time times example examples exactly actually basically idea concept topic mean means meant anyway plain simple simply'
   ).split(/\s+/),
 );
 
@@ -53,7 +53,7 @@ const ZH_STOP = new Set(
     '就是 还是 但是 所以 因为 如果 然后 而且 以及 关于 对于 之 其 个 ' +
     // Words that frame a question rather than name its topic.
     '到底是 到底 究竟是 为啥 啥 咋 咋样 怎么办 该怎么办 该 关系 有关 区别 差别 不同 之间 原因 作用 是指 指的是 叫做 叫 ' +
-    '一共 总共 一共有 总共有 能否 算不算 算是 没法 能不能 可不可以 一定 一定能 真的 真的是 这么 那么 呀 哪儿 啊 多大 问题 ' +
+    '今天 明天 昨天 几号 几点 例子 举例 举个例子 这个例子 那个例子 啥事 什么事 哪些事 词 这个词 这词 一共 总共 一共有 总共有 能否 算不算 算是 没法 能不能 可不可以 一定 一定能 真的 真的是 这么 那么 呀 哪儿 啊 多大 问题 ' +
     // Colloquial frames: 是啥, 凭啥, 咋回事, 是个…
     '是啥 是个 是个啥 啥意思 是啥意思 凭啥 凭什么 咋回事 怎么回事 咋理解 怎么理解 如何理解 讲了啥 说了啥 干啥 干嘛 为啥是 咋 呗 哈 嘞 儿 个儿'
   ).split(/\s+/),
@@ -67,7 +67,7 @@ const ZH_GLUE_CHARS = new Set(Array.from('的地得了着是吗呢吧啊呀嘛�
 const ZH_LIGHT_CHARS = new Set(
   Array.from(
     '不没了的地得着过是做会能要有该办怎么去来出到上下很太最更多少大小好一个些看说讲想用让给才就又再还只别后前里中时候' +
-      '新老对错真点样种次把被比起开成为以可已经都也而但并所之其此各每几第两什哪谁吗呢吧啊呀嘛啦这那你我他她它们',
+      '新老对错真点样种次把被比起开成为以可已经都也而但并所之其此各每几第两什哪谁吗呢吧啊呀嘛啦这那你我他她它们学懂东西事',
   ),
 );
 
@@ -166,7 +166,7 @@ function coverOf(chars: string[], from: number, to: number, reach: boolean): str
 /** Analyses already-normalised text (see `normalizeText`). */
 // Colloquial question frames, cut out before segmentation: the segmenter splits them
 // unpredictably (凭|啥|说), leaving single characters that look like topic words.
-const ZH_FRAMES = /[这那哪一每][张幅]|为什么|为啥|凭啥|凭什么|是啥|是什么|什么是|啥意思|什么意思|咋回事|怎么回事|咋理解|怎么理解|如何理解|到底|究竟|是不是|有没有|能不能|是个啥|啥叫|什么叫/g;
+const ZH_FRAMES = /[这那哪一每][张幅]|几号|几点|星期几|礼拜几|行不行|行吗|可以吗|好不好|对不对|对吗|为什么|为啥|凭啥|凭什么|是啥|是什么|什么是|啥意思|什么意思|咋回事|怎么回事|咋理解|怎么理解|如何理解|到底|究竟|是不是|有没有|能不能|是个啥|啥叫|什么叫/g;
 
 export function analyzeNormalized(normalized: string): Analysis {
   const text = foldSynonyms(normalized).replace(ZH_FRAMES, ' ');
