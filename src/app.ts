@@ -17,7 +17,6 @@ import { DailyService } from './runtime/daily-service.ts';
 import { Dispatcher } from './runtime/dispatch.ts';
 import { EventService } from './runtime/event-service.ts';
 import { GameService } from './runtime/game-service.ts';
-import { PgBossScheduler } from './runtime/pg-boss-scheduler.ts';
 import { SinkRouter } from './runtime/sink.ts';
 import { periodRange } from './core/leaderboard/periods.ts';
 import { periodLeaderboard } from './storage/period-leaderboard.ts';
@@ -95,6 +94,8 @@ export function appOptionsFromConfig(config: Config, log: Logger, clock: Clock):
 
 export async function createApp(o: AppOptions): Promise<App> {
   const store = await Store.open(o.databaseUrl ?? o.databasePath);
+  // pg-boss (and the pg, cron and luxon copies it brings) is loaded only for PostgreSQL.
+  const { PgBossScheduler } = o.databaseUrl ? await import('./runtime/pg-boss-scheduler.ts') : { PgBossScheduler: undefined };
   const decks = await loadDecks(o.decksDir);
   const ladders = new LadderCache({ dir: o.ladderCacheDir ?? null, log: o.log });
   const sinks = new SinkRouter();
@@ -120,9 +121,8 @@ export async function createApp(o: AppOptions): Promise<App> {
     random: o.random,
     resumeWindowMs: o.resumeWindowMs,
     // PostgreSQL: several instances share the rounds, so step timers get a durable backstop any instance runs.
-    scheduler: o.databaseUrl
-      ? new PgBossScheduler({ connectionString: o.databaseUrl, clock: o.clock, log: o.log })
-      : undefined,
+    scheduler:
+      o.databaseUrl && PgBossScheduler ? new PgBossScheduler({ connectionString: o.databaseUrl, clock: o.clock, log: o.log }) : undefined,
   });
   const events = new EventService({
     clock: o.clock,
@@ -136,9 +136,10 @@ export async function createApp(o: AppOptions): Promise<App> {
     defaultStepSeconds: o.stepSeconds,
     breakSeconds: o.eventBreakSeconds,
     // PostgreSQL: an event's start and breaks are durable jobs too, in a queue of their own.
-    scheduler: o.databaseUrl
-      ? new PgBossScheduler({ connectionString: o.databaseUrl, clock: o.clock, log: o.log, queue: 'emergence-event-timers' })
-      : undefined,
+    scheduler:
+      o.databaseUrl && PgBossScheduler
+        ? new PgBossScheduler({ connectionString: o.databaseUrl, clock: o.clock, log: o.log, queue: 'emergence-event-timers' })
+        : undefined,
   });
   const deckPort: DeckPort = {
     list: () =>

@@ -10,7 +10,6 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { createApp, type App } from '../app.ts';
-import { createDatabase, startLocalPostgres } from '../storage/local-postgres.ts';
 import { Store } from '../storage/store.ts';
 import type { Caller } from '../core/commands/define.ts';
 import type { Clock, TimerHandle } from '../runtime/clock.ts';
@@ -104,6 +103,8 @@ async function playGuesses(app: App, total: number, prefix: string): Promise<num
  */
 export async function benchPgCommittedGuesses(total = 30_000): Promise<Record<string, number>> {
   const processes = 3;
+  // Loaded here: the rounds bench measures a SQLite bot, which does not load pg.
+  const { createDatabase, startLocalPostgres } = await import('../storage/local-postgres.ts');
   const server = await startLocalPostgres({ say: () => undefined });
   try {
     await createDatabase(server.url, 'bench');

@@ -3,7 +3,7 @@
  * Chinese simplified and traditional, pinyin, wrong answers, a little hostile text) judged against
  * a few compiled answer sets. Answers are compiled once, outside the timed loop.
  */
-import { compileAnswers, judge, rivalKeys, type AnswerSource } from '../core/game/judge.ts';
+import { compileAnswers, judge, loadPinyin, rivalKeys, type AnswerSource } from '../core/game/judge.ts';
 
 const SOURCES: AnswerSource[] = [
   { answers: { en: 'Mona Lisa', zh: '蒙娜丽莎' }, aliases: ['La Gioconda', 'La Joconde'] },
@@ -32,7 +32,8 @@ export interface BenchJudgeOptions {
   durationMs?: number;
 }
 
-export function benchJudge(opts: BenchJudgeOptions = {}): Record<string, number> {
+export async function benchJudge(opts: BenchJudgeOptions = {}): Promise<Record<string, number>> {
+  await loadPinyin();
   const durationMs = opts.durationMs ?? 1000;
   const rivals = rivalKeys(SOURCES);
   const compiled = SOURCES.map((s) => compileAnswers(s, { rivals }));

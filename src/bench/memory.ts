@@ -35,6 +35,15 @@ export function rssMb(pid: number): number {
  */
 export const IMAGE_NODE_OPTIONS = '--max-semi-space-size=1';
 
+/**
+ * The V8 flags of the image's CMD (keep in step with the Dockerfile; NODE_OPTIONS refuses them). They
+ * trade some speed for memory, which a chat bot has to spare: --optimize-for-size makes V8 prefer
+ * small code and objects, --heap-growing-percent=10 grows the old generation in small steps instead
+ * of doubling it ahead of need, and --single-threaded-gc drops the GC helper threads (their stacks
+ * and allocator arenas). Together about 10 MB at 10,000 rounds and 5 MB idle, on this machine.
+ */
+export const IMAGE_NODE_FLAGS = ['--optimize-for-size', '--heap-growing-percent=10', '--single-threaded-gc'];
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Starts the bot with `args`, sends /help, waits until it is quiet, and measures it. */
@@ -81,7 +90,7 @@ export async function benchIdle(): Promise<Record<string, number>> {
   buildDist();
   return {
     // As the Docker image runs it.
-    rss_mb_idle: await idleRss(['dist/main.js'], IMAGE_NODE_OPTIONS),
+    rss_mb_idle: await idleRss([...IMAGE_NODE_FLAGS, 'dist/main.js'], IMAGE_NODE_OPTIONS),
     // `npm start`, as a newcomer runs it.
     rss_mb_idle_tsx: await idleRss(['--import', 'tsx', 'src/main.ts']),
   };

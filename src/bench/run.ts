@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packagePath } from '../paths.ts';
 import { benchCommittedGuesses, benchPgCommittedGuesses, warmLadders } from './game.ts';
-import { IMAGE_NODE_OPTIONS, benchIdle, buildDist } from './memory.ts';
+import { IMAGE_NODE_FLAGS, IMAGE_NODE_OPTIONS, benchIdle, buildDist } from './memory.ts';
 
 type Figures = Record<string, number>;
 
@@ -26,7 +26,7 @@ const parts: [string, () => Promise<Figures>][] = [
         await warmLadders(cache);
         // The compiled code, as the Docker image runs it.
         buildDist({ bench: true });
-        const out = execFileSync(process.execPath, ['--expose-gc', packagePath('dist', 'bench-game.js'), '--rounds', cache], {
+        const out = execFileSync(process.execPath, ['--expose-gc', ...IMAGE_NODE_FLAGS, packagePath('dist', 'bench-game.js'), '--rounds', cache], {
           env: { ...process.env, NODE_OPTIONS: IMAGE_NODE_OPTIONS },
           encoding: 'utf8',
           maxBuffer: 1 << 20,

@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { compileAnswers, judge, rivalKeys } from '../core/game/judge.ts';
+import { compileAnswers, judge, loadPinyin, rivalKeys } from '../core/game/judge.ts';
 import { DECK_FILE, DEFAULT_DECKS_DIR, loadDeck } from '../images/decks.ts';
 import { out, err } from './output.ts';
 
@@ -61,6 +61,7 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
 
+  await loadPinyin();
   const verdict = judge(guess, compileAnswers(item, { rivals: rivalKeys(deck.items) }));
   out(values.json ? `${JSON.stringify({ verdict })}\n` : `${verdict}\n`);
   return 0;

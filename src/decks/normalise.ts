@@ -6,7 +6,8 @@
  * 8 evenly chosen frames.
  */
 import { createHash } from 'node:crypto';
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
+import { loadSharp } from '../images/load-sharp.ts';
 import { UserError } from '../core/errors.ts';
 import { MAX_INPUT_FRAMES, MAX_INPUT_PIXELS, MAX_MOTION_FRAMES, MIN_MOTION_FRAMES, STORED_SIDE } from './limits.ts';
 
@@ -44,6 +45,7 @@ export async function normalisePicture(bytes: Uint8Array, o: { motion?: boolean 
   if (format === 'svg') throw new UserError('upload-svg');
   if (!format) throw new UserError('upload-not-image');
 
+  const sharp = await loadSharp();
   let meta: Metadata;
   try {
     // The header only (no pixel is decoded, so no pixel limit yet): width, height and frame count, checked below.
@@ -104,6 +106,7 @@ export function evenlyChosen(count: number, max: number): number[] {
 
 /** RGBA frames of one size → an animated WebP (the stored form of a motion item). */
 export async function encodeMotion(frames: Uint8Array[], w: number, h: number): Promise<NormalisedPicture> {
+  const sharp = await loadSharp();
   const tall = Buffer.concat(frames.map((f) => Buffer.from(f.buffer, f.byteOffset, f.byteLength)));
   const out = await sharp(tall, { raw: { width: w, height: h * frames.length, channels: 4, pageHeight: h } })
     .webp({ quality: 88, loop: 0, delay: frames.map(() => 500) })

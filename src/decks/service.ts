@@ -6,12 +6,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import sharp from 'sharp';
 import type { AttachmentRef, Caller, I18nText } from '../core/commands/define.ts';
 import { UserError } from '../core/errors.ts';
 import { normalize, normalizeGuess } from '../core/game/judge.ts';
 import { CHAT_GUESS_MAX_CHARS } from '../core/game/chat-guess.ts';
 import type { Deck, DeckItem } from '../images/deck-schema.ts';
+import { loadSharp } from '../images/load-sharp.ts';
 import { lockChannel, lastEndedRound, runningRoundOf } from '../storage/rounds.ts';
 import type { Database } from '../storage/schema.ts';
 import type { ServerDeckItemsTable } from './schema.ts';
@@ -535,6 +535,7 @@ async function contactSheet(images: Uint8Array[]): Promise<Uint8Array> {
   const cell = 128;
   const cols = Math.min(8, images.length);
   const rows = Math.ceil(images.length / cols);
+  const sharp = await loadSharp();
   const tiles = await Promise.all(
     images.map(async (img, i) => {
       const thumb = await sharp(img, { page: 0 }).resize(cell - 8, cell - 8, { fit: 'contain', background: '#202020' }).png().toBuffer();

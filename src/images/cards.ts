@@ -1,6 +1,6 @@
 /** Card images drawn from SVG with sharp (the leaderboard card). */
 import { FONT_STACK } from './fonts.ts';
-import sharp from 'sharp';
+import { svgToPng } from './load-sharp.ts';
 import type { LeaderboardEntry } from '../core/commands/services.ts';
 import { sanitizeUserText } from '../core/reply.ts';
 import { escapeXml, fitText, type TextLayout } from './text-fit.ts';
@@ -43,5 +43,5 @@ export async function leaderboardCard(title: string, rows: LeaderboardEntry[]): 
 ${titleSvg(layout, 24, top, 'start')}
 ${body}
 </svg>`;
-  return new Uint8Array(await sharp(Buffer.from(svg)).png().toBuffer());
+  return svgToPng(svg);
 }

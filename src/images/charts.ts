@@ -3,7 +3,7 @@
  * Axis labels and legends come from the locale strings, in the asker's language.
  */
 import { FONT_STACK } from './fonts.ts';
-import sharp from 'sharp';
+import { svgToPng } from './load-sharp.ts';
 import type { Locale } from '../core/reply.ts';
 import { sanitizeUserText } from '../core/reply.ts';
 import { STEP_COUNT, stepLabel } from '../core/game/steps.ts';
@@ -110,5 +110,5 @@ export async function curveChart(locale: Locale, title: string, series: ChartSer
   let layout = await fitText(shown, { maxWidth: CHART_WIDTH - 48, size: TITLE_SIZE, minSize: 18 });
   if (layout.lines.length > 1 && layout.size > 22) layout = { ...layout, size: 22 };
   const svg = curveChartSvg(locale, title, series, opts, layout);
-  return new Uint8Array(await sharp(Buffer.from(svg)).png().toBuffer());
+  return svgToPng(svg);
 }

@@ -19,6 +19,7 @@ import { StartupError } from '../config/startup-error.ts';
 import { packagePath } from '../paths.ts';
 import { DeckSchema, type Deck, type DeckItem } from './deck-schema.ts';
 import { checkImageFile, decodeOptions, ImageDecodeError, readImageHeader } from './image-input.ts';
+import { loadSharp } from './load-sharp.ts';
 
 export type { Deck, DeckItem } from './deck-schema.ts';
 
@@ -270,7 +271,7 @@ export async function readItemImage(deck: Deck, item: DeckItem): Promise<Uint8Ar
  * same options as the ladder, made small), so a file that is not a real image is reported.
  */
 export async function checkDeckImages(deck: Deck, concurrency = 8): Promise<void> {
-  const { default: sharp } = await import('sharp');
+  const sharp = await loadSharp();
   const { MIN_SVG_SIDE, MAX_SVG_SIDE } = await import('./ladder.ts');
   const file = path.join(deck.dir, DECK_FILE);
   const pictures = deck.items.flatMap((item, i) => [

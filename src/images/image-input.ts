@@ -12,9 +12,10 @@
  *   declare view boxes of billions of "pixels". So the header check is skipped for it and the
  *   picture is rendered at a density chosen here, which bounds what is really drawn.
  */
-import './fonts.ts';
 import { open } from 'node:fs/promises';
-import sharp, { type Metadata, type SharpOptions } from 'sharp';
+import { imageSizeFromFile } from 'image-size/fromFile';
+import type { Metadata, SharpOptions } from 'sharp';
+import { loadSharp } from './load-sharp.ts';
 import { UserError } from '../core/errors.ts';
 
 /** The most pixels a raster picture may have (40 MP): decks and uploads alike. */
@@ -61,6 +62,7 @@ function megapixels(n: number): string {
  */
 export async function readImageHeader(input: Buffer | string): Promise<ImageHeader> {
   if (typeof input !== 'string' && input.length === 0) throw new ImageDecodeError('not an image (the file is empty)');
+  const sharp = await loadSharp();
   let meta: Metadata;
   try {
     // The limit is checked below, with a message that says what was found; sharp would only say
@@ -73,6 +75,10 @@ export async function readImageHeader(input: Buffer | string): Promise<ImageHead
     throw new ImageDecodeError(`not a readable image (${why.trim()})`, { cause: e });
   }
   const { format, width, height } = meta;
+  return checkedHeader(format, width, height);
+}
+
+function checkedHeader(format: string | undefined, width: number | undefined, height: number | undefined): ImageHeader {
   if (!format || !width || !height) throw new ImageDecodeError('not a readable image (no width or height)');
   if (format !== 'svg' && width * height > MAX_INPUT_PIXELS) {
     throw new ImageDecodeError(
@@ -82,6 +88,9 @@ export async function readImageHeader(input: Buffer | string): Promise<ImageHead
   return { format, width, height };
 }
 
+/** image-size's names of the raster formats sharp reads, as sharp names them. */
+const RASTER_FORMATS: Record<string, string> = { jpg: 'jpeg', png: 'png', webp: 'webp', gif: 'gif', tiff: 'tiff', heif: 'heif' };
+
 /** Text that starts (after a BOM, white space, an XML declaration or comments) an SVG document. */
 export function looksLikeSvg(head: Uint8Array): boolean {
   const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('utf8').replace(/^\uFEFF/, '').trimStart();
@@ -90,7 +99,8 @@ export function looksLikeSvg(head: Uint8Array): boolean {
 
 /**
  * The check deck loading makes for each picture file, cheap enough for hundreds at start-up:
- * a raster picture's header must pass {@link readImageHeader}; an SVG (the pixel limit doesn't
+ * a raster picture's header must name a format sharp reads and pass the pixel limit, as in
+ * {@link readImageHeader}; an SVG (the pixel limit doesn't
  * apply to it) is only recognised from its first bytes, since parsing the whole drawing costs
  * milliseconds a flag. `deck validate` decodes everything in full.
  */
@@ -105,7 +115,20 @@ export async function checkImageFile(file: string): Promise<void> {
     await handle.close();
   }
   if (looksLikeSvg(head)) return;
-  await readImageHeader(file);
+  if (head.length === 0) throw new ImageDecodeError('not an image (the file is empty)');
+  // image-size reads the header in plain JS: start-up checks every picture without loading sharp
+  // (see load-sharp.ts). A picture that passes here but not sharp is still refused at its round.
+  let size;
+  try {
+    size = await imageSizeFromFile(file);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    if (/unsupported file type/i.test(why)) throw new ImageDecodeError('not an image (unknown format)', { cause: e });
+    throw new ImageDecodeError(`not a readable image (${why.trim()})`, { cause: e });
+  }
+  const format = size.type ? RASTER_FORMATS[size.type] : undefined;
+  if (!format) throw new ImageDecodeError(`not an image (unknown format${size.type ? `: ${size.type}` : ''})`);
+  checkedHeader(format, size.width, size.height);
 }
 
 export interface RenderSides {

@@ -40,12 +40,9 @@
  */
 import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
-import sharp from 'sharp';
 import { STEP_SIDES } from '../core/game/steps.ts';
 import { decodeOptions, ImageDecodeError, readImageHeader } from './image-input.ts';
-
-// The ladder cache keeps what matters; libvips' own operation cache would only hold memory.
-sharp.cache(false);
+import { loadSharp } from './load-sharp.ts';
 
 
 /** Default display size of every step, in px. */
@@ -164,6 +161,7 @@ async function decodeRgb(source: Uint8Array): Promise<Decoded> {
   const input = asBuffer(source);
   const header = await readImageHeader(input);
   const options = decodeOptions(header, { minSide: MIN_SVG_SIDE, maxSide: MAX_SVG_SIDE });
+  const sharp = await loadSharp();
   try {
     const { data, info } = await sharp(input, options)
       .rotate()
@@ -247,6 +245,7 @@ async function attentionFocus(d: Decoded): Promise<Focus> {
   const k = Math.max(1, Math.floor(Math.min(d.width, d.height) / ATTENTION_SIDE));
   const small = k > 1 ? reduceForAnalysis(d, k) : d;
   const m = Math.min(small.width, small.height);
+  const sharp = await loadSharp();
   const { info } = await sharp(small.data, { raw: { width: small.width, height: small.height, channels: 3 } })
     .resize({ width: m, height: m, fit: 'cover', position: 'attention' })
     .raw()
@@ -551,6 +550,7 @@ export async function decodePages(source: Uint8Array): Promise<Decoded[]> {
   const input = asBuffer(source);
   const header = await readImageHeader(input);
   const options = decodeOptions(header, { minSide: MIN_SVG_SIDE, maxSide: MAX_SVG_SIDE });
+  const sharp = await loadSharp();
   try {
     const { data, info } = await sharp(input, { ...options, pages: -1 })
       .flatten({ background: { r: 255, g: 255, b: 255 } })
@@ -738,6 +738,7 @@ export async function makeStrip(ladder: Ladder, source: Uint8Array, opts: StripO
   const d = await decodeRgb(source);
   const crop = ladder.crop ?? (await locateSquare(d, normalizeFocus(opts.focus)));
   if (d.width !== crop.width || d.height !== crop.height) throw new RangeError('makeStrip: source is not the picture of this ladder');
+  const sharp = await loadSharp();
   const original = await sharp(copySquare(d, crop), { raw: { width: crop.side, height: crop.side, channels: 3 } })
     .resize({ width: tile, height: tile, fit: 'fill' })
     .raw()

@@ -3,13 +3,13 @@
  * report (per picture, how many knew it at each step, as a heat table; under it, the event's curve beside
  * the all-time curve of the same pictures, with the event's threshold). SVG rendered to PNG by sharp.
  */
-import sharp from 'sharp';
 import { sanitizeUserText } from '../core/reply.ts';
 import { STEP_COUNT as STAT_STEPS, stepLabel } from '../core/game/steps.ts';
 import type { PodiumInput, ReportImageInput } from '../views/events.ts';
 import { titleSvg } from './cards.ts';
 import { CHART_HEIGHT, CHART_WIDTH, curveChartSvg } from './charts.ts';
 import { FONT_STACK } from './fonts.ts';
+import { svgToPng } from './load-sharp.ts';
 import { escapeXml, fitText } from './text-fit.ts';
 
 export const PODIUM_WIDTH = 800;
@@ -60,7 +60,7 @@ export async function podiumCard(input: PodiumInput): Promise<Uint8Array> {
     });
   }
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="${FONT_STACK}">\n${parts.join('\n')}\n</svg>`;
-  return new Uint8Array(await sharp(Buffer.from(svg)).png().toBuffer());
+  return svgToPng(svg);
 }
 
 /** Row height of the report's table. */
@@ -97,5 +97,5 @@ export async function eventReportImage(input: ReportImageInput): Promise<Uint8Ar
   const chart = curveChartSvg(input.locale, input.thresholdLabel, input.series, { threshold: input.threshold });
   parts.push(`<g transform="translate(0 ${tableTop + tableH})">${chart}</g>`);
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="${FONT_STACK}">\n${parts.join('\n')}\n</svg>`;
-  return new Uint8Array(await sharp(Buffer.from(svg)).png().toBuffer());
+  return svgToPng(svg);
 }

@@ -4,7 +4,7 @@
  * past a floor the title breaks into two lines.
  */
 import { FONT_STACK } from './fonts.ts';
-import sharp from 'sharp';
+import { loadSharp } from './load-sharp.ts';
 
 export function escapeXml(s: string): string {
   return s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
@@ -17,6 +17,7 @@ export async function measureText(text: string, size: number, weight = 700): Pro
   const width = Math.ceil(size * 1.3 * Array.from(text).length) + 2 * pad;
   const height = Math.ceil(size * 2);
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="#fff"/><text x="${pad}" y="${Math.round(size * 1.4)}" font-size="${size}" font-weight="${weight}" font-family="${FONT_STACK}" fill="#000">${escapeXml(text)}</text></svg>`;
+  const sharp = await loadSharp();
   const { info } = await sharp(Buffer.from(svg)).trim({ background: '#ffffff', threshold: 16 }).raw().toBuffer({ resolveWithObject: true });
   return info.width;
 }

@@ -5,7 +5,7 @@
  *   step-32                a 32x32 step (the article's own boat picture)
  *   fan-two-frames         an animated two-frame GIF at 32x32 of a figure waving a red fan
  */
-import sharp from 'sharp';
+import { loadSharp } from '../images/load-sharp.ts';
 import type { ReplyImage } from '../core/reply.ts';
 import type { DeckCatalog } from '../images/decks.ts';
 import type { LadderCache } from '../images/ladder-cache.ts';
@@ -70,6 +70,7 @@ export class Demos {
         const tiles = await Promise.all(
           pictures.map(async (p) => (await this.ladders.getFile(p.path, { size: SIDE, focus: p.focus })).means[3]!),
         );
+        const sharp = await loadSharp();
         const data = await sharp({ create: { width: SIDE * 2 + GAP, height: SIDE, channels: 3, background: '#ffffff' } })
           .composite(
             tiles.map((means, i) => ({
@@ -92,6 +93,7 @@ export class Demos {
         const frames = await Promise.all(
           [-25, 20].map(async (angle) => upscale((await buildLadder(Buffer.from(fanFigureSvg(angle)), { size: SIDE })).means[4]!, 32, SIDE)),
         );
+        const sharp = await loadSharp();
         const data = await sharp(Buffer.concat(frames), { raw: { width: SIDE, height: SIDE * 2, channels: 3, pageHeight: SIDE } })
           .gif({ delay: [450, 450], loop: 0 })
           .toBuffer();

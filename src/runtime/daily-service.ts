@@ -26,7 +26,7 @@ import {
 import type { DailyOutcome, DailyPort, DailyStats, DailyToday } from '../core/daily/port.ts';
 import { UserError } from '../core/errors.ts';
 import { GUESSES_PER_STEP } from '../core/game/round.ts';
-import { compileAnswers, judge, normalizeGuess, rivalKeys, type CompiledAnswers } from '../core/game/judge.ts';
+import { compileAnswers, judge, loadPinyin, normalizeGuess, pinyinLoaded, rivalKeys, type CompiledAnswers } from '../core/game/judge.ts';
 import { sanitizeUserText } from '../core/reply.ts';
 import type { DeckCatalog, DeckItem, Deck } from '../images/decks.ts';
 import type { LadderCache } from '../images/ladder-cache.ts';
@@ -103,6 +103,7 @@ export class DailyService implements DailyPort {
     const clean = sanitizeUserText(text, 300);
     if (!clean) throw new UserError('daily-empty-guess');
     const today = this.today();
+    if (!pinyinLoaded()) await loadPinyin();
     const verdict = judge(clean, this.compile(today.deck, today.item));
     const textNorm = normalizeGuess(clean);
     return this.change(caller, (play) => guessPlay(play, textNorm, verdict, this.o.clock.now()));

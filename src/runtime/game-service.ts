@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 import type { Caller } from '../core/commands/define.ts';
 import type { GamePort, GuessOutcome, HintOutcome, PlayOutcome, PlayRequest } from '../core/commands/services.ts';
 import { UserError, isUserError } from '../core/errors.ts';
-import { compileAnswers, judge, normalizeGuess, rivalKeys, type CompiledAnswers } from '../core/game/judge.ts';
+import { compileAnswers, judge, loadPinyin, normalizeGuess, pinyinLoaded, rivalKeys, type CompiledAnswers } from '../core/game/judge.ts';
 import {
   DEFAULT_STEP_SECONDS,
   clampStepSeconds,
@@ -300,6 +300,7 @@ export class GameService implements GamePort {
    */
   async guess(caller: Caller, text: string): Promise<GuessOutcome> {
     if (!text.trim()) throw new UserError('empty-guess');
+    if (!pinyinLoaded()) await loadPinyin();
     const now = this.o.clock.now();
     let done: Committed | null;
     try {

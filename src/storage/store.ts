@@ -1,7 +1,6 @@
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type SqliteDatabase, type Transaction } from 'kysely';
 import { LRUCache } from 'lru-cache';
-import pg from 'pg';
 import { migrationProvider, type DialectName } from './migrations.ts';
 import type { Database } from './schema.ts';
 import { GLOBAL_SCOPE_ID, writeGuesses, type GuessRecord } from './guess-write.ts';
@@ -64,10 +63,12 @@ function isTransient(e: unknown): boolean {
 // int8 (COUNT(*), bigint timestamps and ids) comes back from pg as a string; every value the game
 // stores fits a double, so read it as a number.
 const PG_INT8 = 20;
-const pgTypes = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === PG_INT8 && format !== 'binary' ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
-};
+function pgTypes(pg: typeof import('pg').default) {
+  return {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      oid === PG_INT8 && format !== 'binary' ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+  };
+}
 
 /**
  * The handle Kysely's SQLite driver runs queries on, with prepared statements kept by their SQL: the
@@ -112,7 +113,7 @@ export class Store {
    * a file that is not a database, a damaged or read-only one are refused with a StartupError.
    */
   static async open(location: string, opts: { migrate?: boolean } = {}): Promise<Store> {
-    const store = isPostgresUrl(location) ? Store.postgres(location) : Store.sqliteAt(location);
+    const store = isPostgresUrl(location) ? await Store.postgres(location) : Store.sqliteAt(location);
     try {
       // Without migrating (`cli db migrate` does it, to report what it applied), still check the connection.
       if (opts.migrate === false) await sql`SELECT 1`.execute(store.db);
@@ -130,8 +131,10 @@ export class Store {
     return new Store(db, 'sqlite', sqlite);
   }
 
-  private static postgres(url: string): Store {
-    const pool = new pg.Pool({ connectionString: url, types: pgTypes, max: 10 });
+  private static async postgres(url: string): Promise<Store> {
+    // Loaded only for PostgreSQL: a SQLite bot does not pay pg's memory.
+    const { default: pg } = await import('pg');
+    const pool = new pg.Pool({ connectionString: url, types: pgTypes(pg), max: 10 });
     // An idle client that loses its connection must not take the process down; the next query reconnects.
     pool.on('error', () => undefined);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   compileAnswers,
   judge,
+  loadPinyin,
   rivalKeys,
   type AnswerSource,
   type CompiledAnswers,
@@ -26,6 +27,9 @@ const SOURCES = {
   russia: { answers: { en: 'Russia', zh: '俄罗斯' }, aliases: [] },
 } satisfies Record<string, AnswerSource>;
 type Key = keyof typeof SOURCES;
+
+// pinyin-pro is loaded on first use (memory at idle): the judging entry points await it, and so do these tests.
+await loadPinyin();
 
 const compiled = Object.fromEntries(
   Object.entries(SOURCES).map(([k, src]) => [k, compileAnswers(src)]),

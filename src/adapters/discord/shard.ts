@@ -67,8 +67,9 @@ export function createShardManager(o: { totalShards: number; shardList?: number[
     token: o.token,
     mode: 'process',
     respawn: true,
-    // From the sources the shard entry is TypeScript: run it through tsx, like `npm start`.
-    execArgv: COMPILED ? [] : ['--import', 'tsx'],
+    // From the sources the shard entry is TypeScript: run it through tsx, like `npm start`. Compiled, the
+    // shards get the manager's node flags (the image's memory flags, see the Dockerfile's CMD).
+    execArgv: COMPILED ? process.execArgv : ['--import', 'tsx'],
   });
 }
 

@@ -1,7 +1,8 @@
 /** Draws a picture step in true colour with half-block characters: 64x64 pixels → 64 columns × 32 rows. */
-import sharp from 'sharp';
+import { loadSharp } from '../../images/load-sharp.ts';
 
 export async function ansiPicture(png: Uint8Array, columns = 64): Promise<string> {
+  const sharp = await loadSharp();
   // Nearest sampling at 64x64 hits block centres, so every step keeps its exact colours.
   const { data, info } = await sharp(png)
     .resize(columns, columns, { kernel: 'nearest' })

@@ -16,7 +16,7 @@
  * The same function is used for guesses and answers, so the two sides always agree.
  */
 import * as OpenCC from 'opencc-js/t2cn';
-import { pinyin } from 'pinyin-pro';
+import type { pinyin as PinyinFn } from 'pinyin-pro';
 
 /** Guesses longer than this (UTF-16 code units) are cut before any work is done. */
 export const MAX_RAW_CHARS = 2000;
@@ -203,12 +203,31 @@ export function normalizeGuess(guess: string): string {
  * polyphonic characters from the word context.
  */
 export function pinyinSyllables(han: string): string[] {
+  if (!pinyin) throw new Error('pinyin is not loaded: await loadPinyin() before judging');
   const out: string[] = [];
   for (const syl of pinyin(han, { toneType: 'none', type: 'array' })) {
     const ascii = syl.normalize('NFD').replace(COMBINING, '').toLowerCase().replace(/[^a-z]/g, '');
     if (ascii) out.push(ascii);
   }
   return out;
+}
+
+// pinyin-pro's dictionaries cost about 10 MB of memory that an idle bot should not pay: they are
+// loaded on the first judging (a guess), not at start. An ES module cannot be required on demand
+// synchronously, so the judging entry points await loadPinyin() first.
+let pinyin: typeof PinyinFn | undefined;
+let loadingPinyin: Promise<void> | undefined;
+
+/** Loads pinyin-pro once; pinyinSyllables (and so compileAnswers, rivalKeys, judge) needs it. */
+export function loadPinyin(): Promise<void> {
+  return (loadingPinyin ??= import('pinyin-pro').then((m) => {
+    pinyin = m.pinyin;
+  }));
+}
+
+/** Whether loadPinyin() has finished: the hot path checks this rather than awaiting each time. */
+export function pinyinLoaded(): boolean {
+  return pinyin !== undefined;
 }
 
 const TONE_DIGITS = /[0-5]/g;
