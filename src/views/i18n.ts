@@ -66,6 +66,7 @@ export const COMMAND_KEYS = [
   'deck.created',
   'deck.list-empty',
   'deck.exported',
+  'notice.chat-guesses',
 ] as const satisfies readonly MessageKey[];
 export type CommandKey = (typeof COMMAND_KEYS)[number];
 /** Keys that name no command, so a language alone is enough to write them. */
