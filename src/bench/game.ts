@@ -3,7 +3,7 @@
  * and memory with many rounds held.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -14,11 +14,16 @@ import { Store } from '../storage/store.ts';
 import type { Caller } from '../core/commands/define.ts';
 import type { Clock, TimerHandle } from '../runtime/clock.ts';
 
-/** A clock whose timers never fire: the bench drives rounds by guesses only. */
+/**
+ * A clock whose timers never fire: the bench drives rounds by guesses only. Its time stands still at
+ * the bench's start, so that on PostgreSQL the durable step jobs (pg-boss, on real time) fall due only
+ * after the bench (steps of 120 s); with a time in the past they fired at once and ended its rounds.
+ */
 class StillClock implements Clock {
   private n = 0;
+  private readonly at = Date.now();
   now(): number {
-    return 1_700_000_000_000;
+    return this.at;
   }
   setTimer(): TimerHandle {
     return { id: ++this.n };
@@ -63,11 +68,14 @@ async function withApp<T>(fn: (app: App) => Promise<T>, ladderCacheDir?: string,
 export async function benchCommittedGuesses(total = 60_000): Promise<Record<string, number>> {
   return withApp(async (app) => {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const played = await playGuesses(app, total, '');
     const s = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(c0);
     const count = await guessCount(app.store);
     if (count !== played) throw new Error(`expected ${played} committed guesses, found ${count}`);
-    return { committed_guesses_per_s: Math.round(played / s) };
+    // CPU per guess as well: on a loaded machine the wall time includes waiting for a core.
+    return { committed_guesses_per_s: Math.round(played / s), committed_guess_cpu_us: Math.round((cpu.user + cpu.system) / played) };
   });
 }
 
@@ -85,7 +93,7 @@ async function playGuesses(app: App, total: number, prefix: string): Promise<num
     Array.from({ length: channels }, async (_, c) => {
       let n = 0;
       while (n < perChannel) {
-        if (!app.game.activeRound(host(c).channelId)) await app.game.play(host(c), { item: 'mona-lisa', mode: 'experiment' });
+        if (!app.game.activeRound(host(c).channelId)) await app.game.play(host(c), { item: 'mona-lisa', mode: 'experiment', stepSeconds: 120 });
         for (let p = 1; p <= players && n < perChannel; p++) {
           for (let k = 0; k < 3 && n < perChannel; k++, n++) await app.game.guess(caller(`${prefix}${c}`, p), guesses[(p + k) % guesses.length]!);
         }
@@ -113,7 +121,7 @@ export async function benchPgCommittedGuesses(total = 30_000): Promise<Record<st
     const script = fileURLToPath(import.meta.url);
     const perProcess = Math.ceil(total / processes);
     const workers = Array.from({ length: processes }, (_, i) =>
-      spawn(process.execPath, ['--import', 'tsx', script, '--pg-worker', url, String(i), String(perProcess)], {
+      spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []), '--import', 'tsx', script, '--pg-worker', url, String(i), String(perProcess)], {
         stdio: ['pipe', 'pipe', 'inherit'],
       }),
     );
@@ -124,18 +132,57 @@ export async function benchPgCommittedGuesses(total = 30_000): Promise<Record<st
       return r.value;
     };
     for (let i = 0; i < processes; i++) if ((await next(i)) !== 'ready') throw new Error(`bench worker ${i} did not start`);
+    const server0 = serverCpuMs(server.dir);
     const t0 = performance.now();
     for (const w of workers) w.stdin!.write('go\n');
-    const played = (await Promise.all(workers.map((_, i) => next(i)))).reduce((a, l) => a + (JSON.parse(l) as { played: number }).played, 0);
+    const results = (await Promise.all(workers.map((_, i) => next(i)))).map((l) => JSON.parse(l) as { played: number; cpuMs: number });
     const s = (performance.now() - t0) / 1000;
+    const server1 = serverCpuMs(server.dir);
     for (const w of workers) w.stdin!.end();
+    const played = results.reduce((a, r) => a + r.played, 0);
     const store = await Store.open(url);
     const count = await guessCount(store);
     await store.close();
     if (count !== played) throw new Error(`expected ${played} committed guesses, found ${count}`);
-    return { pg_committed_guesses_per_s: Math.round(played / s) };
+    const perGuess = (ms: number) => Math.round((ms * 1000) / played);
+    return {
+      pg_committed_guesses_per_s: Math.round(played / s),
+      // CPU per guess in the three bot processes, and in PostgreSQL's (when /proc tells): on a loaded
+      // machine the wall time includes waiting for a core, and each round trip waits twice.
+      pg_committed_guess_cpu_us: perGuess(results.reduce((a, r) => a + r.cpuMs, 0)),
+      ...(server0 !== null && server1 !== null ? { pg_server_cpu_us_per_guess: perGuess(server1 - server0) } : {}),
+    };
   } finally {
     server.stop();
+  }
+}
+
+/**
+ * CPU time (ms) of the local PostgreSQL: its postmaster (with the children it has reaped) and the
+ * processes it runs now (backends, background workers), from /proc; null where there is no /proc.
+ */
+function serverCpuMs(dir: string): number | null {
+  try {
+    const postmaster = Number(readFileSync(join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const ticks = 100; // USER_HZ: 100 on Linux
+    let total = 0;
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      } catch {
+        continue; // the process ended meanwhile
+      }
+      // After the command name (in parentheses, which may hold spaces): state, ppid, …, utime (14th field), stime, cutime, cstime.
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const pid = Number(entry);
+      if (pid !== postmaster && Number(f[1]) !== postmaster) continue;
+      total += Number(f[11]) + Number(f[12]) + (pid === postmaster ? Number(f[13]) + Number(f[14]) : 0);
+    }
+    return (total * 1000) / ticks;
+  } catch {
+    return null;
   }
 }
 
@@ -145,8 +192,10 @@ async function pgWorker(url: string, index: string, total: number): Promise<void
       const input = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
       process.stdout.write('ready\n');
       await input.next();
+      const c0 = process.cpuUsage();
       const played = await playGuesses(app, total, `w${index}-`);
-      process.stdout.write(JSON.stringify({ played }) + '\n');
+      const cpu = process.cpuUsage(c0);
+      process.stdout.write(JSON.stringify({ played, cpuMs: (cpu.user + cpu.system) / 1000 }) + '\n');
       await input.next();
     },
     undefined,

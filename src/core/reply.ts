@@ -41,6 +41,11 @@ export interface Reply {
   footer?: string;
   /** Only the user who triggered it sees it. */
   ephemeral?: boolean;
+  /**
+   * Answering a button on a private message: this reply takes that message's place (Discord edits it,
+   * Slack replaces it through the response URL) instead of adding a new one. Elsewhere it is a new message.
+   */
+  replace?: boolean;
 }
 
 const USER_OPEN = '\uE000';

@@ -383,11 +383,12 @@ export class GameService implements GamePort {
     const channels = [...new Set(batch.map((g) => g.caller.channelId))].sort();
     await lockChannels(trx, channels);
     const rows = new Map((await runningRoundsOf(trx, channels)).map((r) => [r.channel_id, r]));
-    const players = await playersIn(
-      trx,
-      [...rows.values()].map((r) => r.id),
-      [...new Set(batch.map((g) => g.caller.userId))],
-    );
+    const pairs = new Map<string, [string, string]>();
+    for (const g of batch) {
+      const row = rows.get(g.caller.channelId);
+      if (row) pairs.set(`${row.id}\u0000${g.caller.userId}`, [row.id, g.caller.userId]);
+    }
+    const players = await playersIn(trx, [...pairs.values()]);
     // Read before the engine decides (synchronously, below): a server deck's picture comes from the database.
     const pictures = new Map<string, Awaited<ReturnType<GameService['pictureOf']>> | Error>();
     for (const row of rows.values()) pictures.set(row.id, await this.pictureOf(row, trx).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))));

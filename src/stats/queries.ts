@@ -6,10 +6,10 @@
  * handful of rows (outcome × server) comes back per picture;
  * src/core/stats/figures.ts turns them into curves, thresholds and medians (the definitions are there).
  *
- * Indexes (migrations 0003, 0004, 0110): recognition_counts' primary key (deck_id, item_id, scope_id,
+ * Indexes (migrations 0003, 0004, 0110, 0500): recognition_counts' primary key (deck_id, item_id, scope_id,
  * known_step, seen) and recognition_counts_scope (scope_id, …), the recognitions' primary key
- * (player_id, deck_id, item_id), rounds by id, and guesses_wrong (deck_id, item_id, step, text_norm,
- * player_id, round_id) over wrong guesses only.
+ * (player_id, deck_id, item_id), rounds by id, guesses_wrong (deck_id, item_id, step, text_norm,
+ * player_id, round_id) over wrong guesses only, and guesses_scope (scope_id) for a server's totals.
  *
  * Rounds still running are left out everywhere: their figures would move while people play, and a
  * count that moves during a round would tell which picture is on screen.
@@ -199,15 +199,19 @@ export async function serverTotals(db: Db, scopeId: string): Promise<{ rounds: n
     db,
     sql<{ rounds: number }>`SELECT COUNT(*) AS rounds FROM rounds WHERE scope_id = ${scopeId} AND status <> 'running'`,
   );
-  // A guess's server is its round's: reach the guesses through the server's rounds (guesses_round).
-  const g = await rows(
-    db,
-    sql<{ players: number; guesses: number }>`
-      SELECT COUNT(DISTINCT g.player_id) AS players, COUNT(*) AS guesses
-      FROM rounds r JOIN guesses g ON g.round_id = r.id
-      WHERE r.scope_id = ${scopeId} AND r.status <> 'running'`,
-  );
+  const g = await rows(db, serverGuessesQuery(scopeId));
   return { rounds: r[0]?.rounds ?? 0, players: g[0]?.players ?? 0, guesses: g[0]?.guesses ?? 0 };
+}
+
+/**
+ * A server's players and guesses. A guess keeps its round's server: they are read from guesses_scope,
+ * leaving out those of rounds still running (a handful, found by rounds_one_running).
+ */
+function serverGuessesQuery(scopeId: string): RawBuilder<{ players: number; guesses: number }> {
+  return sql<{ players: number; guesses: number }>`
+    SELECT COUNT(DISTINCT g.player_id) AS players, COUNT(*) AS guesses
+    FROM guesses g
+    WHERE g.scope_id = ${scopeId} AND g.round_id NOT IN (SELECT id FROM rounds WHERE status = 'running')`;
 }
 
 /** What the database holds that names this player. */
@@ -275,4 +279,5 @@ export const statsQueries = {
   deck: (deckId: string) => attemptsQuery(sql`rc.deck_id = ${deckId}`, { byPicture: true }),
   wrong: (deckId: string, itemId: string) => wrongQuery(deckId, itemId, 3),
   server: (scopeId: string) => serverQuery(scopeId),
+  serverGuesses: (scopeId: string) => serverGuessesQuery(scopeId),
 };

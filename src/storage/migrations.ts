@@ -360,6 +360,18 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.createIndex('daily_plays_player').on('daily_plays').columns(['player_id', 'day']).execute();
       },
     },
+    /**
+     * Cheaper guess writes (issue 9, §6). guesses_round was keyed by round id (random): a batch of guesses
+     * from 50 rounds changed 50 scattered index pages, which made most of the cost of committing a guess.
+     * Only the server totals read guesses by round, to reach a server's guesses; a guess keeps its round's
+     * server, so they read guesses_scope instead, where a guess is appended after its server's others.
+     */
+    '0500_guess_scope_index': {
+      async up(db: Kysely<any>) {
+        await db.schema.createIndex('guesses_scope').on('guesses').column('scope_id').execute();
+        await db.schema.dropIndex('guesses_round').ifExists().execute();
+      },
+    },
     /** Ended rounds whose recap is still owed (rounds.ts, `pendingRecaps`): found without a scan, every few seconds. */
     '0600_pending_recaps': {
       async up(db: Kysely<any>) {

@@ -36,7 +36,9 @@ export async function lockChannels(trx: Tx, channelIds: readonly string[]): Prom
 /** The running rounds of these channels (at most one each). */
 export async function runningRoundsOf(db: Db | Tx, channelIds: readonly string[]): Promise<RoundRecord[]> {
   if (channelIds.length === 0) return [];
-  return db.selectFrom('rounds').selectAll().where('channel_id', 'in', [...channelIds]).where('status', '=', 'running').execute();
+  // The status as a literal, so that the planner can use the partial index rounds_one_running (a bound
+  // parameter can't match its WHERE): it finds each channel's running round instead of scanning them all.
+  return db.selectFrom('rounds').selectAll().where('channel_id', 'in', [...channelIds]).where('status', '=', sql.lit('running')).execute();
 }
 
 /** A `round_players` row as the engine's player state. */
@@ -51,18 +53,29 @@ function playerOf(r: Selectable<Database['round_players']>): PlayerState {
   };
 }
 
-/** Players' rows in these rounds, keyed by `roundId \0 playerId` (those with no row are absent). */
-export async function playersIn(db: Db | Tx, roundIds: readonly string[], playerIds: readonly string[]): Promise<Map<string, PlayerState>> {
+/** These (round, player) rows, keyed by `roundId \0 playerId` (those with no row are absent). */
+export async function playersIn(db: Db | Tx, pairs: readonly (readonly [roundId: string, playerId: string])[]): Promise<Map<string, PlayerState>> {
   const out = new Map<string, PlayerState>();
-  if (roundIds.length === 0 || playerIds.length === 0) return out;
-  const rows = await db
-    .selectFrom('round_players')
-    .selectAll()
-    .where('round_id', 'in', [...roundIds])
-    .where('player_id', 'in', [...playerIds])
-    .execute();
-  for (const r of rows) {
-    out.set(`${r.round_id}\u0000${r.player_id}`, playerOf(r));
+  // The pairs themselves (row values), not every round crossed with every player: one primary-key
+  // lookup per pair instead of rounds × players.
+  if (isPostgres(db)) {
+    // PostgreSQL: the pairs as two arrays joined on the key. A list of row values is planned as one OR
+    // branch per pair, and planning it cost more than running it.
+    const { rows } = await sql<Selectable<Database['round_players']>>`
+      SELECT rp.* FROM round_players rp
+      JOIN unnest(${pairs.map(([r]) => r)}::text[], ${pairs.map(([, p]) => p)}::text[]) AS k(round_id, player_id)
+        ON rp.round_id = k.round_id AND rp.player_id = k.player_id`.execute(db);
+    for (const r of rows) out.set(`${r.round_id}\u0000${r.player_id}`, playerOf(r));
+    return out;
+  }
+  for (let i = 0; i < pairs.length; i += 400) {
+    const part = pairs.slice(i, i + 400);
+    const rows = await db
+      .selectFrom('round_players')
+      .selectAll()
+      .where((eb) => eb(eb.refTuple('round_id', 'player_id'), 'in', part.map(([r, p]) => eb.tuple(r, p))))
+      .execute();
+    for (const r of rows) out.set(`${r.round_id}\u0000${r.player_id}`, playerOf(r));
   }
   return out;
 }
@@ -101,7 +114,8 @@ export async function upsertPlayers(trx: Tx, rows: { roundId: string; player: Pl
 }
 
 export async function runningRoundOf(db: Db | Tx, channelId: string): Promise<RoundRecord | undefined> {
-  return db.selectFrom('rounds').selectAll().where('channel_id', '=', channelId).where('status', '=', 'running').executeTakeFirst();
+  // A literal status, as in runningRoundsOf: the partial index applies, and PostgreSQL plans it at once.
+  return db.selectFrom('rounds').selectAll().where('channel_id', '=', channelId).where('status', '=', sql.lit('running')).executeTakeFirst();
 }
 
 export async function roundById(db: Db | Tx, id: string): Promise<RoundRecord | undefined> {

@@ -45,6 +45,8 @@ export function dailyReply(to: Audience, o: DailyOutcome): Reply {
         images: [{ name: `daily-step-${o.step}.png`, data: o.image, alt: t(locale, 'daily.title', { number: o.number, step: o.step, size: stepSizeLabel(locale, o.step) }) }],
         buttons: playButtons(to, o.step),
         ephemeral: true,
+        // Next shows the next step in place of the last one: one private message per play, not six.
+        replace: true,
       };
     }
     case 'wrong':
@@ -74,6 +76,7 @@ export function dailyReply(to: Audience, o: DailyOutcome): Reply {
         ],
         footer: t(locale, 'recap.credit', { credit: o.credit, licence: o.licence }),
         ephemeral: true,
+        replace: true,
       };
     }
   }

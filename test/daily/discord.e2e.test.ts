@@ -40,10 +40,17 @@ describe('discord: /daily', { timeout: E2E_TIMEOUT_MS }, () => {
     expect(buttons(step1)).toEqual(['daily:action=guess', 'daily:action=next']);
     expect(everything(step1)).toContain('step 1 of 6');
 
-    const step2 = await fake.waitForAnswer(fake.sendInteraction(fake.button('daily:action=next', step1, { member: ann })));
+    const next = fake.sendInteraction(fake.button('daily:action=next', step1, { member: ann }));
+    const step2 = await fake.waitForAnswer(next);
+    // Next edits the private message in place (an UPDATE_MESSAGE answer), instead of adding one.
+    expect(next.callback!.type).toBe(7);
+    expect(step2.id).toBe(step1.id);
+    expect(step2.history).toHaveLength(2);
     expect(step2.flags & EPHEMERAL).toBe(EPHEMERAL);
     expect(step2.attachments.map((a) => a.filename)).toEqual(['daily-step-2.png']);
+    await expectPng512(step2.attachments[0]!.data);
     expect(everything(step2)).toContain('step 2 of 6');
+    expect(buttons(step2)).toEqual(['daily:action=guess', 'daily:action=next']);
 
     const press = fake.sendInteraction(fake.button('daily:action=guess', step2, { member: ann }));
     const modal = await fake.waitForCallback(press);
@@ -68,5 +75,28 @@ describe('discord: /daily', { timeout: E2E_TIMEOUT_MS }, () => {
     expect(stats.flags & EPHEMERAL).toBe(EPHEMERAL);
     expect(everything(stats)).toContain('**1** player here finished');
     expect(stats.attachments.map((a) => a.filename)).toEqual(['daily-curve.png']);
+  });
+});
+
+describe('discord: /daily Next when the answer is slow', { timeout: E2E_TIMEOUT_MS }, () => {
+  it('acknowledges without a placeholder, then edits the same private message', async () => {
+    // Deferring at once: the late path (DEFERRED_UPDATE_MESSAGE, then an edit of @original).
+    const h = await startHarness({ deferAfterMs: 0 });
+    try {
+      const { fake } = h;
+      const ann = fake.member({ name: 'Ann' });
+      const p = fake.command('daily', {}, { member: ann });
+      const step1 = await fake.waitForAnswer(fake.sendInteraction({ ...p, data: { ...p.data, options: [{ name: 'play', type: 1, options: [] }] } }));
+      const next = fake.sendInteraction(fake.button('daily:action=next', step1, { member: ann }));
+      const edits = step1.history.length;
+      await fake.waitFor(() => step1.history.length === edits + 1, 10_000, 'the edit of the step message');
+      const step2 = next.original!;
+      expect(next.callback!.type).toBe(6);
+      expect(step2.id).toBe(step1.id);
+      expect(step2.attachments.map((a) => a.filename)).toEqual(['daily-step-2.png']);
+      expect(next.followups).toHaveLength(0);
+    } finally {
+      await h.stop();
+    }
   });
 });

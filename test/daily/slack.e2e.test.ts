@@ -2,6 +2,7 @@
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHANNEL, makeWorld, type World } from '../slack/harness.ts';
+import type { Block } from '../slack/fake-slack.ts';
 import { buttons, ephemeralText, imageFileIds, versionText } from '../slack/inspect.ts';
 
 let w: World | undefined;
@@ -31,9 +32,17 @@ describe('Slack: /emergence daily', () => {
     // Nothing in the channel: the play is private.
     expect(slack.channelMessages(CHANNEL)).toEqual([]);
 
-    await w.button('UALICE', 'daily:action=next', '1700000000.000100');
+    // Next on the private step replaces it through the response URL, instead of adding a message.
+    const before = mine().length;
+    await w.button('UALICE', 'daily:action=next', '1700000000.000100', CHANNEL, { ephemeral: true });
     await w.settle();
-    expect(ephemeralText(mine().at(-1)!)).toContain('step 2 of 6');
+    expect(mine()).toHaveLength(before);
+    const replaced = slack.responses.at(-1)!.body as { replace_original?: boolean; response_type?: string; text?: string; blocks?: Block[] };
+    expect([replaced.replace_original, replaced.response_type]).toEqual([true, 'ephemeral']);
+    expect(versionText(replaced)).toContain('step 2 of 6');
+    expect(buttons(replaced).map((b) => b.action_id)).toEqual(['daily:action=guess', 'daily:action=next']);
+    const [step2File] = imageFileIds(replaced);
+    expect((await sharp(slack.files.get(step2File!)!.bytes).metadata()).width).toBe(512);
     // The text form works too.
     await w.slash('UALICE', 'daily next');
     await w.settle();

@@ -663,6 +663,8 @@ export class FakeDiscord {
       const data = rec.body?.data ?? {};
       i.callback = { type, data, files: rec.files };
       if (type === 4 || type === 5) i.original = this.createMessage(rec.body?.data ?? {}, rec.files, i.payload.channel_id, i.id);
+      // An update (7) or a deferred one (6) answers on the pressed message: @original is that message.
+      if ((type === 6 || type === 7) && i.payload.message) i.original = this.messages.get(i.payload.message.id);
       if (type === 7 && i.payload.message) this.editMessage(i.payload.message.id, data, rec.files);
       return this.send(rec, res, 204);
     }

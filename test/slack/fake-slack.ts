@@ -640,13 +640,13 @@ export class FakeSlack {
     };
   }
 
-  actionPayload(o: { actionId: string; value?: string; user: string; channel: string; messageTs: string; threadTs?: string }): Record<string, unknown> {
+  actionPayload(o: { actionId: string; value?: string; user: string; channel: string; messageTs: string; threadTs?: string; ephemeral?: boolean }): Record<string, unknown> {
     return {
       type: 'block_actions',
       user: { id: o.user, username: this.users.get(o.user)?.name ?? o.user, name: this.users.get(o.user)?.name ?? o.user, team_id: this.teamId },
       api_app_id: 'A0APP',
       token: 'deprecated-verification-token',
-      container: { type: 'message', message_ts: o.messageTs, channel_id: o.channel, is_ephemeral: false },
+      container: { type: 'message', message_ts: o.messageTs, channel_id: o.channel, is_ephemeral: o.ephemeral ?? false },
       trigger_id: this.trigger(),
       team: { id: this.teamId, domain: 'fake' },
       enterprise: null,

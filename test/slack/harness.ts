@@ -28,8 +28,8 @@ export interface World {
   running: RunningSlack;
   /** A slash command; resolves with the ack's body once handled. */
   slash(user: string, text: string, command?: string, channel?: string): Promise<unknown>;
-  /** A button press on a message. */
-  button(user: string, actionId: string, messageTs: string, channel?: string): Promise<unknown>;
+  /** A button press on a message (`ephemeral`: on a message only that user sees). */
+  button(user: string, actionId: string, messageTs: string, channel?: string, o?: { ephemeral?: boolean }): Promise<unknown>;
   /** A modal submission (the view as opened by the app). */
   submit(user: string, view: Record<string, unknown>, value: string): Promise<unknown>;
   /** A modal submission with any state values (file_input, checkboxes …). */
@@ -111,8 +111,8 @@ export async function makeWorld(mode: Mode, o: WorldOptions = {}): Promise<World
     running,
     slash: (user, text, command = '/emergence', channel = CHANNEL) =>
       deliver('slash_commands', slack.slashPayload({ command, text, user, channel })),
-    button: (user, actionId, messageTs, channel = CHANNEL) =>
-      deliver('interactive', slack.actionPayload({ actionId, user, channel, messageTs })),
+    button: (user, actionId, messageTs, channel = CHANNEL, o2 = {}) =>
+      deliver('interactive', slack.actionPayload({ actionId, user, channel, messageTs, ephemeral: o2.ephemeral })),
     submit: (user, view, value) => deliver('interactive', slack.viewSubmissionPayload({ user, view, value })),
     submitValues: (user, view, values) => deliver('interactive', slack.viewSubmissionWith({ user, view, values })),
     say: async (user, text, o2 = {}) => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '../../src/core/commands/define.ts';
 import { loadDecks } from '../../src/images/decks.ts';
 import type { Store } from '../../src/storage/store.ts';
-import { explain, pictureAttempts, statsQueries, wrongGuesses } from '../../src/stats/queries.ts';
+import { explain, pictureAttempts, serverTotals, statsQueries, wrongGuesses } from '../../src/stats/queries.ts';
 import { StatsService } from '../../src/stats/service.ts';
 import { FakeClock } from '../fakes/fake-clock.ts';
 import { engines, type TestDatabase } from '../fakes/databases.ts';
@@ -193,6 +193,8 @@ describe.each(engines)('statistics on $name', (engine) => {
         expect(server).toMatch(/SEARCH rc USING COVERING INDEX recognition_counts_scope \(scope_id=\?\)/);
         for (const p of [picture, server]) expect(p).not.toMatch(/ rounds| r /);
         expect(wrong).toMatch(/COVERING INDEX guesses_wrong \(deck_id=\? AND item_id=\?\)/);
+        // Migration 0500: a server's guesses through guesses_scope, not through its rounds.
+        expect(await plan(statsQueries.serverGuesses(A))).toMatch(/SEARCH g USING INDEX guesses_scope \(scope_id=\?\)/);
       } else {
         expect(picture).toMatch(/recognition_counts/);
       }
@@ -204,6 +206,25 @@ describe.each(engines)('statistics on $name', (engine) => {
       expect(rows.length).toBe(6);
       expect(rows.reduce((a, r) => a + r.n, 0)).toBe(10);
       expect(await wrongGuesses(store.db, 'masterpieces', 'mona-lisa', 1)).toHaveLength(4);
+    });
+
+    it("a server's totals count the guesses of its ended rounds, as reached through its rounds", async () => {
+      // Migration 0500 reads a server's guesses by the guess's own server (guesses_scope); the figures are
+      // the ones reached through the server's rounds, and a running round's guesses stay out.
+      for (const scope of [A, B]) {
+        const byRounds = await store.db
+          .selectFrom('rounds as r')
+          .innerJoin('guesses as g', 'g.round_id', 'r.id')
+          .select((eb) => [eb.fn.count<number>('g.id').as('guesses'), eb.fn.count<number>('g.player_id').distinct().as('players')])
+          .where('r.scope_id', '=', scope)
+          .where('r.status', '<>', 'running')
+          .executeTakeFirstOrThrow();
+        const totals = await serverTotals(store.db, scope);
+        expect(totals.guesses).toBeGreaterThan(0);
+        expect({ guesses: totals.guesses, players: totals.players }).toEqual({ guesses: Number(byRounds.guesses), players: Number(byRounds.players) });
+      }
+      const running = await store.db.selectFrom('rounds').select('scope_id').where('status', '=', 'running').execute();
+      expect(running.length).toBeGreaterThan(0);
     });
 
     it('stores only normalised text: what is counted is the text_norm column', async () => {

@@ -131,7 +131,9 @@ export class DiscordBot {
       await i.showModal({ ...guessModal('', caller.locale), custom_id: DAILY_MODAL });
       return;
     }
-    await this.respond(i, caller, () => this.o.app.dispatcher.runButton(caller, id), { deferNow: false, private: false });
+    // A button on a private message (the daily's Next) may answer by editing that message.
+    const onPrivate = ((i.message.flags?.bitfield ?? 0) & MessageFlags.Ephemeral) !== 0;
+    await this.respond(i, caller, () => this.o.app.dispatcher.runButton(caller, id), { deferNow: false, private: false, update: onPrivate });
   }
 
   private async onModal(i: ModalSubmitInteraction, caller: Caller): Promise<void> {
@@ -208,8 +210,9 @@ export class DiscordBot {
     i: RepliableInteraction,
     caller: Caller,
     work: () => Promise<Reply[]>,
-    o: { deferNow: boolean; private: boolean },
+    o: { deferNow: boolean; private: boolean; update?: boolean },
   ): Promise<void> {
+    const updating = o.update && i.isMessageComponent() ? i : null;
     const running = work().catch((err: unknown): Reply[] => {
       this.o.log.error({ err, user: caller.userId }, 'discord command failed');
       return [{ text: t(caller.locale, 'errors.internal', { incident: 'discord' }), ephemeral: true }];
@@ -226,8 +229,18 @@ export class DiscordBot {
     try {
       if (replies) {
         const [first, ...rest] = replies.length ? replies : [{ text: t(caller.locale, 'discord.done'), ephemeral: true }];
-        await i.reply(renderReply(first!));
+        if (updating && first!.replace) await updating.update(renderEdit(first!));
+        else await i.reply(renderReply(first!));
         for (const r of rest) await i.followUp(renderReply(r));
+        return;
+      }
+      if (updating) {
+        // Late: acknowledge without a placeholder, then edit the pressed message (or add one, if the answer is not a replacement).
+        await updating.deferUpdate();
+        const [first, ...rest] = await running;
+        if (first?.replace) await updating.editReply(renderEdit(first));
+        else if (first) await updating.followUp(renderReply(first));
+        for (const r of rest) await updating.followUp(renderReply(r));
         return;
       }
       await i.deferReply(o.private ? { flags: MessageFlags.Ephemeral } : {});

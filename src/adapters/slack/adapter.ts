@@ -71,6 +71,8 @@ interface Target {
   threadTs?: string;
   /** The payload's response_url, when there is one: used when the bot cannot post in the channel. */
   respond?: RespondFn;
+  /** A button on a private (ephemeral) message: a `replace` reply takes its place through `respond`. */
+  replaceable?: boolean;
 }
 
 interface MessageEventLike {
@@ -282,7 +284,7 @@ export class SlackAdapter {
     if (!channel) return;
     const caller = await this.callerFor(team, channel, body.user.id, body.user.name);
     const threadTs = body.message?.thread_ts;
-    const target: Target = { team, channel, user: body.user.id, threadTs, respond };
+    const target: Target = { team, channel, user: body.user.id, threadTs, respond, replaceable: body.container?.is_ephemeral === true };
     const { kind, value } = parseButtonId(action.action_id);
     if (kind === GUESS_BUTTON) {
       const round = await this.o.app.game.roundInChannel(caller.channelId);
@@ -422,12 +424,21 @@ export class SlackAdapter {
     }
     for (const reply of replies) {
       try {
-        if (reply.ephemeral || privately) await this.sendEphemeral(target, reply);
+        if (reply.replace && target.replaceable && target.respond) await this.sendReplacing(target, reply, target.respond);
+        else if (reply.ephemeral || privately) await this.sendEphemeral(target, reply);
         else await this.sendPublic(publicTarget, reply);
       } catch (err) {
         this.o.log.warn({ err: errSummary(err), channel: target.channel, user: caller.userId }, 'slack: could not deliver a reply');
       }
     }
+  }
+
+  /** A private reply in place of the private message whose button was pressed (the response URL can replace an ephemeral message). */
+  private async sendReplacing(target: Target, reply: Reply, respond: RespondFn): Promise<void> {
+    const files = [];
+    for (const img of reply.images ?? []) files.push({ fileId: (await this.out.upload(undefined, img)).id, alt: img.alt ?? img.name });
+    const msg = this.out.message(reply, { images: files });
+    await respond({ response_type: 'ephemeral', replace_original: true, text: msg.text, blocks: msg.blocks } as RespondArguments);
   }
 
   /** A reply only the player sees; its pictures are uploaded privately and shown by image blocks. */
@@ -466,7 +477,7 @@ interface ActionBody {
   user: { id: string; name?: string; username?: string; team_id?: string };
   team?: { id: string } | null;
   channel?: { id: string };
-  container?: { channel_id?: string; message_ts?: string };
+  container?: { channel_id?: string; message_ts?: string; is_ephemeral?: boolean };
   message?: { ts?: string; thread_ts?: string };
 }
 

@@ -395,6 +395,13 @@ interface Subject {
   bigrams: string[];
 }
 
+/** Both words around a joint are named by the entry (苦涩 and 教训 for 苦涩的教训): X is its name, worded apart. */
+function jointNamed(hit: SearchResult, joint: string, units: QueryUnit[]): boolean {
+  const [a, b] = Array.from(joint);
+  const sides = units.filter((u) => u.han && (u.term.endsWith(a as string) || u.term.startsWith(b as string)));
+  return sides.length >= 2 && sides.every((u) => hit.match[u.term]?.some((f) => f !== 'long'));
+}
+
 /** The character pairs across adjacent Chinese words of X: 机器|学习 → 器学. */
 function joints(subject: string, units: QueryUnit[]): string[] {
   const han = units.filter((u) => u.han);
@@ -408,7 +415,7 @@ function joints(subject: string, units: QueryUnit[]): string[] {
 }
 function definesSubject(index: KnowledgeIndex, hit: SearchResult, subject: Subject): boolean {
   const named = Object.entries(hit.match).some(([term, fields]) => subject.units.some((u) => u.term === term || u.cover.some((c) => c.includes(term))) && fields.some((f) => f !== 'long'));
-  if (!named || !subject.bigrams.every((b) => b in hit.match)) return false;
+  if (!named || !subject.bigrams.every((b) => b in hit.match || jointNamed(hit, b, subject.units))) return false;
   const { share } = evidence(index, subject.units, { ...hit, queryTerms: [] }, new Map());
   return share >= SUBJECT_COVERAGE;
 }

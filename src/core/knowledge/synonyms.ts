@@ -23,15 +23,16 @@ const GROUPS: readonly Group[] = [
   { token: 'monalisa0', forms: ['蒙娜丽莎', '蒙拉丽莎', '蒙娜莉莎', 'mona lisa', 'monalisa', 'la gioconda', 'gioconda'] },
   {
     token: 'threshold0',
-    forms: ['阈值', '门槛', '临界点', '临界值', '分水岭', '坎儿', '坎', 'threshold', 'tipping point', 'critical point', 'cutoff', 'cut-off'],
+    forms: ['阈值', '门槛', '临界点', '临界值', '分水岭', '分界线', '分界点', '坎儿', '坎', 'threshold', 'tipping point', 'critical point', 'cutoff', 'cut-off'],
   },
   // The plural says "more than one": it is its own term, the multiple-thresholds entry's.
   { token: 'thresholds0', forms: ['thresholds', 'tipping points', 'critical points', 'cutoffs'] },
   { token: 'emergence0', forms: ['智能涌现', '涌现', '湧現', 'emergences', 'emergence', 'emergent', 'emerges', 'emerged', 'emerging', 'emerge'] },
-  { token: 'sudden0', forms: ['突然', '一下子', '一瞬间', '瞬间', '顿时', '猛然', 'all of a sudden', 'all at once', 'out of the blue', 'out of nowhere', 'at once', 'suddenly', 'sudden'] },
+  { token: 'sudden0', forms: ['突然', '一下子全', '一下全', '一下就', '一下子', '一瞬间', '瞬间', '顿时', '猛然', 'all of a sudden', 'all at once', 'out of the blue', 'out of nowhere', 'at once', 'suddenly', 'sudden'] },
   { token: 'compression0', forms: ['压缩', 'compression', 'compressing', 'compressed', 'compresses', 'compress'] },
   { token: 'generalization0', forms: ['泛化', 'generalizations', 'generalization', 'generalisation', 'generalize', 'generalise', 'generalizes', 'generalises', 'generalizing', 'generalising', 'generalized', 'generalised'] },
   { token: 'knowledge0', forms: ['知识', 'knowledge'] },
+  { token: 'ai', forms: ['人工智能', 'artificial intelligence', 'a.i.'] },
   { token: 'intelligence0', forms: ['智能', 'intelligent', 'intelligence'] },
   { token: 'observer0', forms: ['观察者', 'observers', 'observer'] },
   { token: 'loss0', forms: ['误差', 'loss'] },
@@ -40,14 +41,15 @@ const GROUPS: readonly Group[] = [
     token: 'inexpressible0',
     forms: ['无法用语言表达', '不能用语言表达', '无法表达', '说不出来', '说不出', '说不清', "can't be put into words", 'cannot be put into words', 'put into words', "can't be said", 'cannot be said', "can't be expressed", 'cannot be expressed', 'inexpressible', 'unspeakable'],
   },
-  { token: 'ceiling0', forms: ['极限', '上限', '天花板', '到顶', '到头', 'upper limits', 'upper limit', 'ceilings', 'ceiling'] },
+  { token: 'ceiling0', forms: ['极限', '上限', '天花板', '到顶', '到头', '停下来', '最多能多强', 'maximum', 'max out', 'stop improving', 'ever stop', 'upper limits', 'upper limit', 'ceilings', 'ceiling'] },
   { token: 'useful0', forms: ['能干啥', '能干嘛', '能干什么', '有什么用', '有啥用', '有何用', '有什么好处', '有啥好处', '用处', '好处', 'what good is', 'useful', 'usefulness'] },
   { token: 'times4', forms: ['4倍', '四倍', '4x', 'four times', 'fourfold', 'quadruple', 'quadruples', 'quadrupled'] },
+  { token: 'unstable0', forms: ['时灵时不灵', '一会对一会错', '时对时错', '有时对有时错', '不稳定', 'unstable', 'instability', 'inconsistent', 'flaky', 'hit or miss', 'hit-or-miss'] },
   { token: 'success0', forms: ['成功', '赢了', '能成', '做成', 'succeeded', 'succeeds', 'succeed', 'success', 'successful'] },
   { token: 'sandcastle0', forms: ['沙堡', 'sandcastles', 'sandcastle', 'sand castles', 'sand castle'] },
   { token: 'billiards0', forms: ['台球', '桌球', 'billiards', 'billiard', 'snooker', 'pool player', 'pool table'] },
   { token: 'compute0', forms: ['算力', 'computing power', 'compute power', 'compute'] },
-  { token: 'blur0', forms: ['模糊', '糊成', '马赛克', '低分辨率', 'blurry', 'blurred', 'blur', 'pixelated', 'pixelation', 'mosaic', 'low-resolution', 'low resolution', 'low-res', 'blocky'] },
+  { token: 'blur0', forms: ['模糊', '太糊', '很糊', '糊了', '糊成', '马赛克', '低分辨率', 'blurry', 'blurred', 'blur', 'pixelated', 'pixelation', 'mosaic', 'low-resolution', 'low resolution', 'low-res', 'blocky', 'coarse'] },
   {
     token: 'recognise0',
     forms: ['认出来', '认出', '认得出', '看出来', '看出', '看得出', '看懂', '看明白', '看清', '辨认', '识别', 'recognises', 'recognizes', 'recognised', 'recognized', 'recognise', 'recognize', 'recognising', 'recognizing', 'make sense', 'makes sense', 'made sense', 'tell what it is', 'make out', 'made out'],
@@ -78,12 +80,14 @@ const NUMBER_RULES: readonly [RegExp, string][] = [
   [/(?:600\s*亿|六百亿|(?<![\d.])60\s*(?:billion|bn|b)\b|sixty\s+billion)/g, ' p60b '],
   [/(?:100\s*万亿|百万亿|(?<![\d.])100\s*(?:trillion|t)\b|hundred\s+trillion)/g, ' p100t '],
   [/(?:千亿|1000\s*亿|(?<![\d.])100\s*(?:billion|bn|b)\b|hundred[\s-]+billion)/g, ' p100b '],
+  // GPT-4, GPT 4 and GPT4 are one name.
+  [/\bgpt[\s-]*(\d+(?:\.\d+)?)(?![\d.])/g, ' gpt gpt$1 '],
   // Steps of the experiment: 第5步, 第五步, step 5, the 5th step → step5.
   [/第\s*([1-6一二三四五六])\s*步/g, ' step$1 '],
   [/\bstep\s*([1-6])\b/g, ' step$1 '],
   [/最后一步|最后那一步|最后一张/g, ' step6 '],
   // The whole experiment: six steps.
-  [/(?<![\d.])6\s*(?:个\s*)?(?:steps|步骤|步)|\bsix\s+steps\b|六个步骤|六步/g, ' steps6 '],
+  [/(?<![\d.])6\s*(?:个\s*)?(?:steps|步骤|步|遍)|\bsix\s+(?:steps|times)\b|六个步骤|六步|六遍/g, ' steps6 '],
   [/\b(first|second|third|fourth|fifth|sixth|last|final)\s+step\b/g, ' step$1 '],
 ];
 
