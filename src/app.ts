@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import { commands as builtInCommands } from '../commands/index.ts';
 import type { Config } from './config/config.ts';
-import type { Caller, CommandDef } from './core/commands/define.ts';
+import type { Caller, CommandDef, Platform } from './core/commands/define.ts';
 import type { DeckPort, ScorePort, Services } from './core/commands/services.ts';
 import { leaderboardCard } from './images/cards.ts';
 import { podiumCard, eventReportImage } from './images/podium.ts';
@@ -21,6 +21,7 @@ import { SinkRouter } from './runtime/sink.ts';
 import { periodRange } from './core/leaderboard/periods.ts';
 import { periodLeaderboard } from './storage/period-leaderboard.ts';
 import { databaseRateLimiter } from './storage/rate-limits.ts';
+import { claimChannelNotice } from './storage/channel-notices.ts';
 import { Store } from './storage/store.ts';
 import { StatsService } from './stats/service.ts';
 import { KnowledgeService } from './knowledge/service.ts';
@@ -56,6 +57,8 @@ export interface AppOptions {
   /** DAILY_DECKS and DAILY_DATE: the daily challenge's decks, and a day to play instead of today. */
   dailyDecks?: string[];
   dailyDate?: string;
+  /** Where plain chat is read as guesses in a race: those channels hear once what is kept of it (Dispatcher). */
+  chatGuessPlatforms?: Platform[];
 }
 
 export interface App {
@@ -89,6 +92,7 @@ export function appOptionsFromConfig(config: Config, log: Logger, clock: Clock):
     leaderboardTz: config.LEADERBOARD_TZ,
     dailyDecks: config.DAILY_DECKS,
     dailyDate: config.DAILY_DATE,
+    chatGuessPlatforms: config.DISCORD_MESSAGE_GUESSES ? ['discord', 'slack'] : ['slack'],
   };
 }
 
@@ -200,6 +204,9 @@ export async function createApp(o: AppOptions): Promise<App> {
     clock: o.clock,
     rate: o.rate,
     limiter: databaseRateLimiter(store.db, o.rate ?? { burst: 8, windowMs: 10_000 }),
+    chatNotice: o.chatGuessPlatforms?.length
+      ? { platforms: o.chatGuessPlatforms, claim: (channelId, now) => claimChannelNotice(store.db, channelId, 'chat-guesses', now) }
+      : undefined,
   });
   let closed = false;
   return {

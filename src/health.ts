@@ -14,12 +14,22 @@ export interface AdapterHealth {
   name: string;
   /** Absent for parts that have no connection to report (the health server itself). */
   connected?(): boolean;
+  /**
+   * Sharded Discord: each shard process of this machine, by shard id. The shards report to the manager
+   * (discord.js passes each client's ready, disconnect, reconnect and resume over IPC), and a shard
+   * that died is down until its respawn is ready again. The adapter is connected only when all are.
+   */
+  shards?(): Record<string, ConnectionState>;
 }
+
+export type ConnectionState = 'connected' | 'disconnected';
 
 export interface HealthReport {
   ok: boolean;
   database: 'ok' | 'error';
-  adapters: Record<string, 'connected' | 'disconnected'>;
+  adapters: Record<string, ConnectionState>;
+  /** Per adapter that runs shards (Discord): each shard's state. */
+  shards?: Record<string, Record<string, ConnectionState>>;
 }
 
 export type HealthCheck = () => Promise<HealthReport>;
@@ -34,11 +44,19 @@ export function createHealthCheck(app: Pick<App, 'store'>, adapters: readonly Ad
       database = 'error';
     }
     const report: HealthReport['adapters'] = {};
+    let shards: HealthReport['shards'];
     for (const a of adapters) {
-      if (a.connected) report[a.name] = a.connected() ? 'connected' : 'disconnected';
+      if (a.shards) {
+        const each = a.shards();
+        (shards ??= {})[a.name] = each;
+        const all = Object.values(each);
+        report[a.name] = all.length > 0 && all.every((s) => s === 'connected') ? 'connected' : 'disconnected';
+      } else if (a.connected) {
+        report[a.name] = a.connected() ? 'connected' : 'disconnected';
+      }
     }
     const ok = database === 'ok' && Object.values(report).every((s) => s === 'connected');
-    return { ok, database, adapters: report };
+    return { ok, database, adapters: report, ...(shards ? { shards } : {}) };
   };
 }
 

@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     if (name === 'discord') {
       const { startDiscord } = await import('./adapters/discord/start.ts');
       const discord = await startDiscord({ app, config, log });
-      state.running.push({ name, stop: () => discord.stop(), connected: () => discord.client?.isReady() ?? true });
+      state.running.push({ name, stop: () => discord.stop(), connected: () => discord.connected(), shards: discord.shards });
     } else if (name === 'slack') {
       const { startSlack } = await import('./adapters/slack/start.ts');
       const slack = await startSlack({ app, config, log, health: createHealthCheck(app, state.running) });

@@ -137,8 +137,9 @@ export function parseDeck(json: Uint8Array | undefined, picture: (name: string) 
   }
   const parsed = ImportSchema.safeParse(raw);
   if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    throw new UserError('deck-import-bad', { reason: `deck.json: ${first?.path.join('.') ?? ''} ${first?.message ?? ''}`.slice(0, 200) });
+    // zod's own wording, on one line for the chat: "✖ Invalid input: expected boolean, received number → at items[0].famous".
+    const pretty = z.prettifyError(parsed.error).split('\n').slice(0, 2).map((l) => l.trim()).join(' ');
+    throw new UserError('deck-import-bad', { reason: `deck.json: ${pretty}`.slice(0, 200) });
   }
   const d = parsed.data;
   return {

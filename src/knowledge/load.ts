@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { packagePath } from '../paths.ts';
+import { z } from 'zod';
 import { KnowledgeEntrySchema, type KnowledgeEntry } from './schema.ts';
 
 export const DEFAULT_KNOWLEDGE_DIR = packagePath('assets', 'knowledge');
@@ -23,8 +24,13 @@ export class KnowledgeError extends Error {
   }
 }
 
+/**
+ * The issues stay one per field (each names its file and field, and every broken file is listed at once),
+ * so the path is written by zod's own helper, the one z.prettifyError uses, rather than prettifyError's
+ * single string.
+ */
 function fieldPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
+  return z.core.toDotPath(path);
 }
 
 /** Validates one parsed file; returns the entry or the issues found. */

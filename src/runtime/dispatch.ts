@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Caller, CommandDef, CommandOutcome, OptionValues, RawValue } from '../core/commands/define.ts';
+import type { Caller, CommandDef, CommandOutcome, OptionValues, Platform, RawValue } from '../core/commands/define.ts';
 import { coerceOptions, parseArgs, splitCommand } from '../core/commands/parse.ts';
 import type { Services } from '../core/commands/services.ts';
 import { UserError, isUserError } from '../core/errors.ts';
@@ -23,6 +23,12 @@ export interface DispatcherOptions {
   rate?: { burst: number; windowMs: number };
   /** A shared spam guard (the database's, so it holds across instances). */
   limiter?: RateLimiter;
+  /**
+   * Where plain chat is read as guesses during a race (Discord with DISCORD_MESSAGE_GUESSES, Slack): the
+   * first race round started in a channel there also says, once per channel, what is kept from its chat.
+   * `claim` is true for the one call that should say it (the database's, so it holds across instances).
+   */
+  chatNotice?: { platforms: readonly Platform[]; claim(channelId: string, now: number): Promise<boolean> };
 }
 
 /** Counts one input of `key` at `now`; false when over the limit. */
@@ -169,7 +175,26 @@ export class Dispatcher {
       if (o.hostOnly && opts[o.name] !== undefined && !caller.isHost) throw new UserError('host-option', { option: o.name });
     }
     const out = await def.run({ caller, services: this.o.services, report }, opts);
-    return Array.isArray(out) ? out : [out];
+    const replies = Array.isArray(out) ? out : [out];
+    if (def.name === 'play' && opts.mode !== 'experiment') {
+      const notice = await this.chatNotice(caller);
+      if (notice) replies.push(notice);
+    }
+    return replies;
+  }
+
+  /** The chat notice, if this channel reads chat and has not heard it yet (see DispatcherOptions.chatNotice). */
+  private async chatNotice(caller: Caller): Promise<Reply | null> {
+    const o = this.o.chatNotice;
+    if (!o?.platforms.includes(caller.platform)) return null;
+    try {
+      if (!(await o.claim(caller.channelId, this.o.clock.now()))) return null;
+    } catch (err) {
+      // The round has started; the notice can wait for the next one.
+      this.o.log.warn({ err, channel: caller.channelId }, 'could not record the chat notice');
+      return null;
+    }
+    return { text: t(caller, 'notice.chat-guesses') };
   }
 
   private async guard(caller: Caller, rateLimited: boolean, fn: () => Promise<Reply[]>): Promise<Reply[]> {

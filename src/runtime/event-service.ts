@@ -391,7 +391,12 @@ export class EventService implements EventPort {
     }
     for (const e of tr.effects) {
       if (e.type === 'round.start') await this.startRound(state, e.index, e.itemId);
-      else if (e.type === 'round.stop') await this.o.game.stop(this.hostCaller(state)).catch(() => undefined);
+      else if (e.type === 'round.stop') {
+        // The round may have ended on its own meanwhile; anything else is worth a line.
+        await this.o.game.stop(this.hostCaller(state)).catch((err: unknown) => {
+          if (!isUserError(err)) this.o.log.warn({ err, eventId: state.config.id }, 'could not stop the event’s round');
+        });
+      }
     }
   }
 
@@ -430,7 +435,9 @@ export class EventService implements EventPort {
       else await this.commit(job.roundId, { type: 'timer.fired' }, job.step);
     } catch (err) {
       this.o.log.error({ err, eventId: job.roundId }, 'an event timer failed; trying again in 5 s');
-      await this.scheduler.schedule({ ...job, dueAt: this.o.clock.now() + 5_000 }).catch(() => undefined);
+      await this.scheduler
+        .schedule({ ...job, dueAt: this.o.clock.now() + 5_000 })
+        .catch((e: unknown) => this.o.log.error({ err: e, eventId: job.roundId }, 'could not schedule the event timer again'));
     }
   }
 

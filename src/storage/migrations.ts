@@ -389,6 +389,18 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         await sql`CREATE INDEX daily_plays_waiting ON daily_plays (day) WHERE finished = 1 AND recorded = 0`.execute(db);
       },
     },
+    /** Notices a channel is given once, whichever instance gives it (src/storage/channel-notices.ts). */
+    '0700_channel_notices': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('channel_notices')
+          .addColumn('channel_id', 'text', (c) => c.notNull())
+          .addColumn('notice', 'text', (c) => c.notNull())
+          .addColumn('shown_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('channel_notices_pk', ['channel_id', 'notice'])
+          .execute();
+      },
+    },
     ...deckMigrations(dialect),
   };
 }

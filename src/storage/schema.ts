@@ -216,4 +216,11 @@ export interface Database extends DeckTables {
   event_players: EventPlayersTable;
   event_rounds: EventRoundsTable;
   daily_plays: DailyPlaysTable;
+  channel_notices: ChannelNoticesTable;
+}
+
+export interface ChannelNoticesTable {
+  channel_id: string;
+  notice: string;
+  shown_at: number;
 }

@@ -68,6 +68,7 @@ export const COMMAND_KEYS = [
   'deck.exported',
   'deck.report-notice',
   'deck.report-channel-off',
+  'notice.chat-guesses',
 ] as const satisfies readonly MessageKey[];
 export type CommandKey = (typeof COMMAND_KEYS)[number];
 /** Keys that name no command, so a language alone is enough to write them. */

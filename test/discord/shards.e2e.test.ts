@@ -5,6 +5,7 @@
  *
  *   - sharded restart notices: each shard recovers the rounds a crash left running in its
  *     own guilds, and tells each channel once (the manager process leaves them alone);
+ *   - /healthz in sharded mode reports each shard, down while one is dead and up once it is respawned;
  *   - shard ranges on two "machines" (DISCORD_SHARD_IDS): a machine touches only its own
  *     guilds' rounds, and both play against the one database.
  */
@@ -16,6 +17,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDiscord, type RunningDiscord } from '../../src/adapters/discord/start.ts';
 import { loadConfig } from '../../src/config/config.ts';
+import { createHealthCheck } from '../../src/health.ts';
 import { t as translate } from '../../src/views/i18n.ts';
 import { makeTestApp, type TestApp } from '../fakes/test-app.ts';
 import { ADMIN_PERMISSIONS, FakeDiscord, guildIdOnShard, snowflake } from './fake-discord.ts';
@@ -126,6 +128,34 @@ describe('discord: shard processes on one database', { timeout: 180_000 }, () =>
       expect(told[0]).toMatch(INTERRUPTED);
       expect(fake.channelMessages(channelId)[0]!.allowed_mentions).toMatchObject({ parse: [] });
     }
+  });
+
+  it('/healthz reports each shard: all connected, one down when its process dies, up again once respawned', async () => {
+    const w = await world();
+    const m = await machine(w, { DISCORD_SHARD_COUNT: '2' });
+    const running = await start(m);
+    const check = createHealthCheck(m.t.app, [{ name: 'discord', connected: () => running.connected(), shards: running.shards }]);
+    await until('both shards to report ready', async () => (await check()).ok);
+    expect(await check()).toEqual({
+      ok: true,
+      database: 'ok',
+      adapters: { discord: 'connected' },
+      shards: { discord: { '0': 'connected', '1': 'connected' } },
+    });
+
+    // Shard 1's process dies: the manager knows at once, and respawns it.
+    const shard1 = running.manager!.shards.get(1)!;
+    const dead = shard1.process!;
+    dead.kill('SIGKILL');
+    await until('shard 1 to be reported down', async () => (await check()).shards?.discord?.['1'] === 'disconnected');
+    const down = await check();
+    expect(down.ok).toBe(false);
+    expect(down.adapters.discord).toBe('disconnected');
+    expect(down.shards?.discord?.['0']).toBe('connected');
+
+    await until('shard 1 to be respawned and ready', async () => (await check()).ok);
+    expect(shard1.process).not.toBe(dead);
+    expect((await check()).shards).toEqual({ discord: { '0': 'connected', '1': 'connected' } });
   });
 
   it('shard ranges on two machines: each touches only its own guilds’ rounds, and both play on the one database', async () => {

@@ -11,6 +11,7 @@ import { Events, RESTEvents, type Client, type ShardingManager } from 'discord.j
 import type { Logger } from 'pino';
 import type { App } from '../../app.ts';
 import type { Config } from '../../config/config.ts';
+import type { ConnectionState } from '../../health.ts';
 import { DiscordBot } from './bot.ts';
 import { createDiscordClient } from './client.ts';
 import { shardPlan, startShardManager } from './shard.ts';
@@ -37,6 +38,10 @@ export interface RunningDiscord {
   stop(): Promise<void>;
   /** The shard processes' manager, in sharded mode. */
   manager?: ShardingManager;
+  /** For /healthz: the client is ready, or (sharded) every shard of this machine is. */
+  connected(): boolean;
+  /** Sharded mode, for /healthz: each shard's state by id. */
+  shards?(): Record<string, ConnectionState>;
   client?: Client;
   bot?: DiscordBot;
   sink?: DiscordSink;
@@ -53,7 +58,13 @@ export async function startDiscord(o: StartDiscordOptions): Promise<RunningDisco
     const managed = await startShardManager({ token, plan, apiBase: config.DISCORD_API_BASE, log, spawnDelayMs: o.shardSpawnDelayMs });
     // No Discord sink here: each shard runs, recovers and announces the rounds of its own guilds.
     log.info({ shards: [...managed.manager.shards.keys()], of: managed.manager.totalShards }, 'discord shards running');
-    return { manager: managed.manager, stop: () => managed.stop() };
+    const shards = () => shardStates(managed.manager);
+    return {
+      manager: managed.manager,
+      stop: () => managed.stop(),
+      shards,
+      connected: () => Object.values(shards()).every((s) => s === 'connected'),
+    };
   }
 
   const client = createDiscordClient({
@@ -111,6 +122,7 @@ export async function startDiscord(o: StartDiscordOptions): Promise<RunningDisco
     client,
     bot,
     sink,
+    connected: () => client.isReady(),
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -136,4 +148,9 @@ export function explainClose(code: number, messageGuesses: boolean): string {
     default:
       return `Discord closed the gateway connection for good (code ${code}).`;
   }
+}
+
+/** Each shard's gateway state as the manager knows it (discord.js keeps Shard.ready from the shard's IPC messages). */
+export function shardStates(manager: ShardingManager): Record<string, ConnectionState> {
+  return Object.fromEntries([...manager.shards].map(([id, shard]) => [String(id), shard.ready ? 'connected' : 'disconnected']));
 }
