@@ -11,12 +11,13 @@ import {
   listReply,
   removedReply,
   reportedReply,
+  reportChannelReply,
   reportsReply,
   showReply,
 } from '../src/decks/views.ts';
 import { t } from '../src/views/i18n.ts';
 
-const ACTIONS = ['create', 'add', 'remove', 'list', 'show', 'delete', 'export', 'import', 'report', 'reports', 'audit'] as const;
+const ACTIONS = ['create', 'add', 'remove', 'list', 'show', 'delete', 'export', 'import', 'report', 'reports', 'report-channel', 'audit'] as const;
 type Action = (typeof ACTIONS)[number];
 /** Anyone may see the list and report a picture; everything else is for hosts. */
 const OPEN: readonly Action[] = ['list', 'report'];
@@ -32,6 +33,7 @@ const LABELS: Record<Action, I18nText> = {
   import: { en: 'import (zip)', zh: '导入（zip）' },
   report: { en: 'report the last picture', zh: '举报刚才的图片' },
   reports: { en: 'reports', zh: '举报列表' },
+  'report-channel': { en: 'post reports in this channel (again: stop)', zh: '在此频道接收举报（再次执行：停止）' },
   audit: { en: 'audit log', zh: '审计日志' },
 };
 
@@ -132,8 +134,9 @@ export default defineCommand({
       case 'import':
         return importedReply(caller, await decks.importZip(caller, file('file')));
       case 'report':
-        await decks.report(caller);
-        return reportedReply(caller);
+        return reportedReply(caller, (await decks.report(caller)).notified);
+      case 'report-channel':
+        return reportChannelReply(caller, (await decks.toggleReportChannel(caller)).on);
       case 'reports':
         return reportsReply(caller, await decks.reports(caller));
       case 'audit':

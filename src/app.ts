@@ -110,6 +110,10 @@ export async function createApp(o: AppOptions): Promise<App> {
     hosts: (caller) => hostRules(o.attachmentHosts, caller.platform === 'discord' ? DISCORD_FILE_HOSTS : caller.platform === 'slack' ? SLACK_FILE_HOSTS : []),
     slackToken: o.slackToken,
     timeoutMs: o.downloadTimeoutMs,
+    // Reports reach the hosts as a notice in their report channel, through the platform's sink.
+    notify: async (channelId, reply, locale) => {
+      await sinks.publish(channelId, { roundId: 'deck-report', kind: 'notice', step: 0, reply, locale, mode: 'race', messageRef: null });
+    },
   });
   const game = new GameService({
     serverDecks,

@@ -43,6 +43,7 @@ const parts: [string, () => Promise<Figures>][] = [
   ['pg-stats', async () => (await import('./stats.ts')).benchStats({ engine: 'postgres' })],
   ['failover', async () => (await import('./failover.ts')).benchFailover()],
   ['lateness', async () => (await import('./lateness.ts')).benchLateness()],
+  ['uploads', async () => (await import('./uploads.ts')).benchHostileUploads()],
 ];
 
 async function main() {

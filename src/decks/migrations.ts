@@ -78,5 +78,17 @@ export function deckMigrations(dialect: 'sqlite' | 'postgres'): Record<string, M
           .execute();
       },
     },
+    '0900_deck_report_channel': {
+      async up(db: Kysely<any>) {
+        // Where a server's hosts hear about reported pictures (one channel per server or workspace).
+        await db.schema
+          .createTable('deck_settings')
+          .addColumn('scope_id', 'text', (c) => c.primaryKey())
+          .addColumn('report_channel', 'text')
+          .addColumn('set_by', 'text', (c) => c.notNull())
+          .addColumn('set_at', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }

@@ -61,7 +61,8 @@ export interface ServerDeckPort {
   exportZip(caller: Caller, deck: string): Promise<{ name: string; data: Uint8Array }>;
   importZip(caller: Caller, file: AttachmentRef): Promise<ServerDeckInfo>;
   /** Flags the picture of the channel's current or last server-deck round. */
-  report(caller: Caller): Promise<void>;
+  report(caller: Caller): Promise<{ notified: boolean }>;
+  toggleReportChannel(caller: Caller): Promise<{ on: boolean }>;
   reports(caller: Caller): Promise<ReportRow[]>;
   audit(caller: Caller, limit: number): Promise<AuditRow[]>;
 }

@@ -70,7 +70,16 @@ export interface ImageBlocklistTable {
   added_at: number;
 }
 
+/** Per server: the channel where reports are posted for the hosts (null: none). */
+export interface DeckSettingsTable {
+  scope_id: string;
+  report_channel: string | null;
+  set_by: string;
+  set_at: number;
+}
+
 export interface DeckTables {
+  deck_settings: DeckSettingsTable;
   server_decks: ServerDecksTable;
   server_deck_items: ServerDeckItemsTable;
   deck_audit: DeckAuditTable;

@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { AttachmentRef, Caller, I18nText } from '../core/commands/define.ts';
 import { UserError } from '../core/errors.ts';
+import type { Locale, Reply } from '../core/reply.ts';
+import { reportNoticeReply } from './views.ts';
 import { normalize, normalizeGuess } from '../core/game/judge.ts';
 import { CHAT_GUESS_MAX_CHARS } from '../core/game/chat-guess.ts';
 import type { Deck, DeckItem } from '../images/deck-schema.ts';
@@ -40,6 +42,8 @@ export interface DeckServiceOptions {
   slackToken?: string;
   /** The download deadline (10 s; tests make it short). */
   timeoutMs?: number;
+  /** Posts a message in a channel (the hosts' report channel); the platform's sink. */
+  notify?: (channelId: string, reply: Reply, locale: Locale) => Promise<void>;
 }
 
 /** A server-deck picture as the game needs it: the deck (answers of all items, for rivals), the item and its bytes. */
@@ -226,6 +230,12 @@ export class DeckService implements ServerDeckPort {
     };
   }
 
+  /** The ids of a server's (or workspace's) own decks, for messages that list what can be played there. */
+  async slugs(scopeId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('server_decks').select('slug').where('scope_id', '=', scopeId).orderBy('slug').execute();
+    return rows.map((r) => r.slug);
+  }
+
   async info(caller: Caller, deckSlug: string): Promise<ServerDeckInfo> {
     const slug = checkSlug(deckSlug);
     const deck = await this.requireDeck(this.db, caller.scopeId, slug);
@@ -332,13 +342,17 @@ export class DeckService implements ServerDeckPort {
     return { id: slug, name: names, items: prepared.length };
   }
 
-  async report(caller: Caller): Promise<void> {
+  /**
+   * Files a report on the picture of the channel's current or last round, and tells the hosts at once
+   * in the server's report channel when one is set. Says whether the hosts were told.
+   */
+  async report(caller: Caller): Promise<{ notified: boolean }> {
     const round = (await runningRoundOf(this.db, caller.channelId)) ?? (await lastEndedRound(this.db, caller.channelId));
     if (!round || !isServerDeckId(round.deck_id) || round.scope_id !== caller.scopeId) throw new UserError('deck-report-none');
     const deckId = round.deck_id.slice(SERVER_DECK_PREFIX.length);
     const deck = await this.db.selectFrom('server_decks').select(['slug']).where('id', '=', deckId).executeTakeFirst();
     if (!deck) throw new UserError('deck-report-none');
-    await this.db.transaction().execute(async (trx) => {
+    const filed = await this.db.transaction().execute(async (trx) => {
       const dup = await trx
         .selectFrom('deck_reports')
         .select('id')
@@ -347,12 +361,60 @@ export class DeckService implements ServerDeckPort {
         .where('reporter_id', '=', caller.userId)
         .where('status', '=', 'open')
         .executeTakeFirst();
-      if (dup) return;
+      if (dup) return false;
       await trx
         .insertInto('deck_reports')
         .values({ scope_id: caller.scopeId, deck_id: deckId, item_id: round.item_id, round_id: round.id, reporter_id: caller.userId, status: 'open', at: this.o.now() })
         .execute();
       await this.audit_(trx, caller, 'report', deck.slug, round.item_id, null);
+      return true;
+    });
+    const channel = await this.reportChannel(caller.scopeId);
+    if (!channel || !this.o.notify) return { notified: false };
+    if (!filed) return { notified: true }; // the hosts heard of this one already
+    const item = await this.db
+      .selectFrom('server_deck_items')
+      .select(['answer_en', 'answer_zh'])
+      .where('deck_id', '=', deckId)
+      .where('item_id', '=', round.item_id)
+      .executeTakeFirst();
+    const open = await this.db
+      .selectFrom('deck_reports')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('deck_id', '=', deckId)
+      .where('item_id', '=', round.item_id)
+      .where('status', '=', 'open')
+      .executeTakeFirst();
+    const reply = reportNoticeReply(caller, {
+      deck: deck.slug,
+      item: round.item_id,
+      answer: { en: item?.answer_en ?? round.item_id, zh: item?.answer_zh ?? round.item_id },
+      reports: Number(open?.n ?? 1),
+    }, caller.channelId);
+    try {
+      await this.o.notify(channel, reply, caller.locale);
+      return { notified: true };
+    } catch {
+      // The report is stored either way; the hosts still find it with /deck reports.
+      return { notified: false };
+    }
+  }
+
+  /** The channel where a server's reports are posted, if a host chose one. */
+  async reportChannel(scopeId: string): Promise<string | null> {
+    const row = await this.db.selectFrom('deck_settings').select('report_channel').where('scope_id', '=', scopeId).executeTakeFirst();
+    return row?.report_channel ?? null;
+  }
+
+  /** `/deck report-channel`: reports are posted in this channel from now on; asked again in the same channel, no longer. */
+  async toggleReportChannel(caller: Caller): Promise<{ on: boolean }> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('deck_settings').select('report_channel').where('scope_id', '=', caller.scopeId).executeTakeFirst();
+      const next = row?.report_channel === caller.channelId ? null : caller.channelId;
+      const values = { report_channel: next, set_by: caller.userId, set_at: this.o.now() };
+      if (row) await trx.updateTable('deck_settings').set(values).where('scope_id', '=', caller.scopeId).execute();
+      else await trx.insertInto('deck_settings').values({ scope_id: caller.scopeId, ...values }).execute();
+      return { on: next !== null };
     });
   }
 

@@ -62,8 +62,34 @@ export function importedReply(to: Caller, d: ServerDeckInfo): Reply {
   return { text: t(to, 'deck.imported', { deck: d.id, count: d.items }), ephemeral: true };
 }
 
-export function reportedReply(to: Caller): Reply {
-  return { text: t(to, 'deck.reported'), ephemeral: true };
+export function reportedReply(to: Caller, notified = false): Reply {
+  return { text: t(to, notified ? 'deck.reported-notified' : 'deck.reported'), ephemeral: true };
+}
+
+/** Posted in the server's report channel when a player reports a picture, with a button that removes it. */
+export function reportNoticeReply(to: Caller, r: ReportRow, where: string): Reply {
+  return {
+    title: t(to, 'deck.report-notice-title'),
+    text: t(to, 'deck.report-notice', {
+      deck: r.deck,
+      item: r.item,
+      answer: userText(r.answer[to.locale], 80),
+      who: userText(to.userName, 64),
+      channel: where.slice(where.indexOf(':') + 1),
+      count: r.reports,
+    }),
+    buttons: [
+      {
+        id: `deck:action=remove&deck=${encodeURIComponent(r.deck)}&item=${encodeURIComponent(r.item)}`,
+        label: t(to, 'deck.reports-remove', { item: r.item }),
+        style: 'danger' as const,
+      },
+    ],
+  };
+}
+
+export function reportChannelReply(to: Caller, on: boolean): Reply {
+  return { text: t(to, on ? 'deck.report-channel-on' : 'deck.report-channel-off'), ephemeral: true };
 }
 
 /** Open reports, each with a button that removes the picture at once. */

@@ -93,7 +93,7 @@ export interface GameServiceOptions {
   /** How long a lease holds without a heartbeat (default 15 s); heartbeats come every third of it. */
   leaseMs?: number;
   /** The servers' own decks (src/decks/), playable only in their server. */
-  serverDecks?: Pick<DeckService, 'deckForPlay' | 'picture'>;
+  serverDecks?: Pick<DeckService, 'deckForPlay' | 'picture' | 'slugs'>;
 }
 
 /** What an adapter may know of a channel's round (no answer in it). */
@@ -246,7 +246,9 @@ export class GameService implements GamePort {
       // A server deck (src/decks/) is looked up only in the caller's own server or workspace.
       const deck = this.o.decks.get(deckId) ?? (await this.o.serverDecks?.deckForPlay(caller.scopeId, deckId));
       if (!deck) {
-        throw new UserError('unknown-deck', { deck: deckId, decks: this.o.decks.list().map((d) => d.id).join(', ') });
+        // The caller's own server decks are named too, and only theirs.
+        const own = (await this.o.serverDecks?.slugs(caller.scopeId)) ?? [];
+        throw new UserError('unknown-deck', { deck: deckId, decks: [...this.o.decks.list().map((d) => d.id), ...own].join(', ') });
       }
       let item: DeckItem | undefined;
       if (req.item) {

@@ -66,6 +66,8 @@ export const COMMAND_KEYS = [
   'deck.created',
   'deck.list-empty',
   'deck.exported',
+  'deck.report-notice',
+  'deck.report-channel-off',
   'notice.chat-guesses',
 ] as const satisfies readonly MessageKey[];
 export type CommandKey = (typeof COMMAND_KEYS)[number];

@@ -1,25 +1,28 @@
 /** Replies for the small commands: decks, leaderboard, help. Pure, except an optional card renderer port. */
-import type { CommandDef } from '../core/commands/define.ts';
+import type { CommandDef, I18nText } from '../core/commands/define.ts';
 import type { CardPort, DeckSummary, LeaderboardEntry, LeaderboardScope } from '../core/commands/services.ts';
 import { formatReset, type PeriodRange } from '../core/leaderboard/periods.ts';
 import { userText, type Reply } from '../core/reply.ts';
 import { commandText, pick, t, type Audience } from './i18n.ts';
 
-export function decksReply(to: Audience, decks: DeckSummary[]): Reply {
+export function decksReply(to: Audience, decks: DeckSummary[], own: { id: string; name: I18nText; items: number }[] = []): Reply {
   const { locale } = to;
+  const rows = decks.map((d) =>
+    t(to, 'decks.row', {
+      id: d.id,
+      name: pick(d.name, locale),
+      items: d.items,
+      famous: d.famous,
+      description: pick(d.description, locale),
+    }),
+  );
+  if (own.length) {
+    rows.push('', t(to, 'decks.own-title'));
+    for (const d of own) rows.push(t(to, 'deck.list-row', { deck: d.id, name: userText(d.name[locale], 80), count: d.items }));
+  }
   return {
     title: t(to, 'decks.title'),
-    text: decks
-      .map((d) =>
-        t(to, 'decks.row', {
-          id: d.id,
-          name: pick(d.name, locale),
-          items: d.items,
-          famous: d.famous,
-          description: pick(d.description, locale),
-        }),
-      )
-      .join('\n'),
+    text: rows.join('\n'),
     footer: t(to, 'decks.footer'),
   };
 }
