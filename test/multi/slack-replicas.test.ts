@@ -166,9 +166,12 @@ describe('three Slack HTTP replicas on one PostgreSQL, requests round-robin', ()
     expect(stepFiles.filter((f) => f === 'step-1.png')).toHaveLength(2);
     for (const n of [2, 3, 4, 5, 6]) expect(stepFiles.filter((f) => f === `step-${n}.png`)).toHaveLength(1);
     // The committed guesses kept.
-    expect((await guesses(exp.id)).map((g) => [g.player_id, g.verdict, g.step])).toEqual([
-      ['slack:UP001', 'wrong', 2],
-      ['slack:UP002', 'wrong', 2],
+    // Typed at step 2; with 3 s steps on a starved machine the second may commit at step 3.
+    const kept = await guesses(exp.id);
+    expect(kept.map((g) => [g.player_id, g.verdict])).toEqual([
+      ['slack:UP001', 'wrong'],
+      ['slack:UP002', 'wrong'],
     ]);
+    for (const g of kept) expect([2, 3]).toContain(g.step);
   }, 600_000);
 });
