@@ -132,6 +132,19 @@ export class SlackAdapter {
     return this.startedCount;
   }
 
+  /**
+   * Acknowledges a request. On a starved process Bolt may already have answered Slack's 3 s deadline
+   * for us (404), and the late ack then throws: the player saw a timeout, but what they sent is still
+   * handled, so nothing is lost.
+   */
+  private async ackLate(ack: () => Promise<void>): Promise<void> {
+    try {
+      await ack();
+    } catch (err) {
+      this.o.log.warn({ err: errSummary(err) }, 'slack: acknowledged after the 3 s deadline; handling it anyway');
+    }
+  }
+
   private track(work: () => Promise<void>): Promise<void> {
     this.startedCount++;
     const p = work().catch((err: unknown) => this.o.log.error({ err: errSummary(err) }, 'slack handler failed'));
@@ -145,12 +158,12 @@ export class SlackAdapter {
     const slashes = [UMBRELLA, ...ownSlashCommands(this.o.app.dispatcher.commands).map((c) => `/${c.name}`)];
     for (const name of slashes) {
       bolt.command(name, async ({ command, ack, respond }) => {
-        await ack();
+        await this.ackLate(ack);
         await this.track(() => this.onSlash(command.command, command.text, command, respond));
       });
     }
     bolt.action(/.+/, async ({ ack, body, action, respond }) => {
-      await ack();
+      await this.ackLate(ack);
       await this.track(() => this.onButton(body as unknown as ActionBody, action as unknown as { action_id: string; value?: string }, respond));
     });
     bolt.view(GUESS_CALLBACK, async ({ ack, body, view }) => {
@@ -163,7 +176,7 @@ export class SlackAdapter {
           await ack({ response_action: 'errors', errors: { [GUESS_BLOCK]: t(user.locale, 'slack.modal.empty') } });
           return;
         }
-        await ack();
+        await this.ackLate(ack);
         const team = body.team?.id ?? body.user.team_id ?? '';
         await this.onModalGuess(team, userId, body.user.name, view.private_metadata, answer);
       });
@@ -179,7 +192,7 @@ export class SlackAdapter {
           return;
         }
         // The download and the checks can take longer than Slack's 3 s: close the modal first, answer in the channel.
-        await ack();
+        await this.ackLate(ack);
         const team = body.team?.id ?? body.user.team_id ?? '';
         await this.onDeckModal(team, userId, body.user.name, view.private_metadata, values, fileId);
       });

@@ -71,7 +71,7 @@ export function handleOnce(bolt: BoltApp, o: OnceOptions): { readonly repeats: n
       stats.repeats++;
       o.logger.info({ keys: keys.map((k) => k.split(':')[0]), retryNum: context.retryNum, retryReason: context.retryReason }, 'slack: repeated delivery ignored');
       const ack = (args as { ack?: () => Promise<void> }).ack;
-      if (ack) await ack();
+      if (ack) await ack().catch(() => undefined); // a late ack of a repeat: Slack has given up on it anyway
       return;
     }
     await args.next();
