@@ -58,14 +58,25 @@ export class PgBossScheduler implements StepScheduler {
   async start(handler: (job: StepJob) => Promise<void>): Promise<void> {
     await this.local.start(handler);
     await this.boss.start();
-    await this.boss.createQueue(this.queue, {
-      name: this.queue,
-      policy: 'standard',
-      expireInSeconds: 5,
-      retryLimit: 20,
-      retryDelay: 1,
-      retentionMinutes: 30,
-    });
+    // Instances starting together create their queues (each a partition of pg-boss's job table) at
+    // once, and PostgreSQL may pick one of them as a deadlock victim. create_queue is idempotent
+    // (ON CONFLICT DO NOTHING), so the victim tries again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.boss.createQueue(this.queue, {
+          name: this.queue,
+          policy: 'standard',
+          expireInSeconds: 5,
+          retryLimit: 20,
+          retryDelay: 1,
+          retentionMinutes: 30,
+        });
+        break;
+      } catch (e) {
+        if ((e as { code?: unknown } | null)?.code !== '40P01' || attempt >= 8) throw e;
+        await new Promise((r) => setTimeout(r, 50 + Math.random() * 200 * attempt));
+      }
+    }
     // A worker waits a polling interval after every fetch, even a full one: one job per fetch would run
     // at most two jobs a second per instance, and with thousands of rounds the backstop would fall minutes
     // behind (a dead instance's rounds with it). Jobs of different rounds run side by side; the runtime
