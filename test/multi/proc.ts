@@ -24,7 +24,7 @@ export interface Bot {
 export function startBot(env: Record<string, string>, name = 'bot'): Bot {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: process.env.BOT_LOG_LEVEL ?? 'warn', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let out = '';
