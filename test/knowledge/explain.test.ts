@@ -108,6 +108,7 @@ describe('knowledge base', () => {
 
   // The writing rule: the article's facts carry over, its sentences do not.
   // The article lives in ../shared beside the clone, as it does in CI: without it this test fails.
+  const ARTICLE = fileURLToPath(new URL('../../../shared/article/000_e1e7f7ad76ba9c40.txt', import.meta.url));
   it('shares no run of 14+ characters with the article, names of works aside', () => {
     expect(existsSync(ARTICLE), `the article is missing: ${ARTICLE}`).toBe(true);
     const names = ['AI的智能涌现对你意味着什么', 'CompressionforAGI', 'BitterLesson'];
