@@ -39,7 +39,8 @@ const EN_STOP = new Set(
     // Words that frame a question rather than name its topic.
     'like want wonder curious question questions answer please kind sort way ways work works ' +
     'relate related relation relations relationship difference differences differ between compare comparison versus vs ' +
-    'time times example examples exactly actually basically idea concept topic mean means meant anyway plain simple simply'
+    'time times example examples exactly actually basically idea concept topic mean means meant anyway plain simple simply ' +
+    'mention mentions mentioned briefly'
   ).split(/\s+/),
 );
 
@@ -102,6 +103,8 @@ export function stem(word: string): string {
   else if (w.endsWith('s') && !/(ss|us|is)$/.test(w)) w = w.slice(0, -1);
   if (w.endsWith('ily') && w.length > 5) w = w.slice(0, -3) + 'y';
   else if (w.endsWith('ly') && w.length > 5) w = w.slice(0, -2);
+  // improvement meets improving, movement moving.
+  if (w.endsWith('ment') && w.length > 7) w = w.slice(0, -4);
   if (w.endsWith('ing') && w.length > 5) w = w.slice(0, -3);
   else if (w.endsWith('ed') && w.length > 4) w = w.slice(0, -2);
   if (w.endsWith('e') && w.length > 3) w = w.slice(0, -1);
@@ -166,10 +169,13 @@ function coverOf(chars: string[], from: number, to: number, reach: boolean): str
 /** Analyses already-normalised text (see `normalizeText`). */
 // Colloquial question frames, cut out before segmentation: the segmenter splits them
 // unpredictably (凭|啥|说), leaving single characters that look like topic words.
-const ZH_FRAMES = /[这那哪一每][张幅]|几号|几点|星期几|礼拜几|行不行|行吗|可以吗|好不好|对不对|对吗|为什么|为啥|凭啥|凭什么|是啥|是什么|什么是|啥意思|什么意思|咋回事|怎么回事|咋理解|怎么理解|如何理解|到底|究竟|是不是|有没有|能不能|是个啥|啥叫|什么叫/g;
+const ZH_FRAMES = /说人话|用人话|大白话|通俗[点地]?[讲说]?|简单[点地]?[讲说]|答案|[这那哪一每][张幅]|几号|几点|星期几|礼拜几|行不行|行吗|可以吗|好不好|对不对|对吗|为什么|为啥|凭啥|凭什么|是啥|是什么|什么是|啥意思|什么意思|咋回事|怎么回事|咋理解|怎么理解|如何理解|到底|究竟|是不是|有没有|能不能|是个啥|啥叫|什么叫/g;
+
+// English asks for plain words the same way: "in plain words" is a frame, not the topic "words".
+const EN_FRAMES = /\b(?:eli5|explain like i'?m (?:five|5)|in (?:plain|simple|layman'?s?|everyday|easy) (?:words|english|terms|language)|in a nutshell|for dummies|for a beginner)\b/g;
 
 export function analyzeNormalized(normalized: string): Analysis {
-  const text = foldSynonyms(normalized).replace(ZH_FRAMES, ' ');
+  const text = foldSynonyms(normalized).replace(ZH_FRAMES, ' ').replace(EN_FRAMES, ' ');
   const terms: string[] = [];
   const units: QueryUnit[] = [];
   const seenUnits = new Set<string>();
