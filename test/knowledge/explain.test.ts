@@ -189,6 +189,21 @@ describe('synonyms, sizes and question frames', () => {
     expect(foldSynonyms('lossless').trim()).toBe('lossless0');
   });
 
+  it('reads a bare picture side as its size, but not arithmetic or other units', () => {
+    const terms = (s: string) => foldSynonyms(normalizeText(s)).trim().split(/\s+/);
+    expect(terms('32到64差那么多')).toEqual(expect.arrayContaining(['32x32', '64x64']));
+    expect(terms('why is 16 enough for the Mona Lisa')).toContain('16x16');
+    for (const q of ['what is 32 times 32', '32乘32等于几', '32位系统', '64 bit windows', '16岁']) {
+      expect(terms(q).filter((t) => /^\d+x\d+$/.test(t)), q).toEqual([]);
+    }
+    expect(explain(index, '32到64差那么多也算突然?').topic).toBe('micro-macro');
+    expect(explain(index, 'what is 32 times 32').topic).toBeNull();
+  });
+
+  it('strips plain-words frames: 说人话, 大白话, ELI5, in plain words', () => {
+    for (const q of ['涌现说人话是啥', '用大白话讲讲涌现', 'emergence, ELI5', 'emergence in plain words']) expect(explain(index, q).topic, q).toBe('emergence');
+  });
+
   it('folds an English term written against Chinese with no space, as it folds a spaced one', () => {
     const terms = (s: string) => foldSynonyms(normalizeText(s)).trim().split(/\s+/);
     expect(terms('world model是啥意思')).toEqual(terms('world model 是啥意思'));
