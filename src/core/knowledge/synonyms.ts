@@ -41,7 +41,7 @@ const GROUPS: readonly Group[] = [
     token: 'inexpressible0',
     forms: ['无法用语言表达', '不能用语言表达', '无法表达', '说不出来', '说不出', '说不清', "can't be put into words", 'cannot be put into words', 'put into words', "can't be said", 'cannot be said', "can't be expressed", 'cannot be expressed', 'inexpressible', 'unspeakable'],
   },
-  { token: 'ceiling0', forms: ['极限', '上限', '天花板', '到顶', '到头', '停下来', '最多能多强', 'maximum', 'max out', 'stop improving', 'ever stop', 'upper limits', 'upper limit', 'ceilings', 'ceiling'] },
+  { token: 'ceiling0', forms: ['极限', '上限', '天花板', '到顶', '到头', '尽头', '停下来', '停下', '停止', '停滞', '会停', '止步', '最多能多强', 'maximum', 'max out', 'stop improving', 'ever stop', 'upper limits', 'upper limit', 'ceilings', 'ceiling'] },
   { token: 'useful0', forms: ['能干啥', '能干嘛', '能干什么', '有什么用', '有啥用', '有何用', '有什么好处', '有啥好处', '用处', '好处', 'what good is', 'useful', 'usefulness'] },
   { token: 'times4', forms: ['4倍', '四倍', '4x', 'four times', 'fourfold', 'quadruple', 'quadruples', 'quadrupled'] },
   { token: 'unstable0', forms: ['时灵时不灵', '一会对一会错', '时对时错', '有时对有时错', '不稳定', 'unstable', 'instability', 'inconsistent', 'flaky', 'hit or miss', 'hit-or-miss'] },

@@ -40,7 +40,7 @@ const EN_STOP = new Set(
     'like want wonder curious question questions answer please kind sort way ways work works ' +
     'relate related relation relations relationship difference differences differ between compare comparison versus vs ' +
     'time times example examples exactly actually basically idea concept topic mean means meant anyway plain simple simply ' +
-    'mention mentions mentioned briefly'
+    'mention mentions mentioned briefly special'
   ).split(/\s+/),
 );
 
