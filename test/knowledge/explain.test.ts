@@ -200,6 +200,12 @@ describe('synonyms, sizes and question frames', () => {
     expect(explain(index, 'what is 32 times 32').topic).toBeNull();
   });
 
+  it('weighs a Chinese word by its content characters: 太高 counts half, 老婆 in full', () => {
+    expect(explain(index, 'AI的维度太高咋办').topic).toBe('dimension-reduction');
+    expect(explain(index, '爱因斯坦的老婆是谁').topic).toBeNull();
+    expect(explain(index, '水到100度才开是啥意思').topic).toBe('bitter-lesson');
+  });
+
   it('strips plain-words frames: 说人话, 大白话, ELI5, in plain words', () => {
     for (const q of ['涌现说人话是啥', '用大白话讲讲涌现', 'emergence, ELI5', 'emergence in plain words']) expect(explain(index, q).topic, q).toBe('emergence');
   });

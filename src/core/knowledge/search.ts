@@ -41,7 +41,7 @@ export const ANCHORED_MIN_COVERAGE = 0.3;
 export const MIN_SCORE_PER_UNIT = 5;
 /** Credit given to a query term that matched only fuzzily or as a prefix. */
 const APPROXIMATE_CREDIT = 0.5;
-/** Weight of a Chinese query word made only of common function characters (做不了, 看出). */
+/** Weight of a Chinese query word made only of common function characters (做不了, 看出); a word with some (太高) weighs in between. */
 const LIGHT_WEIGHT = 0.25;
 /** A question longer than this many terms is cut (hostile or pasted input). */
 const MAX_TERMS = 48;
@@ -271,6 +271,13 @@ const ANCHORS = new Set([
 ]);
 const isAnchor = (term: string) => ANCHORS.has(term) || /^steps?[1-6]$/.test(term);
 
+/** A Chinese word weighs by its share of content characters: 做不了 little, 太高 half, 维度 fully. */
+function hanWeight(term: string): number {
+  const chars = Array.from(term);
+  const light = chars.filter((c) => isLightHan(c)).length;
+  return LIGHT_WEIGHT + (1 - LIGHT_WEIGHT) * ((chars.length - light) / chars.length);
+}
+
 function idf(index: KnowledgeIndex, term: string): number {
   const n = index.entries.length;
   const df = index.docFreq.get(term) ?? 0;
@@ -290,7 +297,7 @@ function evidence(
   let got = 0;
   let anchored = false;
   for (const u of units) {
-    const w = idf(index, u.term) * (u.han && isLightHan(u.term) ? LIGHT_WEIGHT : 1) * (isAnchor(u.term) ? ANCHOR_WEIGHT : 1);
+    const w = idf(index, u.term) * (u.han ? hanWeight(u.term) : 1) * (isAnchor(u.term) ? ANCHOR_WEIGHT : 1);
     total += w;
     if (docTerms.has(u.term)) {
       got += w;
