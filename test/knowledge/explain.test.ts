@@ -27,11 +27,10 @@ const readSet = (name: string) => (JSON.parse(readFileSync(new URL(name, import.
 const heldOut = readSet('./eval-held-out.json');
 const tune = readSet('./eval-tune.json');
 /**
- * Top-1 floors. The goal on the held-out half is 97%. The floor guards what is reached (see
- * README), so a regression fails; it becomes the goal once the held-out half reaches it.
- * Out-of-scope refusal must be 100%.
+ * Top-1 floors. The held-out floor is the goal, 97%: `npm test` fails below it. The tune floor
+ * guards what is reached there (see README), so a regression fails. Out-of-scope refusal must be 100%.
  */
-const HELD_OUT_FLOOR = 0.95;
+const HELD_OUT_FLOOR = 0.97;
 const TUNE_FLOOR = 0.97;
 
 let entries: KnowledgeEntry[];
