@@ -48,18 +48,16 @@ import {
   lockChannels,
   orphanedRounds,
   pendingRecaps,
-  playersIn,
   playersOf,
   releaseLeases,
   releaseRecap,
   renewLeases,
   roundById,
   runningRoundOf,
-  runningRoundsOf,
+  roundsAndGuessers,
   savePlayer,
   setMessageRef,
   stateOf,
-  upsertPlayers,
   type RoundRecord,
 } from '../storage/rounds.ts';
 import type { Database } from '../storage/schema.ts';
@@ -382,13 +380,9 @@ export class GameService implements GamePort {
   private async decideGuesses(trx: Transaction<Database>, batch: PendingGuess[]): Promise<(Committed | null | { error: unknown })[]> {
     const channels = [...new Set(batch.map((g) => g.caller.channelId))].sort();
     await lockChannels(trx, channels);
-    const rows = new Map((await runningRoundsOf(trx, channels)).map((r) => [r.channel_id, r]));
-    const pairs = new Map<string, [string, string]>();
-    for (const g of batch) {
-      const row = rows.get(g.caller.channelId);
-      if (row) pairs.set(`${row.id}\u0000${g.caller.userId}`, [row.id, g.caller.userId]);
-    }
-    const players = await playersIn(trx, [...pairs.values()]);
+    const read = await roundsAndGuessers(trx, batch.map((g) => [g.caller.channelId, g.caller.userId] as const));
+    const rows = new Map(read.rounds.map((r) => [r.channel_id, r]));
+    const players = read.players;
     // Read before the engine decides (synchronously, below): a server deck's picture comes from the database.
     const pictures = new Map<string, Awaited<ReturnType<GameService['pictureOf']>> | Error>();
     for (const row of rows.values()) pictures.set(row.id, await this.pictureOf(row, trx).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
@@ -425,11 +419,10 @@ export class GameService implements GamePort {
         return { error };
       }
     });
-    if (touched.size > 0) await upsertPlayers(trx, [...touched.keys()].sort().map((k) => touched.get(k)!));
     for (const { read, state } of states.values()) {
       if (!(await casIfMoved(trx, read, state))) throw new Conflict();
     }
-    if (records.length > 0) await writeGuesses(trx, records);
+    if (records.length > 0) await writeGuesses(trx, records, [...touched.keys()].sort().map((k) => touched.get(k)!));
     return results;
   }
 
