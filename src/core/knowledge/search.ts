@@ -274,7 +274,9 @@ const isAnchor = (term: string) => ANCHORS.has(term) || /^steps?[1-6]$/.test(ter
 /** A Chinese word weighs by its share of content characters: 做不了 little, 太高 half, 维度 fully. */
 function hanWeight(term: string): number {
   const chars = Array.from(term);
-  const light = chars.filter((c) => isLightHan(c)).length;
+  // A negation keeps the word specific: 没电 is about electricity as much as 电 is.
+  const light = chars.filter((c) => isLightHan(c) && c !== '不' && c !== '没').length;
+  if (isLightHan(term)) return LIGHT_WEIGHT;
   return LIGHT_WEIGHT + (1 - LIGHT_WEIGHT) * ((chars.length - light) / chars.length);
 }
 

@@ -83,6 +83,8 @@ const NUMBER_RULES: readonly [RegExp, string][] = [
   [/(?:600\s*亿|六百亿|(?<![\d.])60\s*(?:billion|bn|b)\b|sixty\s+billion)/g, ' p60b '],
   [/(?:100\s*万亿|百万亿|(?<![\d.])100\s*(?:trillion|t)\b|hundred\s+trillion)/g, ' p100t '],
   [/(?:千亿|1000\s*亿|(?<![\d.])100\s*(?:billion|bn|b)\b|hundred[\s-]+billion)/g, ' p100b '],
+  // 1+1=2, the article's example of what is easy to understand and hard to prove, is one term.
+  [/(?<![\d.])1\s*\+\s*1(?:\s*=\s*2)?(?![\d.])/g, ' oneplusone1 '],
   // GPT-4, GPT 4 and GPT4 are one name.
   [/\bgpt[\s-]*(\d+(?:\.\d+)?)(?![\d.])/g, ' gpt gpt$1 '],
   // Steps of the experiment: 第5步, 第五步, step 5, the 5th step → step5.

@@ -56,12 +56,15 @@ const ZH_STOP = new Set(
     '到底是 到底 究竟是 为啥 啥 咋 咋样 怎么办 该怎么办 该 关系 有关 区别 差别 不同 之间 原因 作用 是指 指的是 叫做 叫 ' +
     '今天 明天 昨天 几号 几点 例子 举例 举个例子 这个例子 那个例子 啥事 什么事 哪些事 词 这个词 这词 能否 算不算 算是 没法 能不能 可不可以 一定 一定能 真的 真的是 这么 那么 呀 哪儿 啊 多大 问题 ' +
     // Colloquial frames: 是啥, 凭啥, 咋回事, 是个…
-    '是啥 是个 是个啥 啥意思 是啥意思 凭啥 凭什么 咋回事 怎么回事 咋理解 怎么理解 如何理解 讲了啥 说了啥 干啥 干嘛 为啥是 咋 呗 哈 嘞 儿 个儿'
+    '特别 特殊 梗 啥梗 跟 是啥 是个 是个啥 啥意思 是啥意思 凭啥 凭什么 咋回事 怎么回事 咋理解 怎么理解 如何理解 讲了啥 说了啥 干啥 干嘛 为啥是 咋 呗 哈 嘞 儿 个儿'
   ).split(/\s+/),
 );
 
+// Particles and conjunctions the segmenter sometimes glues onto a neighbouring word.
+const EDGE_GLUE = new Set(Array.from('的跟和与'));
+
 // A bigram containing one of these characters is almost always glue between words.
-const ZH_GLUE_CHARS = new Set(Array.from('的地得了着是吗呢吧啊呀嘛么什和与也都就还在把被这那你我他她它们个之其'));
+const ZH_GLUE_CHARS = new Set(Array.from('的地得了着是吗呢吧啊呀嘛么什和与跟也都就还在把被这那你我他她它们个之其'));
 
 // Very common verbs, adverbs and particles. A query word made only of these (做不了,
 // 没法, 看出) says little about the topic, so it weighs less when judging coverage.
@@ -189,7 +192,8 @@ export function analyzeNormalized(normalized: string): Analysis {
   const latin = text.replace(HAN_RUNS, ' ');
   for (const m of latin.matchAll(WORD)) {
     const raw = m[0];
-    if (EN_STOP.has(raw)) continue;
+    // A lone digit names nothing (sizes, steps and figures are folded to terms before this).
+    if (EN_STOP.has(raw) || /^\d$/.test(raw)) continue;
     const t = stem(raw);
     if (EN_STOP.has(t)) continue;
     terms.push(t);
@@ -198,7 +202,7 @@ export function analyzeNormalized(normalized: string): Analysis {
 
   for (const m of text.matchAll(HAN_RUNS)) {
     const chars = Array.from(m[0]);
-    // Segments with their character offsets; a trailing 的 is dropped (做的 → 做).
+    // Segments with their character offsets; a trailing 的 or a 跟/和 the segmenter glued on is dropped (做的 → 做, 屏跟 → 屏).
     const segs: { w: string; from: number; to: number }[] = [];
     let pos = 0;
     for (const seg of segmenter.segment(m[0])) {
@@ -207,7 +211,8 @@ export function analyzeNormalized(normalized: string): Analysis {
       let to = pos + len;
       pos += len;
       if (!seg.isWordLike || ZH_STOP.has(seg.segment)) continue;
-      while (to > from + 1 && chars[to - 1] === '的') to--;
+      while (to > from + 1 && EDGE_GLUE.has(chars[to - 1] as string)) to--;
+      while (to > from + 1 && EDGE_GLUE.has(chars[from] as string) && chars[from] !== '的') from++;
       const w = chars.slice(from, to).join('');
       if (w && !ZH_STOP.has(w)) segs.push({ w, from, to });
     }
