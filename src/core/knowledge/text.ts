@@ -135,10 +135,11 @@ export interface Analysis {
 
 const isGlue = (c: string | undefined) => c !== undefined && ZH_GLUE_CHARS.has(c);
 
-function bigramsOf(run: string): string[] {
+function bigramsOf(run: string, kept?: readonly boolean[]): string[] {
   const chars = Array.from(run);
   const out: string[] = [];
   for (let i = 0; i + 1 < chars.length; i++) {
+    if (kept && !(kept[i] && kept[i + 1])) continue;
     const a = chars[i] as string;
     const b = chars[i + 1] as string;
     if (isGlue(a) || isGlue(b)) continue;
@@ -235,7 +236,10 @@ export function analyzeNormalized(normalized: string): Analysis {
       addUnit({ term: chars.slice(s0.from, to).join(''), han: true, cover: coverOf(chars, s0.from, to, true) });
       i = j;
     }
-    for (const b of bigramsOf(m[0])) terms.push(b);
+    // Bigrams only inside the kept words: a stop word's own bigrams (特别, 有啥) would rank entries by chance.
+    const kept = new Array<boolean>(chars.length).fill(false);
+    for (const sg of segs) for (let k = sg.from; k < sg.to; k++) kept[k] = true;
+    for (const b of bigramsOf(m[0], kept)) terms.push(b);
   }
   return { terms, units };
 }
