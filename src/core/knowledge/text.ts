@@ -96,9 +96,15 @@ export function hasHan(s: string): boolean {
   return HAN.test(s);
 }
 
+// Irregular forms a reader uses for the entries' verbs ("seeing it before", "seen before").
+const IRREGULAR: Readonly<Record<string, string>> = {
+  seen: 'see', saw: 'see', thought: 'think', built: 'build', grew: 'grow', grown: 'grow', taught: 'teach',
+  found: 'find', felt: 'feel', won: 'win', began: 'begin', begun: 'begin', chose: 'choose', chosen: 'choose',
+};
+
 /** A light English stemmer: enough to make plurals and -ing/-ed forms meet. */
 export function stem(word: string): string {
-  let w = word;
+  let w = IRREGULAR[word] ?? word;
   if (w.length <= 3 || /\d/.test(w)) return w;
   if (w.endsWith("'s")) w = w.slice(0, -2);
   if (w.endsWith('ies') && w.length > 4) w = w.slice(0, -3) + 'y';
