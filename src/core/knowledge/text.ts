@@ -56,7 +56,7 @@ const ZH_STOP = new Set(
     '到底是 到底 究竟是 为啥 啥 咋 咋样 怎么办 该怎么办 该 关系 有关 区别 差别 不同 之间 原因 作用 是指 指的是 叫做 叫 ' +
     '今天 明天 昨天 几号 几点 例子 举例 举个例子 这个例子 那个例子 啥事 什么事 哪些事 词 这个词 这词 能否 算不算 算是 没法 能不能 可不可以 一定 一定能 真的 真的是 这么 那么 呀 哪儿 啊 多大 问题 ' +
     // Colloquial frames: 是啥, 凭啥, 咋回事, 是个…
-    '特别 特殊 梗 啥梗 跟 是啥 是个 是个啥 啥意思 是啥意思 凭啥 凭什么 咋回事 怎么回事 咋理解 怎么理解 如何理解 讲了啥 说了啥 干啥 干嘛 为啥是 咋 呗 哈 嘞 儿 个儿'
+    '特别 特殊 特征 特点 梗 啥梗 跟 是啥 是个 是个啥 啥意思 是啥意思 凭啥 凭什么 咋回事 怎么回事 咋理解 怎么理解 如何理解 讲了啥 说了啥 干啥 干嘛 为啥是 咋 呗 哈 嘞 儿 个儿'
   ).split(/\s+/),
 );
 
@@ -179,7 +179,7 @@ function coverOf(chars: string[], from: number, to: number, reach: boolean): str
 /** Analyses already-normalised text (see `normalizeText`). */
 // Colloquial question frames, cut out before segmentation: the segmenter splits them
 // unpredictably (凭|啥|说), leaving single characters that look like topic words.
-const ZH_FRAMES = /咋办|咋整|怎么整|说人话|用人话|大白话|通俗[点地]?[讲说]?|简单[点地]?[讲说]|答案|[这那哪一每][张幅]|几号|几点|星期几|礼拜几|行不行|行吗|可以吗|好不好|对不对|对吗|为什么|为啥|凭啥|凭什么|是啥|是什么|什么是|啥意思|什么意思|咋回事|怎么回事|咋理解|怎么理解|如何理解|到底|究竟|是不是|有没有|能不能|是个啥|啥叫|什么叫/g;
+const ZH_FRAMES = /咋办|咋整|怎么整|说人话|用人话|大白话|通俗[点地]?[讲说]?|简单[点地]?[讲说]|答案|[这那哪一每][张幅]|几号|几点|星期几|礼拜几|行不行|行吗|可以吗|好不好|对不对|对吗|为什么|为啥|凭啥|凭什么|是啥|是什么|什么是|啥意思|什么意思|咋回事|怎么回事|咋理解|怎么理解|如何理解|到底|究竟|是不是|有没有|能不能|算不算|会不会|要不要|可不可以|是个啥|啥叫|什么叫/g;
 
 // English asks for plain words the same way: "in plain words" is a frame, not the topic "words".
 const EN_FRAMES = /\b(?:eli5|explain like i'?m (?:five|5)|in (?:plain|simple|layman'?s?|everyday|easy) (?:words|english|terms|language)|in a nutshell|for dummies|for a beginner)\b/g;
