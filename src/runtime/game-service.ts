@@ -155,8 +155,6 @@ export class GameService implements GamePort {
   private readonly outbox = new SerialQueues();
   private readonly compiled = new Map<string, CompiledAnswers>();
   private readonly rivals = new Map<string, Set<string>>();
-  /** The last state this instance committed per channel: a cache for diagnostics and tests, never a source of truth. */
-  private readonly seen = new Map<string, RoundState>();
   private readonly scheduler: StepScheduler;
   readonly instanceId: string;
   private readonly resumeWindowMs: number;
@@ -225,15 +223,6 @@ export class GameService implements GamePort {
   /** Calls `fn` once per round that ends, on the instance that ended it, after the recap was posted. */
   onRoundEnded(fn: (state: RoundState) => Promise<void>): void {
     this.endListeners.push(fn);
-  }
-
-  /** The state this instance last committed for a channel's running round (tests, diagnostics). */
-  activeRound(channelId: string): RoundState | undefined {
-    return this.seen.get(channelId);
-  }
-
-  activeCount(): number {
-    return this.seen.size;
   }
 
   /** The round running in a channel, whichever instance runs it; null when none. Adapters check buttons and chat against it. */
@@ -607,8 +596,6 @@ export class GameService implements GamePort {
   /** After a commit: timers, then the public messages through the channel's outbox (awaited, in order). */
   private async after(before: RoundState, state: RoundState, tr: Transition, row?: RoundRecord): Promise<void> {
     const c = state.config;
-    if (state.status === 'running') this.seen.set(c.channelId, state);
-    else if (this.seen.get(c.channelId)?.config.id === c.id) this.seen.delete(c.channelId);
     // The local timer is set at once; the durable job's insert runs beside the posts rather than before
     // them, so a step is not shown later by a round trip (a crash in between leaves the lease sweep).
     const scheduled: Promise<void>[] = [];
@@ -807,7 +794,6 @@ export class GameService implements GamePort {
         }
         continue;
       }
-      this.seen.set(r.channel_id, stateOf(r, {}));
       await this.scheduler.schedule({ roundId: r.id, channelId: r.channel_id, step: r.step, dueAt: r.due_at });
     }
     return closed;
@@ -858,7 +844,6 @@ export class GameService implements GamePort {
         mode: r.mode === 'experiment' ? 'experiment' : 'race',
       });
     }
-    this.seen.clear();
   }
 
   /** A round's picture; `db` is the transaction the caller is in (a server deck's picture is read through it). */

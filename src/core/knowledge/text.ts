@@ -39,7 +39,8 @@ const EN_STOP = new Set(
     // Words that frame a question rather than name its topic.
     'like want wonder curious question questions answer please kind sort way ways work works ' +
     'relate related relation relations relationship difference differences differ between compare comparison versus vs ' +
-    'time times example examples exactly actually basically idea concept topic mean means meant anyway plain simple simply'
+    'time times example examples exactly actually basically idea concept topic mean means meant anyway plain simple simply ' +
+    'mention mentions mentioned briefly special'
   ).split(/\s+/),
 );
 
@@ -67,7 +68,7 @@ const ZH_GLUE_CHARS = new Set(Array.from('的地得了着是吗呢吧啊呀嘛�
 const ZH_LIGHT_CHARS = new Set(
   Array.from(
     '不没了的地得着过是做会能要有该办怎么去来出到上下很太最更多少大小好一个些看说讲想用让给才就又再还只别后前里中时候' +
-      '新老对错真点样种次把被比起开成为以可已经都也而但并所之其此各每几第两什哪谁吗呢吧啊呀嘛啦这那你我他她它们学懂东西事',
+      '新对错真点样种次把被比起开成为以可已经都也而但并所之其此各每几第两什哪谁吗呢吧啊呀嘛啦这那你我他她它们学懂东西事',
   ),
 );
 
@@ -102,6 +103,8 @@ export function stem(word: string): string {
   else if (w.endsWith('s') && !/(ss|us|is)$/.test(w)) w = w.slice(0, -1);
   if (w.endsWith('ily') && w.length > 5) w = w.slice(0, -3) + 'y';
   else if (w.endsWith('ly') && w.length > 5) w = w.slice(0, -2);
+  // improvement meets improving, movement moving.
+  if (w.endsWith('ment') && w.length > 7) w = w.slice(0, -4);
   if (w.endsWith('ing') && w.length > 5) w = w.slice(0, -3);
   else if (w.endsWith('ed') && w.length > 4) w = w.slice(0, -2);
   if (w.endsWith('e') && w.length > 3) w = w.slice(0, -1);
@@ -166,10 +169,13 @@ function coverOf(chars: string[], from: number, to: number, reach: boolean): str
 /** Analyses already-normalised text (see `normalizeText`). */
 // Colloquial question frames, cut out before segmentation: the segmenter splits them
 // unpredictably (凭|啥|说), leaving single characters that look like topic words.
-const ZH_FRAMES = /[这那哪一每][张幅]|几号|几点|星期几|礼拜几|行不行|行吗|可以吗|好不好|对不对|对吗|为什么|为啥|凭啥|凭什么|是啥|是什么|什么是|啥意思|什么意思|咋回事|怎么回事|咋理解|怎么理解|如何理解|到底|究竟|是不是|有没有|能不能|是个啥|啥叫|什么叫/g;
+const ZH_FRAMES = /咋办|咋整|怎么整|说人话|用人话|大白话|通俗[点地]?[讲说]?|简单[点地]?[讲说]|答案|[这那哪一每][张幅]|几号|几点|星期几|礼拜几|行不行|行吗|可以吗|好不好|对不对|对吗|为什么|为啥|凭啥|凭什么|是啥|是什么|什么是|啥意思|什么意思|咋回事|怎么回事|咋理解|怎么理解|如何理解|到底|究竟|是不是|有没有|能不能|是个啥|啥叫|什么叫/g;
+
+// English asks for plain words the same way: "in plain words" is a frame, not the topic "words".
+const EN_FRAMES = /\b(?:eli5|explain like i'?m (?:five|5)|in (?:plain|simple|layman'?s?|everyday|easy) (?:words|english|terms|language)|in a nutshell|for dummies|for a beginner)\b/g;
 
 export function analyzeNormalized(normalized: string): Analysis {
-  const text = foldSynonyms(normalized).replace(ZH_FRAMES, ' ');
+  const text = foldSynonyms(normalized).replace(ZH_FRAMES, ' ').replace(EN_FRAMES, ' ');
   const terms: string[] = [];
   const units: QueryUnit[] = [];
   const seenUnits = new Set<string>();
