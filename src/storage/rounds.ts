@@ -13,6 +13,12 @@ import type { Database, RoundsTable } from './schema.ts';
 type Db = Kysely<Database>;
 type Tx = Transaction<Database>;
 export type RoundRecord = Selectable<RoundsTable>;
+/** The columns the engine's state is built from (`stateOf`); a guess batch reads only these (round-cache.ts). */
+export type RoundView = Pick<
+  RoundRecord,
+  'id' | 'platform' | 'channel_id' | 'scope_id' | 'deck_id' | 'item_id' | 'mode' | 'step_seconds' | 'locale' | 'started_at'
+  | 'status' | 'step' | 'due_at' | 'first_solver_id' | 'host_id' | 'end_reason' | 'ended_at'
+>;
 
 export function isPostgres(db: Kysely<any>): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
@@ -133,7 +139,7 @@ export async function playersOf(db: Db | Tx, roundId: string, playerId?: string)
 }
 
 /** The engine's state from the rows (players: those given; the engine needs only the guesser's for a guess). */
-export function stateOf(r: RoundRecord, players: Record<string, PlayerState>): RoundState {
+export function stateOf(r: RoundView, players: Record<string, PlayerState>): RoundState {
   const config: RoundConfig = {
     id: r.id,
     channelId: r.channel_id,
@@ -162,34 +168,33 @@ export async function insertRound(
   trx: Tx,
   s: RoundState,
   o: { platform: string; ownerId: string; leaseUntil: number },
-): Promise<void> {
+): Promise<RoundRecord> {
   const c = s.config;
-  await trx
-    .insertInto('rounds')
-    .values({
-      id: c.id,
-      platform: o.platform,
-      channel_id: c.channelId,
-      scope_id: c.scopeId,
-      deck_id: c.deckId,
-      item_id: c.itemId,
-      mode: c.mode,
-      step_seconds: c.stepSeconds,
-      host_id: c.hostId,
-      locale: c.locale,
-      status: 'running',
-      end_reason: null,
-      step: s.step,
-      first_solver_id: null,
-      started_at: s.startedAt,
-      ended_at: null,
-      due_at: s.deadline,
-      owner_id: o.ownerId,
-      lease_until: o.leaseUntil,
-      message_ref: null,
-      announced: 1,
-    })
-    .execute();
+  const row: RoundRecord = {
+    id: c.id,
+    platform: o.platform,
+    channel_id: c.channelId,
+    scope_id: c.scopeId,
+    deck_id: c.deckId,
+    item_id: c.itemId,
+    mode: c.mode,
+    step_seconds: c.stepSeconds,
+    host_id: c.hostId,
+    locale: c.locale,
+    status: 'running',
+    end_reason: null,
+    step: s.step,
+    first_solver_id: null,
+    started_at: s.startedAt,
+    ended_at: null,
+    due_at: s.deadline,
+    owner_id: o.ownerId,
+    lease_until: o.leaseUntil,
+    message_ref: null,
+    announced: 1,
+  };
+  await trx.insertInto('rounds').values(row).execute();
+  return row;
 }
 
 /**
