@@ -52,6 +52,7 @@ import {
   releaseLeases,
   releaseRecap,
   renewLeases,
+  playersIn,
   roundById,
   runningRoundOf,
   roundsAndGuessers,
@@ -59,7 +60,9 @@ import {
   setMessageRef,
   stateOf,
   type RoundRecord,
+  type RoundView,
 } from '../storage/rounds.ts';
+import { RoundCache } from '../storage/round-cache.ts';
 import type { Database } from '../storage/schema.ts';
 import { writeGuess, writeGuesses, type GuessRecord } from '../storage/guess-write.ts';
 import type { InterruptedRound, Store } from '../storage/store.ts';
@@ -113,11 +116,15 @@ function matches(r: RoundRecord, f: RoundFilter): boolean {
   return (!f.platform || r.platform === f.platform) && (!f.scopeIds || f.scopeIds.includes(r.scope_id));
 }
 
-/** A transition that committed, with the round row it started from. */
-interface Committed {
-  row: RoundRecord;
+/** A transition that committed. */
+interface Decided {
   before: RoundState;
   tr: Transition;
+}
+
+/** A transition that committed, with the round row it started from. */
+interface Committed extends Decided {
+  row: RoundRecord;
 }
 
 /** Another input moved the round between our read and our write: read again and retry. */
@@ -128,7 +135,7 @@ interface PendingGuess {
   caller: Caller;
   text: string;
   now: number;
-  resolve: (done: Committed | null) => void;
+  resolve: (done: Decided | null) => void;
   reject: (err: unknown) => void;
 }
 
@@ -149,8 +156,6 @@ export class GameService implements GamePort {
   private readonly outbox = new SerialQueues();
   private readonly compiled = new Map<string, CompiledAnswers>();
   private readonly rivals = new Map<string, Set<string>>();
-  /** The last state this instance committed per channel: a cache for diagnostics and tests, never a source of truth. */
-  private readonly seen = new Map<string, RoundState>();
   private readonly scheduler: StepScheduler;
   readonly instanceId: string;
   private readonly resumeWindowMs: number;
@@ -167,6 +172,8 @@ export class GameService implements GamePort {
   private guessWriter: Promise<void> | null = null;
   /** Recaps this instance failed to send (round id → channel): its heartbeat tries them again, recovery filters or not. */
   private readonly owedRecaps = new Map<string, string>();
+  /** The rounds' fixed columns, so that guess batches read only the live ones (never a source of truth). */
+  private readonly roundCache = new RoundCache();
 
   constructor(private readonly o: GameServiceOptions) {
     this.scheduler = o.scheduler ?? new LocalScheduler(o.clock);
@@ -217,15 +224,6 @@ export class GameService implements GamePort {
   /** Calls `fn` once per round that ends, on the instance that ended it, after the recap was posted. */
   onRoundEnded(fn: (state: RoundState) => Promise<void>): void {
     this.endListeners.push(fn);
-  }
-
-  /** The state this instance last committed for a channel's running round (tests, diagnostics). */
-  activeRound(channelId: string): RoundState | undefined {
-    return this.seen.get(channelId);
-  }
-
-  activeCount(): number {
-    return this.seen.size;
   }
 
   /** The round running in a channel, whichever instance runs it; null when none. Adapters check buttons and chat against it. */
@@ -281,7 +279,8 @@ export class GameService implements GamePort {
         await this.db.transaction().execute(async (trx) => {
           await lockChannel(trx, caller.channelId);
           if (await runningRoundOf(trx, caller.channelId)) throw new UserError('round-running');
-          await insertRound(trx, start.state, { platform: caller.platform, ownerId: this.instanceId, leaseUntil: now + this.leaseMs });
+          const row = await insertRound(trx, start.state, { platform: caller.platform, ownerId: this.instanceId, leaseUntil: now + this.leaseMs });
+          this.roundCache.remember(row);
         });
       } catch (err) {
         // Two instances starting a round in one channel at once: the database's unique index refuses the second.
@@ -302,9 +301,9 @@ export class GameService implements GamePort {
     if (!text.trim()) throw new UserError('empty-guess');
     if (!pinyinLoaded()) await loadPinyin();
     const now = this.o.clock.now();
-    let done: Committed | null;
+    let done: Decided | null;
     try {
-      done = await new Promise<Committed | null>((resolve, reject) => {
+      done = await new Promise<Decided | null>((resolve, reject) => {
         this.pendingGuesses.push({ caller, text, now, resolve, reject });
         this.writeGuesses();
       });
@@ -357,7 +356,7 @@ export class GameService implements GamePort {
    * deadlock, a bad row), it rolls back and each guess is committed on its own, so only a failing one fails.
    */
   private async commitGuesses(batch: PendingGuess[]): Promise<void> {
-    let results: (Committed | null | { error: unknown })[];
+    let results: (Decided | null | { error: unknown })[];
     try {
       results = await this.db.transaction().execute((trx) => this.decideGuesses(trx, batch));
     } catch {
@@ -377,26 +376,39 @@ export class GameService implements GamePort {
     });
   }
 
-  private async decideGuesses(trx: Transaction<Database>, batch: PendingGuess[]): Promise<(Committed | null | { error: unknown })[]> {
+  private async decideGuesses(trx: Transaction<Database>, batch: PendingGuess[]): Promise<(Decided | null | { error: unknown })[]> {
     const channels = [...new Set(batch.map((g) => g.caller.channelId))].sort();
     await lockChannels(trx, channels);
-    const read = await roundsAndGuessers(trx, batch.map((g) => [g.caller.channelId, g.caller.userId] as const));
-    const rows = new Map(read.rounds.map((r) => [r.channel_id, r]));
-    const players = read.players;
+    let rows: Map<string, RoundView>;
+    let players: Map<string, PlayerState>;
+    if (isPostgres(trx)) {
+      // One statement for the rounds and the guessers' rows: there, each round trip costs both processes CPU.
+      const read = await roundsAndGuessers(trx, batch.map((g) => [g.caller.channelId, g.caller.userId] as const));
+      rows = new Map(read.rounds.map((r) => [r.channel_id, r]));
+      players = read.players;
+    } else {
+      rows = new Map((await this.roundCache.runningRoundsOf(trx, channels)).map((r) => [r.channel_id, r]));
+      const pairs = new Map<string, [string, string]>();
+      for (const g of batch) {
+        const row = rows.get(g.caller.channelId);
+        if (row) pairs.set(`${row.id}\u0000${g.caller.userId}`, [row.id, g.caller.userId]);
+      }
+      players = await playersIn(trx, [...pairs.values()]);
+    }
     // Read before the engine decides (synchronously, below): a server deck's picture comes from the database.
     const pictures = new Map<string, Awaited<ReturnType<GameService['pictureOf']>> | Error>();
     for (const row of rows.values()) pictures.set(row.id, await this.pictureOf(row, trx).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
     /** Per channel: the state the batch has reached, and the round as it was read. */
-    const states = new Map<string, { row: RoundRecord; read: RoundState; state: RoundState }>();
+    const states = new Map<string, { read: RoundState; state: RoundState }>();
     const touched = new Map<string, { roundId: string; player: PlayerState }>();
     const records: GuessRecord[] = [];
-    const results = batch.map((g): Committed | null | { error: unknown } => {
+    const results = batch.map((g): Decided | null | { error: unknown } => {
       const row = rows.get(g.caller.channelId);
       if (!row) return null;
       let at = states.get(row.channel_id);
       if (!at) {
         const read = stateOf(row, {});
-        states.set(row.channel_id, (at = { row, read, state: read }));
+        states.set(row.channel_id, (at = { read, state: read }));
       }
       // The round ended earlier in this batch: like a guess that finds no running round (a late guess).
       if (at.state.status !== 'running') return null;
@@ -410,11 +422,11 @@ export class GameService implements GamePort {
         const before: RoundState = { ...at.state, players: known ? { [g.caller.userId]: known } : {} };
         const tr = reduce(before, { type: 'player.guess', playerId: g.caller.userId, name: g.caller.userName, text: g.text, verdict }, g.now);
         const judged = tr.events.find((e) => e.type === 'guess.judged');
-        if (!judged || judged.type !== 'guess.judged') return { row, before, tr };
+        if (!judged || judged.type !== 'guess.judged') return { before, tr };
         touched.set(key, { roundId: row.id, player: tr.state.players[g.caller.userId]! });
         at.state = { ...tr.state, players: {} };
         records.push(this.guessRecord(g.caller, before, judged, normalizeGuess(g.text), g.now));
-        return { row, before, tr };
+        return { before, tr };
       } catch (error) {
         return { error };
       }
@@ -593,8 +605,6 @@ export class GameService implements GamePort {
   /** After a commit: timers, then the public messages through the channel's outbox (awaited, in order). */
   private async after(before: RoundState, state: RoundState, tr: Transition, row?: RoundRecord): Promise<void> {
     const c = state.config;
-    if (state.status === 'running') this.seen.set(c.channelId, state);
-    else if (this.seen.get(c.channelId)?.config.id === c.id) this.seen.delete(c.channelId);
     // The local timer is set at once; the durable job's insert runs beside the posts rather than before
     // them, so a step is not shown later by a round trip (a crash in between leaves the lease sweep).
     const scheduled: Promise<void>[] = [];
@@ -793,7 +803,6 @@ export class GameService implements GamePort {
         }
         continue;
       }
-      this.seen.set(r.channel_id, stateOf(r, {}));
       await this.scheduler.schedule({ roundId: r.id, channelId: r.channel_id, step: r.step, dueAt: r.due_at });
     }
     return closed;
@@ -844,7 +853,6 @@ export class GameService implements GamePort {
         mode: r.mode === 'experiment' ? 'experiment' : 'race',
       });
     }
-    this.seen.clear();
   }
 
   /** A round's picture; `db` is the transaction the caller is in (a server deck's picture is read through it). */

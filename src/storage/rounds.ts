@@ -13,6 +13,12 @@ import type { Database, RoundsTable } from './schema.ts';
 type Db = Kysely<Database>;
 type Tx = Transaction<Database>;
 export type RoundRecord = Selectable<RoundsTable>;
+/** The columns the engine's state is built from (`stateOf`); a guess batch reads only these (round-cache.ts). */
+export type RoundView = Pick<
+  RoundRecord,
+  'id' | 'platform' | 'channel_id' | 'scope_id' | 'deck_id' | 'item_id' | 'mode' | 'step_seconds' | 'locale' | 'started_at'
+  | 'status' | 'step' | 'due_at' | 'first_solver_id' | 'host_id' | 'end_reason' | 'ended_at'
+>;
 
 export function isPostgres(db: Kysely<any>): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
@@ -42,24 +48,14 @@ export async function runningRoundsOf(db: Db | Tx, channelIds: readonly string[]
 }
 
 /**
- * A batch of guesses' reads: the running rounds of the guessers' channels, and each guesser's row in
- * the round of their channel (keyed as `playersIn`'s). PostgreSQL reads both in one statement, the
- * players as JSON beside their round; SQLite, in-process, reads them one after the other.
+ * PostgreSQL: a batch of guesses' reads in one statement: the running rounds of the guessers' channels,
+ * and each guesser's row in the round of their channel (keyed as `playersIn`'s), as JSON beside their
+ * round. (SQLite, in-process, reads them one after the other: RoundCache, then `playersIn`.)
  */
 export async function roundsAndGuessers(
   trx: Tx,
   guessers: readonly (readonly [channelId: string, playerId: string])[],
 ): Promise<{ rounds: RoundRecord[]; players: Map<string, PlayerState> }> {
-  if (!isPostgres(trx)) {
-    const rounds = await runningRoundsOf(trx, [...new Set(guessers.map(([c]) => c))]);
-    const roundOf = new Map(rounds.map((r) => [r.channel_id, r.id]));
-    const pairs = new Map<string, [string, string]>();
-    for (const [c, p] of guessers) {
-      const id = roundOf.get(c);
-      if (id) pairs.set(`${id}\u0000${p}`, [id, p]);
-    }
-    return { rounds, players: await playersIn(trx, [...pairs.values()]) };
-  }
   const { rows } = await sql<RoundRecord & { guessers: Selectable<Database['round_players']>[] | null }>`
     SELECT r.*, (
       SELECT json_agg(rp) FROM round_players rp WHERE rp.round_id = r.id AND rp.player_id = ANY (k.players)
@@ -172,7 +168,7 @@ export async function playersOf(db: Db | Tx, roundId: string, playerId?: string)
 }
 
 /** The engine's state from the rows (players: those given; the engine needs only the guesser's for a guess). */
-export function stateOf(r: RoundRecord, players: Record<string, PlayerState>): RoundState {
+export function stateOf(r: RoundView, players: Record<string, PlayerState>): RoundState {
   const config: RoundConfig = {
     id: r.id,
     channelId: r.channel_id,
@@ -201,34 +197,33 @@ export async function insertRound(
   trx: Tx,
   s: RoundState,
   o: { platform: string; ownerId: string; leaseUntil: number },
-): Promise<void> {
+): Promise<RoundRecord> {
   const c = s.config;
-  await trx
-    .insertInto('rounds')
-    .values({
-      id: c.id,
-      platform: o.platform,
-      channel_id: c.channelId,
-      scope_id: c.scopeId,
-      deck_id: c.deckId,
-      item_id: c.itemId,
-      mode: c.mode,
-      step_seconds: c.stepSeconds,
-      host_id: c.hostId,
-      locale: c.locale,
-      status: 'running',
-      end_reason: null,
-      step: s.step,
-      first_solver_id: null,
-      started_at: s.startedAt,
-      ended_at: null,
-      due_at: s.deadline,
-      owner_id: o.ownerId,
-      lease_until: o.leaseUntil,
-      message_ref: null,
-      announced: 1,
-    })
-    .execute();
+  const row: RoundRecord = {
+    id: c.id,
+    platform: o.platform,
+    channel_id: c.channelId,
+    scope_id: c.scopeId,
+    deck_id: c.deckId,
+    item_id: c.itemId,
+    mode: c.mode,
+    step_seconds: c.stepSeconds,
+    host_id: c.hostId,
+    locale: c.locale,
+    status: 'running',
+    end_reason: null,
+    step: s.step,
+    first_solver_id: null,
+    started_at: s.startedAt,
+    ended_at: null,
+    due_at: s.deadline,
+    owner_id: o.ownerId,
+    lease_until: o.leaseUntil,
+    message_ref: null,
+    announced: 1,
+  };
+  await trx.insertInto('rounds').values(row).execute();
+  return row;
 }
 
 /**

@@ -12,6 +12,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
 import type { FakeClock } from '../fakes/fake-clock.ts';
+import { runningRound } from '../fakes/test-app.ts';
 
 /** Players every driver provides. `evil`'s display name is `<!channel> & @everyone <@…>`-like: hostile text. */
 export type Player = 'host' | 'alice' | 'bob' | 'evil';
@@ -50,11 +51,11 @@ export function adapterSuite(name: string, make: () => Promise<AdapterDriver>): 
 
     it('a race round ends with exactly one recap naming the winner', async () => {
       await d.command('host', 'play', 'deck:masterpieces item:mona-lisa mode:race');
-      expect(d.app.game.activeRound(d.channelId)?.config.mode).toBe('race');
+      expect((await runningRound(d.app, d.channelId))?.config.mode).toBe('race');
       await d.guess('bob', 'sunflowers');
       await d.clock.advance(15_000);
       await d.guess('alice', 'mona lisa');
-      expect(d.app.game.activeRound(d.channelId)).toBeUndefined();
+      expect(await runningRound(d.app, d.channelId)).toBeUndefined();
       const recaps = d.recaps();
       expect(recaps).toHaveLength(1);
       expect(recaps[0]).toContain('Mona Lisa');
@@ -78,11 +79,11 @@ export function adapterSuite(name: string, make: () => Promise<AdapterDriver>): 
       await d.command('host', 'play', 'deck:masterpieces item:starry-night mode:race');
       const publicBefore = d.publicTexts().length;
       await d.command('alice', 'stop');
-      expect(d.app.game.activeRound(d.channelId)?.status).toBe('running');
+      expect((await runningRound(d.app, d.channelId))?.status).toBe('running');
       expect(d.privateTexts('alice').join('\n')).toMatch(/host/i);
       expect(d.publicTexts()).toHaveLength(publicBefore);
       await d.command('host', 'stop');
-      expect(d.app.game.activeRound(d.channelId)).toBeUndefined();
+      expect(await runningRound(d.app, d.channelId)).toBeUndefined();
       expect(d.recaps()).toHaveLength(1);
     });
 

@@ -6,7 +6,7 @@
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { plainText, type Reply } from '../../src/core/reply.ts';
-import { caller, makeTestApp, type TestApp } from '../fakes/test-app.ts';
+import { caller, makeTestApp, runningRound, type TestApp } from '../fakes/test-app.ts';
 import { RecordingSink } from '../fakes/recording-sink.ts';
 import { engines, type TestDatabase } from '../fakes/databases.ts';
 
@@ -51,7 +51,7 @@ describe.each(engines)('events on $name', (engine) => {
     await t.clock.advance(5 * STEP);
     await run(carol, 'mona lisa');
     await t.clock.advance(2 * STEP);
-    expect(t.app.game.activeRound('terminal:c1')).toBeUndefined();
+    expect(await runningRound(t.app, 'terminal:c1')).toBeUndefined();
 
     const created = await run(host, '/event create name:Friday deck:masterpieces rounds:2 mode:experiment start:"in 30m" items:mona-lisa,starry-night');
     const ann = created[0]!;

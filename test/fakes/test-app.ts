@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { createApp, type App, type AppOptions } from '../../src/app.ts';
 import type { Caller } from '../../src/core/commands/define.ts';
+import type { RoundState } from '../../src/core/game/round.ts';
+import { playersOf, runningRoundOf, stateOf } from '../../src/storage/rounds.ts';
 import { FakeClock } from './fake-clock.ts';
 
 export interface TestApp {
@@ -50,4 +52,10 @@ export function caller(name: string, over: Partial<Caller> = {}): Caller {
     scopeId: 'terminal:s1',
     ...over,
   };
+}
+
+/** The round running in a channel, as the database holds it (the game service keeps no copy); undefined when none. */
+export async function runningRound(app: App, channelId: string): Promise<RoundState | undefined> {
+  const row = await runningRoundOf(app.store.db, channelId);
+  return row ? stateOf(row, await playersOf(app.store.db, row.id)) : undefined;
 }

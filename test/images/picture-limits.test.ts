@@ -20,7 +20,7 @@ import { decodeOptions, MAX_INPUT_PIXELS, readImageHeader } from '../../src/imag
 import { LadderCache } from '../../src/images/ladder-cache.ts';
 import { buildLadder, ImageDecodeError } from '../../src/images/ladder.ts';
 import { t as translate } from '../../src/views/i18n.ts';
-import { caller, makeTestApp } from '../fakes/test-app.ts';
+import { caller, makeTestApp, runningRound } from '../fakes/test-app.ts';
 
 let tmp: string;
 let smallJpeg: Buffer;
@@ -203,7 +203,7 @@ describe('a picture that breaks after start', () => {
       await writeFile(picture, smallJpeg);
       const again = await t.app.dispatcher.run(host, 'play', { deck: 'fragile', item: 'a' });
       expect(again.map((r) => plainText(r.text)).join(' ')).not.toContain(translate('en', 'errors.picture-unreadable'));
-      expect(t.app.game.activeRound(host.channelId)).toBeDefined();
+      expect(await runningRound(t.app, host.channelId)).toBeDefined();
     } finally {
       await t.cleanup();
     }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isPlausibleChatGuess } from '../../src/core/game/chat-guess.ts';
-import { caller, makeTestApp, type TestApp } from '../fakes/test-app.ts';
+import { caller, makeTestApp, runningRound, type TestApp } from '../fakes/test-app.ts';
 import { RecordingSink } from '../fakes/recording-sink.ts';
 
 let t: TestApp;
@@ -40,7 +40,7 @@ describe('Dispatcher: outcomes beside the replies', () => {
       expect(d).toEqual({ replies: [], outcome: { kind: 'ignored', reason: 'not-an-answer' } });
     }
     expect(await guessRows()).toEqual([]);
-    expect(t.app.game.activeRound('discord:c1')?.status).toBe('running');
+    expect((await runningRound(t.app, 'discord:c1'))?.status).toBe('running');
   });
 
   it('a chat guess over the rate limit is dropped silently; a command over it gets a clear answer', async () => {
@@ -71,7 +71,7 @@ describe('Dispatcher: outcomes beside the replies', () => {
     for (let i = 0; i < 20; i++) await t.app.dispatcher.runText(local, '/hint');
     const stop = await t.app.dispatcher.runText(local, '/stop');
     expect(stop.map((r) => r.text).join(' ')).not.toMatch(/slow down/i);
-    expect(t.app.game.activeRound(local.channelId)).toBeUndefined();
+    expect(await runningRound(t.app, local.channelId)).toBeUndefined();
   });
 });
 

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { UserError } from '../../src/core/errors.ts';
 import { plainText } from '../../src/core/reply.ts';
-import { caller, makeTestApp, type TestApp } from '../fakes/test-app.ts';
+import { caller, makeTestApp, runningRound, type TestApp } from '../fakes/test-app.ts';
 import { RecordingSink } from '../fakes/recording-sink.ts';
 import { FakeClock } from '../fakes/fake-clock.ts';
 import { engines, type TestDatabase } from '../fakes/databases.ts';
@@ -78,7 +78,7 @@ describe.each(engines)('on $name', (engine) => {
       expect(plainText(recap.text)).toContain('ann');
       expect(recap.footer).toMatch(/Leonardo/);
       expect((await sharp(recap.images![0]!.data).metadata()).format).toBe('png');
-      expect(t.app.game.activeRound(host.channelId)).toBeUndefined();
+      expect(await runningRound(t.app, host.channelId)).toBeUndefined();
       // Right, just after the winner: recorded, and told who got there first (no points, no win).
       expect(await t.app.game.guess(bob, 'mona lisa')).toEqual({ kind: 'late', step: 3, winner: 'ann' });
       expect(await t.app.game.guess(cat, 'sunset')).toEqual({ kind: 'refused', reason: 'ended' });
@@ -113,7 +113,7 @@ describe.each(engines)('on $name', (engine) => {
       await t.clock.advance(15_000); // step 6
       expect(await t.app.game.guess(bob, '星月夜')).toMatchObject({ verdict: 'correct', step: 6, points: 1, first: false });
       expect(await t.app.game.guess(cat, 'sunflowers')).toMatchObject({ verdict: 'wrong' });
-      expect(t.app.game.activeRound(host.channelId)?.status).toBe('running');
+      expect((await runningRound(t.app, host.channelId))?.status).toBe('running');
       await t.clock.advance(15_000); // last window
       await t.clock.advance(15_000); // reveal
       expect(sink.kinds()).toEqual(['step:1', 'step:2', 'step:3', 'step:4', 'step:5', 'step:6', 'final:7', 'recap:6']);
@@ -306,7 +306,7 @@ describe.each(engines)('on $name', (engine) => {
       expect(sink2.kinds()).toEqual(['recap:2']);
       // The channel is free for a new round.
       await t2.app.game.play(host, { item: 'the-kiss' });
-      expect(t2.app.game.activeRound(host.channelId)?.config.itemId).toBe('the-kiss');
+      expect((await runningRound(t2.app, host.channelId))?.config.itemId).toBe('the-kiss');
       await t2.cleanup();
     });
 

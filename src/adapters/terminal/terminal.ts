@@ -77,13 +77,8 @@ export class TerminalAdapter implements RoundSink {
   private async waitForRound(): Promise<void> {
     const game = this.o.app.game;
     // An event's breaks have no round running, so the terminal waits for the event too.
-    const busy = () => Boolean(game.activeRound(TERMINAL_CHANNEL)) || this.o.app.events.isActive(TERMINAL_CHANNEL);
-    while (busy()) {
-      await new Promise<void>((resolve) => {
-        const check = () => (busy() ? setTimeout(check, 100) : resolve());
-        check();
-      });
-    }
+    const busy = async () => (await game.roundInChannel(TERMINAL_CHANNEL)) !== null || this.o.app.events.isActive(TERMINAL_CHANNEL);
+    while (await busy()) await new Promise((resolve) => setTimeout(resolve, 100));
   }
 
   private async print(reply: Reply, picture = false): Promise<void> {

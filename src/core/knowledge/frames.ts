@@ -6,7 +6,8 @@
 // "what is the threshold", "what's a world model", "what does emergent mean", "define loss",
 // "meaning of emergence", "tell me about RLHF".
 const EN_WHAT: readonly RegExp[] = [
-  /^(?:so\s+|ok\s+|and\s+)?(?:what|whats|what's|wat)\s+(?:(?:is|are|was|were|does|do|'s)\s+)?(?:(?:a|an|the|this|that)\s+)?(.+?)\s*(?:mean|means|meant|about|anyway|exactly|again|really|then)?\s*$/,
+  // "what's so special about X", "what's the deal with X", "what counts as X" ask for X too.
+  /^(?:so\s+|ok\s+|and\s+)?(?:what|whats|what's|wat)\s+(?:(?:is|are|was|were|does|do|'s)\s+)?(?:(?:so\s+)?special\s+(?:about|with)\s+|the\s+(?:deal|story)\s+(?:with|behind)\s+|(?:counts|qualifies)\s+as\s+)?(?:(?:a|an|the|this|that)\s+)?(.+?)\s*(?:mean|means|meant|about|anyway|exactly|again|really|then)?\s*$/,
   /^(?:define|definition of|meaning of|the meaning of|explain|tell me about|about|describe)\s+(?:(?:a|an|the)\s+)?(.+?)\s*$/,
 ];
 
