@@ -48,20 +48,21 @@ import {
   lockChannels,
   orphanedRounds,
   pendingRecaps,
-  playersIn,
   playersOf,
   releaseLeases,
   releaseRecap,
   renewLeases,
+  playersIn,
   roundById,
   runningRoundOf,
-  runningRoundsOf,
+  roundsAndGuessers,
   savePlayer,
   setMessageRef,
   stateOf,
-  upsertPlayers,
   type RoundRecord,
+  type RoundView,
 } from '../storage/rounds.ts';
+import { RoundCache } from '../storage/round-cache.ts';
 import type { Database } from '../storage/schema.ts';
 import { writeGuess, writeGuesses, type GuessRecord } from '../storage/guess-write.ts';
 import type { InterruptedRound, Store } from '../storage/store.ts';
@@ -116,11 +117,15 @@ function matches(r: RoundRecord, f: RoundFilter): boolean {
   return (!f.platform || r.platform === f.platform) && (!f.scopeIds || f.scopeIds.includes(r.scope_id));
 }
 
-/** A transition that committed, with the round row it started from. */
-interface Committed {
-  row: RoundRecord;
+/** A transition that committed. */
+interface Decided {
   before: RoundState;
   tr: Transition;
+}
+
+/** A transition that committed, with the round row it started from. */
+interface Committed extends Decided {
+  row: RoundRecord;
 }
 
 /** Another input moved the round between our read and our write: read again and retry. */
@@ -131,7 +136,7 @@ interface PendingGuess {
   caller: Caller;
   text: string;
   now: number;
-  resolve: (done: Committed | null) => void;
+  resolve: (done: Decided | null) => void;
   reject: (err: unknown) => void;
 }
 
@@ -168,6 +173,8 @@ export class GameService implements GamePort {
   private guessWriter: Promise<void> | null = null;
   /** Recaps this instance failed to send (round id → channel): its heartbeat tries them again, recovery filters or not. */
   private readonly owedRecaps = new Map<string, string>();
+  /** The rounds' fixed columns, so that guess batches read only the live ones (never a source of truth). */
+  private readonly roundCache = new RoundCache();
 
   constructor(private readonly o: GameServiceOptions) {
     provideKnownPinyin();
@@ -274,7 +281,8 @@ export class GameService implements GamePort {
         await this.db.transaction().execute(async (trx) => {
           await lockChannel(trx, caller.channelId);
           if (await runningRoundOf(trx, caller.channelId)) throw new UserError('round-running');
-          await insertRound(trx, start.state, { platform: caller.platform, ownerId: this.instanceId, leaseUntil: now + this.leaseMs });
+          const row = await insertRound(trx, start.state, { platform: caller.platform, ownerId: this.instanceId, leaseUntil: now + this.leaseMs });
+          this.roundCache.remember(row);
         });
       } catch (err) {
         // Two instances starting a round in one channel at once: the database's unique index refuses the second.
@@ -294,9 +302,9 @@ export class GameService implements GamePort {
   async guess(caller: Caller, text: string): Promise<GuessOutcome> {
     if (!text.trim()) throw new UserError('empty-guess');
     const now = this.o.clock.now();
-    let done: Committed | null;
+    let done: Decided | null;
     try {
-      done = await new Promise<Committed | null>((resolve, reject) => {
+      done = await new Promise<Decided | null>((resolve, reject) => {
         this.pendingGuesses.push({ caller, text, now, resolve, reject });
         this.writeGuesses();
       });
@@ -349,7 +357,7 @@ export class GameService implements GamePort {
    * deadlock, a bad row), it rolls back and each guess is committed on its own, so only a failing one fails.
    */
   private async commitGuesses(batch: PendingGuess[]): Promise<void> {
-    let results: (Committed | null | { error: unknown })[];
+    let results: (Decided | null | { error: unknown })[];
     try {
       results = await this.db.transaction().execute((trx) => this.decideGuesses(trx, batch));
     } catch {
@@ -369,30 +377,39 @@ export class GameService implements GamePort {
     });
   }
 
-  private async decideGuesses(trx: Transaction<Database>, batch: PendingGuess[]): Promise<(Committed | null | { error: unknown })[]> {
+  private async decideGuesses(trx: Transaction<Database>, batch: PendingGuess[]): Promise<(Decided | null | { error: unknown })[]> {
     const channels = [...new Set(batch.map((g) => g.caller.channelId))].sort();
     await lockChannels(trx, channels);
-    const rows = new Map((await runningRoundsOf(trx, channels)).map((r) => [r.channel_id, r]));
-    const pairs = new Map<string, [string, string]>();
-    for (const g of batch) {
-      const row = rows.get(g.caller.channelId);
-      if (row) pairs.set(`${row.id}\u0000${g.caller.userId}`, [row.id, g.caller.userId]);
+    let rows: Map<string, RoundView>;
+    let players: Map<string, PlayerState>;
+    if (isPostgres(trx)) {
+      // One statement for the rounds and the guessers' rows: there, each round trip costs both processes CPU.
+      const read = await roundsAndGuessers(trx, batch.map((g) => [g.caller.channelId, g.caller.userId] as const));
+      rows = new Map(read.rounds.map((r) => [r.channel_id, r]));
+      players = read.players;
+    } else {
+      rows = new Map((await this.roundCache.runningRoundsOf(trx, channels)).map((r) => [r.channel_id, r]));
+      const pairs = new Map<string, [string, string]>();
+      for (const g of batch) {
+        const row = rows.get(g.caller.channelId);
+        if (row) pairs.set(`${row.id}\u0000${g.caller.userId}`, [row.id, g.caller.userId]);
+      }
+      players = await playersIn(trx, [...pairs.values()]);
     }
-    const players = await playersIn(trx, [...pairs.values()]);
     // Read before the engine decides (synchronously, below): a server deck's picture comes from the database.
     const pictures = new Map<string, Awaited<ReturnType<GameService['pictureOf']>> | Error>();
     for (const row of rows.values()) pictures.set(row.id, await this.pictureOf(row, trx).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
     /** Per channel: the state the batch has reached, and the round as it was read. */
-    const states = new Map<string, { row: RoundRecord; read: RoundState; state: RoundState }>();
+    const states = new Map<string, { read: RoundState; state: RoundState }>();
     const touched = new Map<string, { roundId: string; player: PlayerState }>();
     const records: GuessRecord[] = [];
-    const results = batch.map((g): Committed | null | { error: unknown } => {
+    const results = batch.map((g): Decided | null | { error: unknown } => {
       const row = rows.get(g.caller.channelId);
       if (!row) return null;
       let at = states.get(row.channel_id);
       if (!at) {
         const read = stateOf(row, {});
-        states.set(row.channel_id, (at = { row, read, state: read }));
+        states.set(row.channel_id, (at = { read, state: read }));
       }
       // The round ended earlier in this batch: like a guess that finds no running round (a late guess).
       if (at.state.status !== 'running') return null;
@@ -406,20 +423,19 @@ export class GameService implements GamePort {
         const before: RoundState = { ...at.state, players: known ? { [g.caller.userId]: known } : {} };
         const tr = reduce(before, { type: 'player.guess', playerId: g.caller.userId, name: g.caller.userName, text: g.text, verdict }, g.now);
         const judged = tr.events.find((e) => e.type === 'guess.judged');
-        if (!judged || judged.type !== 'guess.judged') return { row, before, tr };
+        if (!judged || judged.type !== 'guess.judged') return { before, tr };
         touched.set(key, { roundId: row.id, player: tr.state.players[g.caller.userId]! });
         at.state = { ...tr.state, players: {} };
         records.push(this.guessRecord(g.caller, before, judged, normalizeGuess(g.text), g.now));
-        return { row, before, tr };
+        return { before, tr };
       } catch (error) {
         return { error };
       }
     });
-    if (touched.size > 0) await upsertPlayers(trx, [...touched.keys()].sort().map((k) => touched.get(k)!));
     for (const { read, state } of states.values()) {
       if (!(await casIfMoved(trx, read, state))) throw new Conflict();
     }
-    if (records.length > 0) await writeGuesses(trx, records);
+    if (records.length > 0) await writeGuesses(trx, records, [...touched.keys()].sort().map((k) => touched.get(k)!));
     return results;
   }
 

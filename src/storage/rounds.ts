@@ -13,6 +13,12 @@ import type { Database, RoundsTable } from './schema.ts';
 type Db = Kysely<Database>;
 type Tx = Transaction<Database>;
 export type RoundRecord = Selectable<RoundsTable>;
+/** The columns the engine's state is built from (`stateOf`); a guess batch reads only these (round-cache.ts). */
+export type RoundView = Pick<
+  RoundRecord,
+  'id' | 'platform' | 'channel_id' | 'scope_id' | 'deck_id' | 'item_id' | 'mode' | 'step_seconds' | 'locale' | 'started_at'
+  | 'status' | 'step' | 'due_at' | 'first_solver_id' | 'host_id' | 'end_reason' | 'ended_at'
+>;
 
 export function isPostgres(db: Kysely<any>): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
@@ -39,6 +45,29 @@ export async function runningRoundsOf(db: Db | Tx, channelIds: readonly string[]
   // The status as a literal, so that the planner can use the partial index rounds_one_running (a bound
   // parameter can't match its WHERE): it finds each channel's running round instead of scanning them all.
   return db.selectFrom('rounds').selectAll().where('channel_id', 'in', [...channelIds]).where('status', '=', sql.lit('running')).execute();
+}
+
+/**
+ * PostgreSQL: a batch of guesses' reads in one statement: the running rounds of the guessers' channels,
+ * and each guesser's row in the round of their channel (keyed as `playersIn`'s), as JSON beside their
+ * round. (SQLite, in-process, reads them one after the other: RoundCache, then `playersIn`.)
+ */
+export async function roundsAndGuessers(
+  trx: Tx,
+  guessers: readonly (readonly [channelId: string, playerId: string])[],
+): Promise<{ rounds: RoundRecord[]; players: Map<string, PlayerState> }> {
+  const { rows } = await sql<RoundRecord & { guessers: Selectable<Database['round_players']>[] | null }>`
+    SELECT r.*, (
+      SELECT json_agg(rp) FROM round_players rp WHERE rp.round_id = r.id AND rp.player_id = ANY (k.players)
+    ) AS guessers
+    FROM (SELECT c, array_agg(DISTINCT p) AS players FROM unnest(${guessers.map(([c]) => c)}::text[], ${guessers.map(([, p]) => p)}::text[]) AS g(c, p) GROUP BY c) AS k
+    JOIN rounds r ON r.channel_id = k.c AND r.status = 'running'`.execute(trx);
+  const players = new Map<string, PlayerState>();
+  const rounds = rows.map(({ guessers: found, ...round }) => {
+    for (const r of found ?? []) players.set(`${r.round_id}\u0000${r.player_id}`, playerOf(r));
+    return round;
+  });
+  return { rounds, players };
 }
 
 /** A `round_players` row as the engine's player state. */
@@ -80,12 +109,18 @@ export async function playersIn(db: Db | Tx, pairs: readonly (readonly [roundId:
   return out;
 }
 
+/** A player's state in a round, as a batch of guesses left it. */
+export interface RoundPlayerRow {
+  roundId: string;
+  player: PlayerState;
+}
+
 /**
  * Writes players' rows after a batch of guesses, one statement. Only for rows read in the same
  * transaction under the channels' locks (`lockChannels`; SQLite has one writer): nothing else can
  * have moved them since, so the compare-and-set of `savePlayer` would always hold.
  */
-export async function upsertPlayers(trx: Tx, rows: { roundId: string; player: PlayerState }[]): Promise<void> {
+export async function upsertPlayers(trx: Tx, rows: RoundPlayerRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 400) {
     await trx
       .insertInto('round_players')
@@ -133,7 +168,7 @@ export async function playersOf(db: Db | Tx, roundId: string, playerId?: string)
 }
 
 /** The engine's state from the rows (players: those given; the engine needs only the guesser's for a guess). */
-export function stateOf(r: RoundRecord, players: Record<string, PlayerState>): RoundState {
+export function stateOf(r: RoundView, players: Record<string, PlayerState>): RoundState {
   const config: RoundConfig = {
     id: r.id,
     channelId: r.channel_id,
@@ -162,34 +197,33 @@ export async function insertRound(
   trx: Tx,
   s: RoundState,
   o: { platform: string; ownerId: string; leaseUntil: number },
-): Promise<void> {
+): Promise<RoundRecord> {
   const c = s.config;
-  await trx
-    .insertInto('rounds')
-    .values({
-      id: c.id,
-      platform: o.platform,
-      channel_id: c.channelId,
-      scope_id: c.scopeId,
-      deck_id: c.deckId,
-      item_id: c.itemId,
-      mode: c.mode,
-      step_seconds: c.stepSeconds,
-      host_id: c.hostId,
-      locale: c.locale,
-      status: 'running',
-      end_reason: null,
-      step: s.step,
-      first_solver_id: null,
-      started_at: s.startedAt,
-      ended_at: null,
-      due_at: s.deadline,
-      owner_id: o.ownerId,
-      lease_until: o.leaseUntil,
-      message_ref: null,
-      announced: 1,
-    })
-    .execute();
+  const row: RoundRecord = {
+    id: c.id,
+    platform: o.platform,
+    channel_id: c.channelId,
+    scope_id: c.scopeId,
+    deck_id: c.deckId,
+    item_id: c.itemId,
+    mode: c.mode,
+    step_seconds: c.stepSeconds,
+    host_id: c.hostId,
+    locale: c.locale,
+    status: 'running',
+    end_reason: null,
+    step: s.step,
+    first_solver_id: null,
+    started_at: s.startedAt,
+    ended_at: null,
+    due_at: s.deadline,
+    owner_id: o.ownerId,
+    lease_until: o.leaseUntil,
+    message_ref: null,
+    announced: 1,
+  };
+  await trx.insertInto('rounds').values(row).execute();
+  return row;
 }
 
 /**
