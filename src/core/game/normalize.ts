@@ -242,8 +242,10 @@ export function providePinyin(o: { known: ReadonlyMap<string, string>; load: () 
 
 /** Loads pinyin-pro once; pinyinSyllables (and so compileAnswers, rivalKeys, judge) needs it. */
 export function loadPinyin(): Promise<void> {
+  // Not a second copy (the ES build) beside one the synchronous loader already brought in.
+  if (pinyin) return Promise.resolve();
   return (loadingPinyin ??= import('pinyin-pro').then((m) => {
-    pinyin = m.pinyin;
+    pinyin ??= m.pinyin;
   }));
 }
 
