@@ -5,6 +5,7 @@
  */
 import { sql, type Transaction } from 'kysely';
 import type { Database } from './schema.ts';
+import { runShaped } from './shaped.ts';
 
 export const GLOBAL_SCOPE_ID = 'all';
 
@@ -39,27 +40,28 @@ export function writeGuess(trx: Transaction<Database>, g: GuessRecord): Promise<
  * are written in sorted order, so that instances writing at once lock rows in the same order.
  */
 export async function writeGuesses(trx: Transaction<Database>, gs: GuessRecord[]): Promise<void> {
+  // Each statement is compiled once per row count (shaped.ts): its rows hold exactly the values to bind.
   for (const part of chunks(gs)) {
-    await trx
-      .insertInto('guesses')
-      .values(
-        part.map((g) => ({
-          round_id: g.roundId,
-          player_id: g.playerId,
-          channel_id: g.channelId,
-          scope_id: g.scopeId,
-          deck_id: g.deckId,
-          item_id: g.itemId,
-          mode: g.mode,
-          step: g.step,
-          text_norm: g.textNorm,
-          verdict: g.verdict,
-          points: g.points,
-          first: g.first ? 1 : 0,
-          created_at: g.at,
-        })),
-      )
-      .execute();
+    await runShaped(
+      trx,
+      'guesses.insert',
+      part.map((g) => ({
+        round_id: g.roundId,
+        player_id: g.playerId,
+        channel_id: g.channelId,
+        scope_id: g.scopeId,
+        deck_id: g.deckId,
+        item_id: g.itemId,
+        mode: g.mode,
+        step: g.step,
+        text_norm: g.textNorm,
+        verdict: g.verdict,
+        points: g.points,
+        first: g.first ? 1 : 0,
+        created_at: g.at,
+      })),
+      (rows) => trx.insertInto('guesses').values(rows),
+    );
   }
   // The latest name of each player, written only when it changed (most guesses come from known players):
   // read first, so that unchanged rows are not locked (PostgreSQL locks a row that an upsert finds, even
@@ -67,20 +69,21 @@ export async function writeGuesses(trx: Transaction<Database>, gs: GuessRecord[]
   const names = new Map<string, { id: string; name: string; updated_at: number }>();
   for (const g of gs) names.set(g.playerId, { id: g.playerId, name: g.playerName, updated_at: g.at });
   for (const part of chunks([...names.keys()])) {
-    const stored = await trx.selectFrom('players').select(['id', 'name']).where('id', 'in', part).execute();
+    const { rows: stored } = await runShaped(trx, 'players.names', part, (ids) => trx.selectFrom('players').select(['id', 'name']).where('id', 'in', ids));
     for (const r of stored) if (names.get(r.id)?.name === r.name) names.delete(r.id);
   }
   for (const part of chunks(sortedValues(names))) {
-    await trx
-      .insertInto('players')
-      .values(part)
-      .onConflict((oc) =>
-        oc
-          .column('id')
-          .doUpdateSet({ name: sql`excluded.name`, updated_at: sql`excluded.updated_at` })
-          .whereRef('players.name', '<>', 'excluded.name'),
-      )
-      .execute();
+    await runShaped(trx, 'players.upsert', part, (rows) =>
+      trx
+        .insertInto('players')
+        .values(rows)
+        .onConflict((oc) =>
+          oc
+            .column('id')
+            .doUpdateSet({ name: sql`excluded.name`, updated_at: sql`excluded.updated_at` })
+            .whereRef('players.name', '<>', 'excluded.name'),
+        ),
+    );
   }
 
   const scores = new Map<string, { scope: string; scope_id: string; player_id: string; points: number; wins: number; solved: number; updated_at: number }>();
@@ -102,18 +105,19 @@ export async function writeGuesses(trx: Transaction<Database>, gs: GuessRecord[]
     }
   }
   for (const part of chunks(sortedValues(scores))) {
-    await trx
-      .insertInto('scores')
-      .values(part)
-      .onConflict((oc) =>
-        oc.columns(['scope', 'scope_id', 'player_id']).doUpdateSet({
-          points: sql`scores.points + excluded.points`,
-          wins: sql`scores.wins + excluded.wins`,
-          solved: sql`scores.solved + excluded.solved`,
-          updated_at: sql`excluded.updated_at`,
-        }),
-      )
-      .execute();
+    await runShaped(trx, 'scores.add', part, (rows) =>
+      trx
+        .insertInto('scores')
+        .values(rows)
+        .onConflict((oc) =>
+          oc.columns(['scope', 'scope_id', 'player_id']).doUpdateSet({
+            points: sql`scores.points + excluded.points`,
+            wins: sql`scores.wins + excluded.wins`,
+            solved: sql`scores.solved + excluded.solved`,
+            updated_at: sql`excluded.updated_at`,
+          }),
+        ),
+    );
   }
 
   // A first encounter is inserted once and never replaced: a row that exists already is left alone,
@@ -122,23 +126,30 @@ export async function writeGuesses(trx: Transaction<Database>, gs: GuessRecord[]
   // round, only once, whichever round of the batch it comes from.
   const rows = recognitionRows(gs);
   for (const part of chunks(rows.filter((r) => r.first))) {
-    await trx
-      .insertInto('recognitions')
-      .values(part.map((r) => r.row))
-      .onConflict((oc) => oc.columns(['player_id', 'deck_id', 'item_id']).doNothing())
-      .execute();
+    await runShaped(
+      trx,
+      'recognitions.first',
+      part.map((r) => r.row),
+      (rs) =>
+        trx
+          .insertInto('recognitions')
+          .values(rs)
+          .onConflict((oc) => oc.columns(['player_id', 'deck_id', 'item_id']).doNothing()),
+    );
   }
   for (const { row: r } of rows) {
     if (r.known_step === null) continue;
-    await trx
-      .updateTable('recognitions')
-      .set({ known_step: r.known_step, known_at: r.known_at })
-      .where('player_id', '=', r.player_id)
-      .where('deck_id', '=', r.deck_id)
-      .where('item_id', '=', r.item_id)
-      .where('round_id', '=', r.round_id)
-      .where('known_step', 'is', null)
-      .execute();
+    const known = { known_step: r.known_step, known_at: r.known_at, player_id: r.player_id, deck_id: r.deck_id, item_id: r.item_id, round_id: r.round_id };
+    await runShaped(trx, 'recognitions.known', [known], ([k]) =>
+      trx
+        .updateTable('recognitions')
+        .set({ known_step: k!.known_step, known_at: k!.known_at })
+        .where('player_id', '=', k!.player_id)
+        .where('deck_id', '=', k!.deck_id)
+        .where('item_id', '=', k!.item_id)
+        .where('round_id', '=', k!.round_id)
+        .where('known_step', 'is', null),
+    );
   }
 }
 
