@@ -4,6 +4,8 @@
  * Portable Kysely, so the same code runs on SQLite and PostgreSQL.
  */
 import { sql, type Transaction } from 'kysely';
+import { writeGuessesPg } from './guess-write-pg.ts';
+import { isPostgres, upsertPlayers, type RoundPlayerRow } from './rounds.ts';
 import type { Database } from './schema.ts';
 import { runShaped } from './shaped.ts';
 
@@ -35,12 +37,17 @@ export function writeGuess(trx: Transaction<Database>, g: GuessRecord): Promise<
 }
 
 /**
- * All of these guesses, in one transaction. Each table gets multi-row statements; rows that update
- * the same key are merged first (one statement may not touch a row twice on PostgreSQL), and keys
- * are written in sorted order, so that instances writing at once lock rows in the same order.
+ * All of these guesses, in one transaction, with the players' round rows the batch left (`players`,
+ * read under the channels' locks). Each table gets multi-row statements; rows that update the same key
+ * are merged first (one statement may not touch a row twice on PostgreSQL), and keys are written in
+ * sorted order, so that instances writing at once lock rows in the same order. PostgreSQL writes it
+ * all in one statement (./guess-write-pg.ts): each round trip there costs both processes CPU.
  */
-export async function writeGuesses(trx: Transaction<Database>, gs: GuessRecord[]): Promise<void> {
-  // Each statement is compiled once per row count (shaped.ts): its rows hold exactly the values to bind.
+export async function writeGuesses(trx: Transaction<Database>, gs: GuessRecord[], players: RoundPlayerRow[] = []): Promise<void> {
+  const rows = guessBatchRows(gs);
+  if (isPostgres(trx)) return writeGuessesPg(trx, gs, players, rows);
+  if (players.length > 0) await upsertPlayers(trx, players);
+  // Each statement below is compiled once per row count (shaped.ts): its rows hold exactly the values to bind.
   for (const part of chunks(gs)) {
     await runShaped(
       trx,
@@ -60,23 +67,22 @@ export async function writeGuesses(trx: Transaction<Database>, gs: GuessRecord[]
         first: g.first ? 1 : 0,
         created_at: g.at,
       })),
-      (rows) => trx.insertInto('guesses').values(rows),
+      (vs) => trx.insertInto('guesses').values(vs),
     );
   }
   // The latest name of each player, written only when it changed (most guesses come from known players):
   // read first, so that unchanged rows are not locked (PostgreSQL locks a row that an upsert finds, even
   // when its WHERE keeps it as it is), and instances writing guesses of the same players don't queue.
-  const names = new Map<string, { id: string; name: string; updated_at: number }>();
-  for (const g of gs) names.set(g.playerId, { id: g.playerId, name: g.playerName, updated_at: g.at });
+  const names = new Map(rows.names.map((n) => [n.id, n]));
   for (const part of chunks([...names.keys()])) {
     const { rows: stored } = await runShaped(trx, 'players.names', part, (ids) => trx.selectFrom('players').select(['id', 'name']).where('id', 'in', ids));
     for (const r of stored) if (names.get(r.id)?.name === r.name) names.delete(r.id);
   }
-  for (const part of chunks(sortedValues(names))) {
-    await runShaped(trx, 'players.upsert', part, (rows) =>
+  for (const part of chunks([...names.values()])) {
+    await runShaped(trx, 'players.upsert', part, (vs) =>
       trx
         .insertInto('players')
-        .values(rows)
+        .values(vs)
         .onConflict((oc) =>
           oc
             .column('id')
@@ -85,8 +91,66 @@ export async function writeGuesses(trx: Transaction<Database>, gs: GuessRecord[]
         ),
     );
   }
+  for (const part of chunks(rows.scores)) {
+    await runShaped(trx, 'scores.add', part, (vs) =>
+      trx
+        .insertInto('scores')
+        .values(vs)
+        .onConflict((oc) =>
+          oc.columns(['scope', 'scope_id', 'player_id']).doUpdateSet({
+            points: sql`scores.points + excluded.points`,
+            wins: sql`scores.wins + excluded.wins`,
+            solved: sql`scores.solved + excluded.solved`,
+            updated_at: sql`excluded.updated_at`,
+          }),
+        ),
+    );
+  }
+  for (const part of chunks(rows.firstEncounters)) {
+    await runShaped(trx, 'recognitions.first', part, (vs) =>
+      trx
+        .insertInto('recognitions')
+        .values(vs)
+        .onConflict((oc) => oc.columns(['player_id', 'deck_id', 'item_id']).doNothing()),
+    );
+  }
+  for (const r of rows.known) {
+    const known = { known_step: r.known_step, known_at: r.known_at, player_id: r.player_id, deck_id: r.deck_id, item_id: r.item_id, round_id: r.round_id };
+    await runShaped(trx, 'recognitions.known', [known], ([k]) =>
+      trx
+        .updateTable('recognitions')
+        .set({ known_step: k!.known_step, known_at: k!.known_at })
+        .where('player_id', '=', k!.player_id)
+        .where('deck_id', '=', k!.deck_id)
+        .where('item_id', '=', k!.item_id)
+        .where('round_id', '=', k!.round_id)
+        .where('known_step', 'is', null),
+    );
+  }
+}
 
-  const scores = new Map<string, { scope: string; scope_id: string; player_id: string; points: number; wins: number; solved: number; updated_at: number }>();
+/** What a batch of guesses writes besides the guesses themselves, merged per key and in key order. */
+export interface GuessBatchRows {
+  /** Each guesser's latest name (stored only where it changed). */
+  names: { id: string; name: string; updated_at: number }[];
+  /** Points, wins and solves to add, per (scope, scope id, player). */
+  scores: { scope: string; scope_id: string; player_id: string; points: number; wins: number; solved: number; updated_at: number }[];
+  /** Each (player, picture)'s first round in the batch: inserted unless the player met the picture before. */
+  firstEncounters: RecognitionRow[];
+  /** Rows where the player knew the picture: set on the stored first encounter, if it is this round's and not yet known. */
+  known: RecognitionRow[];
+}
+
+/**
+ * A guess batch's rows for players, scores and recognitions. A first encounter is inserted once and
+ * never replaced (a row that exists already is left alone, without locking it); within the batch, a
+ * player's first round on the picture is inserted (a later round's row would find it). The step at
+ * which the player knew it is set only in the first-encounter round, only once.
+ */
+export function guessBatchRows(gs: GuessRecord[]): GuessBatchRows {
+  const names = new Map<string, { id: string; name: string; updated_at: number }>();
+  for (const g of gs) names.set(g.playerId, { id: g.playerId, name: g.playerName, updated_at: g.at });
+  const scores = new Map<string, GuessBatchRows['scores'][number]>();
   for (const g of gs) {
     if (g.points <= 0 && !g.win) continue;
     const scopes: [string, string][] = [
@@ -104,53 +168,13 @@ export async function writeGuesses(trx: Transaction<Database>, gs: GuessRecord[]
       scores.set(key, row);
     }
   }
-  for (const part of chunks(sortedValues(scores))) {
-    await runShaped(trx, 'scores.add', part, (rows) =>
-      trx
-        .insertInto('scores')
-        .values(rows)
-        .onConflict((oc) =>
-          oc.columns(['scope', 'scope_id', 'player_id']).doUpdateSet({
-            points: sql`scores.points + excluded.points`,
-            wins: sql`scores.wins + excluded.wins`,
-            solved: sql`scores.solved + excluded.solved`,
-            updated_at: sql`excluded.updated_at`,
-          }),
-        ),
-    );
-  }
-
-  // A first encounter is inserted once and never replaced: a row that exists already is left alone,
-  // without locking it. Within the batch, a player's first round on the picture is inserted (a later
-  // round's row would find it). The step at which the player knew it is set only in the first-encounter
-  // round, only once, whichever round of the batch it comes from.
-  const rows = recognitionRows(gs);
-  for (const part of chunks(rows.filter((r) => r.first))) {
-    await runShaped(
-      trx,
-      'recognitions.first',
-      part.map((r) => r.row),
-      (rs) =>
-        trx
-          .insertInto('recognitions')
-          .values(rs)
-          .onConflict((oc) => oc.columns(['player_id', 'deck_id', 'item_id']).doNothing()),
-    );
-  }
-  for (const { row: r } of rows) {
-    if (r.known_step === null) continue;
-    const known = { known_step: r.known_step, known_at: r.known_at, player_id: r.player_id, deck_id: r.deck_id, item_id: r.item_id, round_id: r.round_id };
-    await runShaped(trx, 'recognitions.known', [known], ([k]) =>
-      trx
-        .updateTable('recognitions')
-        .set({ known_step: k!.known_step, known_at: k!.known_at })
-        .where('player_id', '=', k!.player_id)
-        .where('deck_id', '=', k!.deck_id)
-        .where('item_id', '=', k!.item_id)
-        .where('round_id', '=', k!.round_id)
-        .where('known_step', 'is', null),
-    );
-  }
+  const recognitions = recognitionRows(gs);
+  return {
+    names: sortedValues(names),
+    scores: sortedValues(scores),
+    firstEncounters: recognitions.filter((r) => r.first).map((r) => r.row),
+    known: recognitions.filter((r) => r.row.known_step !== null).map((r) => r.row),
+  };
 }
 
 /** Rows per multi-row statement: well under SQLite's and PostgreSQL's limits on bound values. */
@@ -164,7 +188,7 @@ function sortedValues<T>(m: Map<string, T>): T[] {
   return [...m.keys()].sort().map((k) => m.get(k)!);
 }
 
-type RecognitionRow = Database['recognitions'];
+export type RecognitionRow = Database['recognitions'];
 
 /**
  * The recognition rows of a batch: per (player, picture, round), the first guess and the first correct

@@ -205,6 +205,12 @@ describe('synonyms, sizes and question frames', () => {
     expect(explain(index, '水到100度才开是啥意思').topic).toBe('bitter-lesson');
   });
 
+  it('counts a negation as content (没电), drops lone digits, and unglues 跟 from its neighbour', () => {
+    for (const q of ['手机没电了咋办', "what's 2+2"]) expect(explain(index, q).topic, q).toBeNull();
+    expect(explain(index, '1+1=2跟涌现有啥关系').topic).toBe('intuition');
+    expect(explain(index, 'retina屏跟AI有啥关系').topic).toBe('perception-limit');
+  });
+
   it('strips plain-words frames: 说人话, 大白话, ELI5, in plain words', () => {
     for (const q of ['涌现说人话是啥', '用大白话讲讲涌现', 'emergence, ELI5', 'emergence in plain words']) expect(explain(index, q).topic, q).toBe('emergence');
   });

@@ -70,8 +70,8 @@ const WHY_BOOST = 1.25;
  * 1: 95.6%, 1.5: 95.6%); held-out then went from 91.8% to 92.8%.
  */
 const QUESTION_VOTE = 1;
-/** A hit that covers enough of the question answers it when its rank is at least this share of the top hit's. */
-const FALLBACK_SHARE = 0.5;
+/** A hit that covers enough of the question answers it when its rank is at least this share of the top hit's (tuned on the tune half: 0.3–0.5 within three questions, 0.3 lets an out-of-scope one through). */
+const FALLBACK_SHARE = 0.4;
 /** The runner-up is offered beside the answer when its score is at least this share of the best. */
 const CLOSE_SECOND = 0.8;
 
@@ -274,7 +274,9 @@ const isAnchor = (term: string) => ANCHORS.has(term) || /^steps?[1-6]$/.test(ter
 /** A Chinese word weighs by its share of content characters: 做不了 little, 太高 half, 维度 fully. */
 function hanWeight(term: string): number {
   const chars = Array.from(term);
-  const light = chars.filter((c) => isLightHan(c)).length;
+  // A negation keeps the word specific: 没电 is about electricity as much as 电 is.
+  const light = chars.filter((c) => isLightHan(c) && c !== '不' && c !== '没').length;
+  if (isLightHan(term)) return LIGHT_WEIGHT;
   return LIGHT_WEIGHT + (1 - LIGHT_WEIGHT) * ((chars.length - light) / chars.length);
 }
 

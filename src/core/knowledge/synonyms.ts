@@ -41,10 +41,10 @@ const GROUPS: readonly Group[] = [
     token: 'inexpressible0',
     forms: ['无法用语言表达', '不能用语言表达', '无法表达', '说不出来', '说不出', '说不清', "can't be put into words", 'cannot be put into words', 'put into words', "can't be said", 'cannot be said', "can't be expressed", 'cannot be expressed', 'inexpressible', 'unspeakable'],
   },
-  { token: 'ceiling0', forms: ['极限', '上限', '天花板', '到顶', '到头', '尽头', '停下来', '停下', '停止', '停滞', '会停', '止步', '最多能多强', 'maximum', 'max out', 'stop improving', 'ever stop', 'upper limits', 'upper limit', 'ceilings', 'ceiling'] },
+  { token: 'ceiling0', forms: ['极限', '上限', '天花板', '到顶', '到头', '尽头', '停下来', '停下', '停止', '停滞', '会停', '止步', 'stop working', 'stops working', 'stop getting', 'stops getting', '最多能多强', 'maximum', 'max out', 'stop improving', 'ever stop', 'upper limits', 'upper limit', 'ceilings', 'ceiling'] },
   { token: 'useful0', forms: ['能干啥', '能干嘛', '能干什么', '有什么用', '有啥用', '有何用', '有什么好处', '有啥好处', '用处', '好处', 'what good is', 'useful', 'usefulness'] },
-  { token: 'times4', forms: ['4倍', '四倍', '4x', 'four times', 'fourfold', 'quadruple', 'quadruples', 'quadrupled'] },
-  { token: 'unstable0', forms: ['时灵时不灵', '一会对一会错', '时对时错', '有时对有时错', '不稳定', 'unstable', 'instability', 'inconsistent', 'flaky', 'hit or miss', 'hit-or-miss'] },
+  { token: 'times4', forms: ['4倍', '四倍', '几倍', '多少倍', 'how many times bigger', 'how much bigger', 'how much larger', '4x', 'four times', 'fourfold', 'quadruple', 'quadruples', 'quadrupled'] },
+  { token: 'unstable0', forms: ['时灵时不灵', '时多时少', '时有时无', '一会对一会错', '时对时错', '有时对有时错', '不稳定', 'unstable', 'instability', 'inconsistent', 'flaky', 'hit or miss', 'hit-or-miss'] },
   { token: 'success0', forms: ['成功', '赢了', '赢在', '胜出', '能成', '做成', 'succeeded', 'succeeds', 'succeed', 'success', 'successful'] },
   { token: 'sandcastle0', forms: ['沙堡', 'sandcastles', 'sandcastle', 'sand castles', 'sand castle'] },
   { token: 'billiards0', forms: ['台球', '桌球', 'billiards', 'billiard', 'snooker', 'pool player', 'pool table'] },
@@ -83,6 +83,8 @@ const NUMBER_RULES: readonly [RegExp, string][] = [
   [/(?:600\s*亿|六百亿|(?<![\d.])60\s*(?:billion|bn|b)\b|sixty\s+billion)/g, ' p60b '],
   [/(?:100\s*万亿|百万亿|(?<![\d.])100\s*(?:trillion|t)\b|hundred\s+trillion)/g, ' p100t '],
   [/(?:千亿|1000\s*亿|(?<![\d.])100\s*(?:billion|bn|b)\b|hundred[\s-]+billion)/g, ' p100b '],
+  // 1+1=2, the article's example of what is easy to understand and hard to prove, is one term.
+  [/(?<![\d.])1\s*\+\s*1(?:\s*=\s*2)?(?![\d.])/g, ' oneplusone1 '],
   // GPT-4, GPT 4 and GPT4 are one name.
   [/\bgpt[\s-]*(\d+(?:\.\d+)?)(?![\d.])/g, ' gpt gpt$1 '],
   // Steps of the experiment: 第5步, 第五步, step 5, the 5th step → step5.
@@ -90,7 +92,7 @@ const NUMBER_RULES: readonly [RegExp, string][] = [
   [/\bstep\s*([1-6])\b/g, ' step$1 '],
   [/最后一步|最后那一步|最后一张/g, ' step6 '],
   // The whole experiment: six steps.
-  [/(?<![\d.])6\s*(?:个\s*)?(?:steps|步骤|步|遍)|\bsix\s+(?:steps|times)\b|六个步骤|六步|六遍/g, ' steps6 '],
+  [/(?<![\d.])6\s*(?:个\s*)?(?:steps|pictures|images|步骤|步|遍|张图?|幅图?)|\bsix\s+(?:steps|times|pictures|images)\b|六个步骤|六步|六遍|六张图?|六幅图?/g, ' steps6 '],
   [/\b(first|second|third|fourth|fifth|sixth|last|final)\s+step\b/g, ' step$1 '],
 ];
 

@@ -56,12 +56,15 @@ const ZH_STOP = new Set(
     '到底是 到底 究竟是 为啥 啥 咋 咋样 怎么办 该怎么办 该 关系 有关 区别 差别 不同 之间 原因 作用 是指 指的是 叫做 叫 ' +
     '今天 明天 昨天 几号 几点 例子 举例 举个例子 这个例子 那个例子 啥事 什么事 哪些事 词 这个词 这词 能否 算不算 算是 没法 能不能 可不可以 一定 一定能 真的 真的是 这么 那么 呀 哪儿 啊 多大 问题 ' +
     // Colloquial frames: 是啥, 凭啥, 咋回事, 是个…
-    '是啥 是个 是个啥 啥意思 是啥意思 凭啥 凭什么 咋回事 怎么回事 咋理解 怎么理解 如何理解 讲了啥 说了啥 干啥 干嘛 为啥是 咋 呗 哈 嘞 儿 个儿'
+    '特别 特殊 特征 特点 梗 啥梗 跟 是啥 是个 是个啥 啥意思 是啥意思 凭啥 凭什么 咋回事 怎么回事 咋理解 怎么理解 如何理解 讲了啥 说了啥 干啥 干嘛 为啥是 咋 呗 哈 嘞 儿 个儿'
   ).split(/\s+/),
 );
 
+// Particles and conjunctions the segmenter sometimes glues onto a neighbouring word.
+const EDGE_GLUE = new Set(Array.from('的跟和与'));
+
 // A bigram containing one of these characters is almost always glue between words.
-const ZH_GLUE_CHARS = new Set(Array.from('的地得了着是吗呢吧啊呀嘛么什和与也都就还在把被这那你我他她它们个之其'));
+const ZH_GLUE_CHARS = new Set(Array.from('的地得了着是吗呢吧啊呀嘛么什和与跟也都就还在把被这那你我他她它们个之其'));
 
 // Very common verbs, adverbs and particles. A query word made only of these (做不了,
 // 没法, 看出) says little about the topic, so it weighs less when judging coverage.
@@ -93,9 +96,15 @@ export function hasHan(s: string): boolean {
   return HAN.test(s);
 }
 
+// Irregular forms a reader uses for the entries' verbs ("seeing it before", "seen before").
+const IRREGULAR: Readonly<Record<string, string>> = {
+  seen: 'see', saw: 'see', thought: 'think', built: 'build', grew: 'grow', grown: 'grow', taught: 'teach',
+  found: 'find', felt: 'feel', won: 'win', began: 'begin', begun: 'begin', chose: 'choose', chosen: 'choose',
+};
+
 /** A light English stemmer: enough to make plurals and -ing/-ed forms meet. */
 export function stem(word: string): string {
-  let w = word;
+  let w = IRREGULAR[word] ?? word;
   if (w.length <= 3 || /\d/.test(w)) return w;
   if (w.endsWith("'s")) w = w.slice(0, -2);
   if (w.endsWith('ies') && w.length > 4) w = w.slice(0, -3) + 'y';
@@ -132,10 +141,11 @@ export interface Analysis {
 
 const isGlue = (c: string | undefined) => c !== undefined && ZH_GLUE_CHARS.has(c);
 
-function bigramsOf(run: string): string[] {
+function bigramsOf(run: string, kept?: readonly boolean[]): string[] {
   const chars = Array.from(run);
   const out: string[] = [];
   for (let i = 0; i + 1 < chars.length; i++) {
+    if (kept && !(kept[i] && kept[i + 1])) continue;
     const a = chars[i] as string;
     const b = chars[i + 1] as string;
     if (isGlue(a) || isGlue(b)) continue;
@@ -169,7 +179,7 @@ function coverOf(chars: string[], from: number, to: number, reach: boolean): str
 /** Analyses already-normalised text (see `normalizeText`). */
 // Colloquial question frames, cut out before segmentation: the segmenter splits them
 // unpredictably (凭|啥|说), leaving single characters that look like topic words.
-const ZH_FRAMES = /咋办|咋整|怎么整|说人话|用人话|大白话|通俗[点地]?[讲说]?|简单[点地]?[讲说]|答案|[这那哪一每][张幅]|几号|几点|星期几|礼拜几|行不行|行吗|可以吗|好不好|对不对|对吗|为什么|为啥|凭啥|凭什么|是啥|是什么|什么是|啥意思|什么意思|咋回事|怎么回事|咋理解|怎么理解|如何理解|到底|究竟|是不是|有没有|能不能|是个啥|啥叫|什么叫/g;
+const ZH_FRAMES = /咋办|咋整|怎么整|说人话|用人话|大白话|通俗[点地]?[讲说]?|简单[点地]?[讲说]|答案|[这那哪一每][张幅]|几号|几点|星期几|礼拜几|行不行|行吗|可以吗|好不好|对不对|对吗|为什么|为啥|凭啥|凭什么|是啥|是什么|什么是|啥意思|什么意思|咋回事|怎么回事|咋理解|怎么理解|如何理解|到底|究竟|是不是|有没有|能不能|算不算|会不会|要不要|可不可以|是个啥|啥叫|什么叫/g;
 
 // English asks for plain words the same way: "in plain words" is a frame, not the topic "words".
 const EN_FRAMES = /\b(?:eli5|explain like i'?m (?:five|5)|in (?:plain|simple|layman'?s?|everyday|easy) (?:words|english|terms|language)|in a nutshell|for dummies|for a beginner)\b/g;
@@ -189,7 +199,8 @@ export function analyzeNormalized(normalized: string): Analysis {
   const latin = text.replace(HAN_RUNS, ' ');
   for (const m of latin.matchAll(WORD)) {
     const raw = m[0];
-    if (EN_STOP.has(raw)) continue;
+    // A lone digit names nothing (sizes, steps and figures are folded to terms before this).
+    if (EN_STOP.has(raw) || /^\d$/.test(raw)) continue;
     const t = stem(raw);
     if (EN_STOP.has(t)) continue;
     terms.push(t);
@@ -198,7 +209,7 @@ export function analyzeNormalized(normalized: string): Analysis {
 
   for (const m of text.matchAll(HAN_RUNS)) {
     const chars = Array.from(m[0]);
-    // Segments with their character offsets; a trailing 的 is dropped (做的 → 做).
+    // Segments with their character offsets; a trailing 的 or a 跟/和 the segmenter glued on is dropped (做的 → 做, 屏跟 → 屏).
     const segs: { w: string; from: number; to: number }[] = [];
     let pos = 0;
     for (const seg of segmenter.segment(m[0])) {
@@ -207,7 +218,8 @@ export function analyzeNormalized(normalized: string): Analysis {
       let to = pos + len;
       pos += len;
       if (!seg.isWordLike || ZH_STOP.has(seg.segment)) continue;
-      while (to > from + 1 && chars[to - 1] === '的') to--;
+      while (to > from + 1 && EDGE_GLUE.has(chars[to - 1] as string)) to--;
+      while (to > from + 1 && EDGE_GLUE.has(chars[from] as string) && chars[from] !== '的') from++;
       const w = chars.slice(from, to).join('');
       if (w && !ZH_STOP.has(w)) segs.push({ w, from, to });
     }
@@ -230,7 +242,10 @@ export function analyzeNormalized(normalized: string): Analysis {
       addUnit({ term: chars.slice(s0.from, to).join(''), han: true, cover: coverOf(chars, s0.from, to, true) });
       i = j;
     }
-    for (const b of bigramsOf(m[0])) terms.push(b);
+    // Bigrams only inside the kept words: a stop word's own bigrams (特别, 有啥) would rank entries by chance.
+    const kept = new Array<boolean>(chars.length).fill(false);
+    for (const sg of segs) for (let k = sg.from; k < sg.to; k++) kept[k] = true;
+    for (const b of bigramsOf(m[0], kept)) terms.push(b);
   }
   return { terms, units };
 }
