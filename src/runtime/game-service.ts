@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 import type { Caller } from '../core/commands/define.ts';
 import type { GamePort, GuessOutcome, HintOutcome, PlayOutcome, PlayRequest } from '../core/commands/services.ts';
 import { UserError, isUserError } from '../core/errors.ts';
-import { compileAnswers, judge, loadPinyin, normalizeGuess, pinyinLoaded, rivalKeys, type CompiledAnswers } from '../core/game/judge.ts';
+import { compileAnswers, judge, normalizeGuess, rivalKeys, type CompiledAnswers } from '../core/game/judge.ts';
 import {
   DEFAULT_STEP_SECONDS,
   clampStepSeconds,
@@ -48,18 +48,19 @@ import {
   lockChannels,
   orphanedRounds,
   pendingRecaps,
-  playersIn,
   playersOf,
   releaseLeases,
   releaseRecap,
   renewLeases,
+  playersIn,
   roundById,
   runningRoundOf,
+  roundsAndGuessers,
   savePlayer,
   setMessageRef,
   stateOf,
-  upsertPlayers,
   type RoundRecord,
+  type RoundView,
 } from '../storage/rounds.ts';
 import { RoundCache } from '../storage/round-cache.ts';
 import type { Database } from '../storage/schema.ts';
@@ -70,6 +71,7 @@ import { t } from '../views/i18n.ts';
 import type { Clock, TimerHandle } from './clock.ts';
 import { LocalScheduler, type StepJob, type StepScheduler } from './scheduler.ts';
 import { SerialQueues } from './serial-queue.ts';
+import { provideKnownPinyin } from './known-pinyin.ts';
 import type { RoundSink, RoundUpdate } from './sink.ts';
 
 export interface GameServiceOptions {
@@ -175,6 +177,7 @@ export class GameService implements GamePort {
   private readonly roundCache = new RoundCache();
 
   constructor(private readonly o: GameServiceOptions) {
+    provideKnownPinyin();
     this.scheduler = o.scheduler ?? new LocalScheduler(o.clock);
     // Host and pid in the id let a process on SQLite see that the owner of a round is gone (see ownerIsGone).
     this.instanceId = o.instanceId ?? `${hostname()}/${process.pid}/${randomUUID()}`;
@@ -298,7 +301,6 @@ export class GameService implements GamePort {
    */
   async guess(caller: Caller, text: string): Promise<GuessOutcome> {
     if (!text.trim()) throw new UserError('empty-guess');
-    if (!pinyinLoaded()) await loadPinyin();
     const now = this.o.clock.now();
     let done: Decided | null;
     try {
@@ -378,13 +380,22 @@ export class GameService implements GamePort {
   private async decideGuesses(trx: Transaction<Database>, batch: PendingGuess[]): Promise<(Decided | null | { error: unknown })[]> {
     const channels = [...new Set(batch.map((g) => g.caller.channelId))].sort();
     await lockChannels(trx, channels);
-    const rows = new Map((await this.roundCache.runningRoundsOf(trx, channels)).map((r) => [r.channel_id, r]));
-    const pairs = new Map<string, [string, string]>();
-    for (const g of batch) {
-      const row = rows.get(g.caller.channelId);
-      if (row) pairs.set(`${row.id}\u0000${g.caller.userId}`, [row.id, g.caller.userId]);
+    let rows: Map<string, RoundView>;
+    let players: Map<string, PlayerState>;
+    if (isPostgres(trx)) {
+      // One statement for the rounds and the guessers' rows: there, each round trip costs both processes CPU.
+      const read = await roundsAndGuessers(trx, batch.map((g) => [g.caller.channelId, g.caller.userId] as const));
+      rows = new Map(read.rounds.map((r) => [r.channel_id, r]));
+      players = read.players;
+    } else {
+      rows = new Map((await this.roundCache.runningRoundsOf(trx, channels)).map((r) => [r.channel_id, r]));
+      const pairs = new Map<string, [string, string]>();
+      for (const g of batch) {
+        const row = rows.get(g.caller.channelId);
+        if (row) pairs.set(`${row.id}\u0000${g.caller.userId}`, [row.id, g.caller.userId]);
+      }
+      players = await playersIn(trx, [...pairs.values()]);
     }
-    const players = await playersIn(trx, [...pairs.values()]);
     // Read before the engine decides (synchronously, below): a server deck's picture comes from the database.
     const pictures = new Map<string, Awaited<ReturnType<GameService['pictureOf']>> | Error>();
     for (const row of rows.values()) pictures.set(row.id, await this.pictureOf(row, trx).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
@@ -421,11 +432,10 @@ export class GameService implements GamePort {
         return { error };
       }
     });
-    if (touched.size > 0) await upsertPlayers(trx, [...touched.keys()].sort().map((k) => touched.get(k)!));
     for (const { read, state } of states.values()) {
       if (!(await casIfMoved(trx, read, state))) throw new Conflict();
     }
-    if (records.length > 0) await writeGuesses(trx, records);
+    if (records.length > 0) await writeGuesses(trx, records, [...touched.keys()].sort().map((k) => touched.get(k)!));
     return results;
   }
 

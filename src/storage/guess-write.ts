@@ -4,6 +4,8 @@
  * Portable Kysely, so the same code runs on SQLite and PostgreSQL.
  */
 import { sql, type Transaction } from 'kysely';
+import { writeGuessesPg } from './guess-write-pg.ts';
+import { isPostgres, upsertPlayers, type RoundPlayerRow } from './rounds.ts';
 import type { Database } from './schema.ts';
 
 export const GLOBAL_SCOPE_ID = 'all';
@@ -34,11 +36,16 @@ export function writeGuess(trx: Transaction<Database>, g: GuessRecord): Promise<
 }
 
 /**
- * All of these guesses, in one transaction. Each table gets multi-row statements; rows that update
- * the same key are merged first (one statement may not touch a row twice on PostgreSQL), and keys
- * are written in sorted order, so that instances writing at once lock rows in the same order.
+ * All of these guesses, in one transaction, with the players' round rows the batch left (`players`,
+ * read under the channels' locks). Each table gets multi-row statements; rows that update the same key
+ * are merged first (one statement may not touch a row twice on PostgreSQL), and keys are written in
+ * sorted order, so that instances writing at once lock rows in the same order. PostgreSQL writes it
+ * all in one statement (./guess-write-pg.ts): each round trip there costs both processes CPU.
  */
-export async function writeGuesses(trx: Transaction<Database>, gs: GuessRecord[]): Promise<void> {
+export async function writeGuesses(trx: Transaction<Database>, gs: GuessRecord[], players: RoundPlayerRow[] = []): Promise<void> {
+  const rows = guessBatchRows(gs);
+  if (isPostgres(trx)) return writeGuessesPg(trx, gs, players, rows);
+  if (players.length > 0) await upsertPlayers(trx, players);
   for (const part of chunks(gs)) {
     await trx
       .insertInto('guesses')
@@ -64,13 +71,12 @@ export async function writeGuesses(trx: Transaction<Database>, gs: GuessRecord[]
   // The latest name of each player, written only when it changed (most guesses come from known players):
   // read first, so that unchanged rows are not locked (PostgreSQL locks a row that an upsert finds, even
   // when its WHERE keeps it as it is), and instances writing guesses of the same players don't queue.
-  const names = new Map<string, { id: string; name: string; updated_at: number }>();
-  for (const g of gs) names.set(g.playerId, { id: g.playerId, name: g.playerName, updated_at: g.at });
+  const names = new Map(rows.names.map((n) => [n.id, n]));
   for (const part of chunks([...names.keys()])) {
     const stored = await trx.selectFrom('players').select(['id', 'name']).where('id', 'in', part).execute();
     for (const r of stored) if (names.get(r.id)?.name === r.name) names.delete(r.id);
   }
-  for (const part of chunks(sortedValues(names))) {
+  for (const part of chunks([...names.values()])) {
     await trx
       .insertInto('players')
       .values(part)
@@ -82,8 +88,62 @@ export async function writeGuesses(trx: Transaction<Database>, gs: GuessRecord[]
       )
       .execute();
   }
+  for (const part of chunks(rows.scores)) {
+    await trx
+      .insertInto('scores')
+      .values(part)
+      .onConflict((oc) =>
+        oc.columns(['scope', 'scope_id', 'player_id']).doUpdateSet({
+          points: sql`scores.points + excluded.points`,
+          wins: sql`scores.wins + excluded.wins`,
+          solved: sql`scores.solved + excluded.solved`,
+          updated_at: sql`excluded.updated_at`,
+        }),
+      )
+      .execute();
+  }
+  for (const part of chunks(rows.firstEncounters)) {
+    await trx
+      .insertInto('recognitions')
+      .values(part)
+      .onConflict((oc) => oc.columns(['player_id', 'deck_id', 'item_id']).doNothing())
+      .execute();
+  }
+  for (const r of rows.known) {
+    await trx
+      .updateTable('recognitions')
+      .set({ known_step: r.known_step, known_at: r.known_at })
+      .where('player_id', '=', r.player_id)
+      .where('deck_id', '=', r.deck_id)
+      .where('item_id', '=', r.item_id)
+      .where('round_id', '=', r.round_id)
+      .where('known_step', 'is', null)
+      .execute();
+  }
+}
 
-  const scores = new Map<string, { scope: string; scope_id: string; player_id: string; points: number; wins: number; solved: number; updated_at: number }>();
+/** What a batch of guesses writes besides the guesses themselves, merged per key and in key order. */
+export interface GuessBatchRows {
+  /** Each guesser's latest name (stored only where it changed). */
+  names: { id: string; name: string; updated_at: number }[];
+  /** Points, wins and solves to add, per (scope, scope id, player). */
+  scores: { scope: string; scope_id: string; player_id: string; points: number; wins: number; solved: number; updated_at: number }[];
+  /** Each (player, picture)'s first round in the batch: inserted unless the player met the picture before. */
+  firstEncounters: RecognitionRow[];
+  /** Rows where the player knew the picture: set on the stored first encounter, if it is this round's and not yet known. */
+  known: RecognitionRow[];
+}
+
+/**
+ * A guess batch's rows for players, scores and recognitions. A first encounter is inserted once and
+ * never replaced (a row that exists already is left alone, without locking it); within the batch, a
+ * player's first round on the picture is inserted (a later round's row would find it). The step at
+ * which the player knew it is set only in the first-encounter round, only once.
+ */
+export function guessBatchRows(gs: GuessRecord[]): GuessBatchRows {
+  const names = new Map<string, { id: string; name: string; updated_at: number }>();
+  for (const g of gs) names.set(g.playerId, { id: g.playerId, name: g.playerName, updated_at: g.at });
+  const scores = new Map<string, GuessBatchRows['scores'][number]>();
   for (const g of gs) {
     if (g.points <= 0 && !g.win) continue;
     const scopes: [string, string][] = [
@@ -101,45 +161,13 @@ export async function writeGuesses(trx: Transaction<Database>, gs: GuessRecord[]
       scores.set(key, row);
     }
   }
-  for (const part of chunks(sortedValues(scores))) {
-    await trx
-      .insertInto('scores')
-      .values(part)
-      .onConflict((oc) =>
-        oc.columns(['scope', 'scope_id', 'player_id']).doUpdateSet({
-          points: sql`scores.points + excluded.points`,
-          wins: sql`scores.wins + excluded.wins`,
-          solved: sql`scores.solved + excluded.solved`,
-          updated_at: sql`excluded.updated_at`,
-        }),
-      )
-      .execute();
-  }
-
-  // A first encounter is inserted once and never replaced: a row that exists already is left alone,
-  // without locking it. Within the batch, a player's first round on the picture is inserted (a later
-  // round's row would find it). The step at which the player knew it is set only in the first-encounter
-  // round, only once, whichever round of the batch it comes from.
-  const rows = recognitionRows(gs);
-  for (const part of chunks(rows.filter((r) => r.first))) {
-    await trx
-      .insertInto('recognitions')
-      .values(part.map((r) => r.row))
-      .onConflict((oc) => oc.columns(['player_id', 'deck_id', 'item_id']).doNothing())
-      .execute();
-  }
-  for (const { row: r } of rows) {
-    if (r.known_step === null) continue;
-    await trx
-      .updateTable('recognitions')
-      .set({ known_step: r.known_step, known_at: r.known_at })
-      .where('player_id', '=', r.player_id)
-      .where('deck_id', '=', r.deck_id)
-      .where('item_id', '=', r.item_id)
-      .where('round_id', '=', r.round_id)
-      .where('known_step', 'is', null)
-      .execute();
-  }
+  const recognitions = recognitionRows(gs);
+  return {
+    names: sortedValues(names),
+    scores: sortedValues(scores),
+    firstEncounters: recognitions.filter((r) => r.first).map((r) => r.row),
+    known: recognitions.filter((r) => r.row.known_step !== null).map((r) => r.row),
+  };
 }
 
 /** Rows per multi-row statement: well under SQLite's and PostgreSQL's limits on bound values. */
@@ -153,7 +181,7 @@ function sortedValues<T>(m: Map<string, T>): T[] {
   return [...m.keys()].sort().map((k) => m.get(k)!);
 }
 
-type RecognitionRow = Database['recognitions'];
+export type RecognitionRow = Database['recognitions'];
 
 /**
  * The recognition rows of a batch: per (player, picture, round), the first guess and the first correct

@@ -47,6 +47,29 @@ export async function runningRoundsOf(db: Db | Tx, channelIds: readonly string[]
   return db.selectFrom('rounds').selectAll().where('channel_id', 'in', [...channelIds]).where('status', '=', sql.lit('running')).execute();
 }
 
+/**
+ * PostgreSQL: a batch of guesses' reads in one statement: the running rounds of the guessers' channels,
+ * and each guesser's row in the round of their channel (keyed as `playersIn`'s), as JSON beside their
+ * round. (SQLite, in-process, reads them one after the other: RoundCache, then `playersIn`.)
+ */
+export async function roundsAndGuessers(
+  trx: Tx,
+  guessers: readonly (readonly [channelId: string, playerId: string])[],
+): Promise<{ rounds: RoundRecord[]; players: Map<string, PlayerState> }> {
+  const { rows } = await sql<RoundRecord & { guessers: Selectable<Database['round_players']>[] | null }>`
+    SELECT r.*, (
+      SELECT json_agg(rp) FROM round_players rp WHERE rp.round_id = r.id AND rp.player_id = ANY (k.players)
+    ) AS guessers
+    FROM (SELECT c, array_agg(DISTINCT p) AS players FROM unnest(${guessers.map(([c]) => c)}::text[], ${guessers.map(([, p]) => p)}::text[]) AS g(c, p) GROUP BY c) AS k
+    JOIN rounds r ON r.channel_id = k.c AND r.status = 'running'`.execute(trx);
+  const players = new Map<string, PlayerState>();
+  const rounds = rows.map(({ guessers: found, ...round }) => {
+    for (const r of found ?? []) players.set(`${r.round_id}\u0000${r.player_id}`, playerOf(r));
+    return round;
+  });
+  return { rounds, players };
+}
+
 /** A `round_players` row as the engine's player state. */
 function playerOf(r: Selectable<Database['round_players']>): PlayerState {
   return {
@@ -86,12 +109,18 @@ export async function playersIn(db: Db | Tx, pairs: readonly (readonly [roundId:
   return out;
 }
 
+/** A player's state in a round, as a batch of guesses left it. */
+export interface RoundPlayerRow {
+  roundId: string;
+  player: PlayerState;
+}
+
 /**
  * Writes players' rows after a batch of guesses, one statement. Only for rows read in the same
  * transaction under the channels' locks (`lockChannels`; SQLite has one writer): nothing else can
  * have moved them since, so the compare-and-set of `savePlayer` would always hold.
  */
-export async function upsertPlayers(trx: Tx, rows: { roundId: string; player: PlayerState }[]): Promise<void> {
+export async function upsertPlayers(trx: Tx, rows: RoundPlayerRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 400) {
     await trx
       .insertInto('round_players')

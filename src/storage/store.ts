@@ -134,7 +134,9 @@ export class Store {
   private static async postgres(url: string): Promise<Store> {
     // Loaded only for PostgreSQL: a SQLite bot does not pay pg's memory.
     const { default: pg } = await import('pg');
-    const pool = new pg.Pool({ connectionString: url, types: pgTypes(pg), max: 10 });
+    // Connections are kept through quiet spells (pg closes them after 10 s idle by default): a new
+    // PostgreSQL backend costs tens of ms of CPU to start and warm its caches, paid again at each burst.
+    const pool = new pg.Pool({ connectionString: url, types: pgTypes(pg), max: 10, min: 2, idleTimeoutMillis: 120_000 });
     // An idle client that loses its connection must not take the process down; the next query reconnects.
     pool.on('error', () => undefined);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
