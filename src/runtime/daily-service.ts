@@ -26,7 +26,8 @@ import {
 import type { DailyOutcome, DailyPort, DailyStats, DailyToday } from '../core/daily/port.ts';
 import { UserError } from '../core/errors.ts';
 import { GUESSES_PER_STEP } from '../core/game/round.ts';
-import { compileAnswers, judge, loadPinyin, normalizeGuess, pinyinLoaded, rivalKeys, type CompiledAnswers } from '../core/game/judge.ts';
+import { compileAnswers, judge, normalizeGuess, rivalKeys, type CompiledAnswers } from '../core/game/judge.ts';
+import { provideKnownPinyin } from './known-pinyin.ts';
 import { sanitizeUserText } from '../core/reply.ts';
 import type { DeckCatalog, DeckItem, Deck } from '../images/decks.ts';
 import type { LadderCache } from '../images/ladder-cache.ts';
@@ -58,7 +59,9 @@ const CAS_TRIES = 5;
 export class DailyService implements DailyPort {
   private readonly compiled = new Map<string, CompiledAnswers>();
 
-  constructor(private readonly o: DailyServiceOptions) {}
+  constructor(private readonly o: DailyServiceOptions) {
+    provideKnownPinyin();
+  }
 
   /** The pictures the days are drawn from: every item of the configured decks that exist. */
   pool(): PoolItem[] {
@@ -103,7 +106,6 @@ export class DailyService implements DailyPort {
     const clean = sanitizeUserText(text, 300);
     if (!clean) throw new UserError('daily-empty-guess');
     const today = this.today();
-    if (!pinyinLoaded()) await loadPinyin();
     const verdict = judge(clean, this.compile(today.deck, today.item));
     const textNorm = normalizeGuess(clean);
     return this.change(caller, (play) => guessPlay(play, textNorm, verdict, this.o.clock.now()));

@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 import type { Caller } from '../core/commands/define.ts';
 import type { GamePort, GuessOutcome, HintOutcome, PlayOutcome, PlayRequest } from '../core/commands/services.ts';
 import { UserError, isUserError } from '../core/errors.ts';
-import { compileAnswers, judge, loadPinyin, normalizeGuess, pinyinLoaded, rivalKeys, type CompiledAnswers } from '../core/game/judge.ts';
+import { compileAnswers, judge, normalizeGuess, rivalKeys, type CompiledAnswers } from '../core/game/judge.ts';
 import {
   DEFAULT_STEP_SECONDS,
   clampStepSeconds,
@@ -71,6 +71,7 @@ import { t } from '../views/i18n.ts';
 import type { Clock, TimerHandle } from './clock.ts';
 import { LocalScheduler, type StepJob, type StepScheduler } from './scheduler.ts';
 import { SerialQueues } from './serial-queue.ts';
+import { provideKnownPinyin } from './known-pinyin.ts';
 import type { RoundSink, RoundUpdate } from './sink.ts';
 
 export interface GameServiceOptions {
@@ -176,6 +177,7 @@ export class GameService implements GamePort {
   private readonly roundCache = new RoundCache();
 
   constructor(private readonly o: GameServiceOptions) {
+    provideKnownPinyin();
     this.scheduler = o.scheduler ?? new LocalScheduler(o.clock);
     // Host and pid in the id let a process on SQLite see that the owner of a round is gone (see ownerIsGone).
     this.instanceId = o.instanceId ?? `${hostname()}/${process.pid}/${randomUUID()}`;
@@ -299,7 +301,6 @@ export class GameService implements GamePort {
    */
   async guess(caller: Caller, text: string): Promise<GuessOutcome> {
     if (!text.trim()) throw new UserError('empty-guess');
-    if (!pinyinLoaded()) await loadPinyin();
     const now = this.o.clock.now();
     let done: Decided | null;
     try {

@@ -27,7 +27,7 @@ import { isAllHan, isHan, pinyinSyllables, pinyinToken, tokenize } from './norma
 export type Verdict = 'correct' | 'close' | 'wrong';
 
 // Re-exported so callers can take the whole judging API from this module.
-export { loadPinyin, normalize, normalizeGuess, pinyinLoaded } from './normalize.ts';
+export { loadPinyin, normalize, normalizeGuess, pinyinLoaded, providePinyin } from './normalize.ts';
 
 export interface AnswerSource {
   answers: { en: string; zh: string };
@@ -156,7 +156,8 @@ export interface CompileOptions {
 
 const EMPTY: ReadonlySet<string> = new Set();
 
-function texts(src: AnswerSource): unknown[] {
+/** The texts an item is judged against: its answers and aliases (not all strings, in a deck file not yet checked). */
+export function answerTexts(src: AnswerSource): unknown[] {
   return [src.answers?.en, src.answers?.zh, ...(Array.isArray(src.aliases) ? src.aliases : [])];
 }
 
@@ -167,7 +168,7 @@ function texts(src: AnswerSource): unknown[] {
 export function rivalKeys(sources: Iterable<AnswerSource>): Set<string> {
   const keys = new Set<string>();
   for (const src of sources) {
-    for (const text of texts(src)) {
+    for (const text of answerTexts(src)) {
       if (typeof text !== 'string') continue;
       const key = tokenize(text).join('');
       if (key === '' || keys.has(key)) continue;
@@ -182,7 +183,7 @@ export function rivalKeys(sources: Iterable<AnswerSource>): Set<string> {
 }
 
 export function compileAnswers(src: AnswerSource, opts: CompileOptions = {}): CompiledAnswers {
-  const raw = texts(src);
+  const raw = answerTexts(src);
   const exact = new Set<string>();
   const latin = new Map<string, Target>();
   const pinyinTargets = new Map<string, Target>();

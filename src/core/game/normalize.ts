@@ -203,6 +203,14 @@ export function normalizeGuess(guess: string): string {
  * polyphonic characters from the word context.
  */
 export function pinyinSyllables(han: string): string[] {
+  const known = knownPinyin?.get(han);
+  if (known !== undefined) return known === '' ? [] : known.split(' ');
+  return pinyinProSyllables(han);
+}
+
+/** pinyinSyllables from pinyin-pro itself, never from the known table (to write that table). */
+export function pinyinProSyllables(han: string): string[] {
+  pinyin ??= loadPinyinNow?.();
   if (!pinyin) throw new Error('pinyin is not loaded: await loadPinyin() before judging');
   const out: string[] = [];
   for (const syl of pinyin(han, { toneType: 'none', type: 'array' })) {
@@ -212,11 +220,25 @@ export function pinyinSyllables(han: string): string[] {
   return out;
 }
 
-// pinyin-pro's dictionaries cost about 10 MB of memory that an idle bot should not pay: they are
-// loaded on the first judging (a guess), not at start. An ES module cannot be required on demand
-// synchronously, so the judging entry points await loadPinyin() first.
+// pinyin-pro's dictionaries cost about 10 MB of memory for as long as the process lives: they are
+// loaded when first needed, not at start. An ES module cannot be imported synchronously, so code
+// without providePinyin (the CLI, the benches) awaits loadPinyin() before judging.
 let pinyin: typeof PinyinFn | undefined;
 let loadingPinyin: Promise<void> | undefined;
+// Most Chinese text a bot judges is its decks' answers, whose pinyin can be known ahead: with a table
+// of it, pinyin-pro is loaded only for other Chinese text (a Chinese guess, a server's own deck), on
+// first need, by a synchronous loader, since the judging code is synchronous.
+let knownPinyin: ReadonlyMap<string, string> | undefined;
+let loadPinyinNow: (() => typeof PinyinFn) | undefined;
+
+/**
+ * Gives pinyinSyllables a table of known pinyin (all-Han normalised text → syllables joined by
+ * spaces, as pinyin-pro gives them) and a synchronous way to load pinyin-pro for the rest.
+ */
+export function providePinyin(o: { known: ReadonlyMap<string, string>; load: () => typeof PinyinFn }): void {
+  knownPinyin = o.known;
+  loadPinyinNow = o.load;
+}
 
 /** Loads pinyin-pro once; pinyinSyllables (and so compileAnswers, rivalKeys, judge) needs it. */
 export function loadPinyin(): Promise<void> {
