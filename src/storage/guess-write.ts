@@ -7,6 +7,7 @@ import { sql, type Transaction } from 'kysely';
 import { writeGuessesPg } from './guess-write-pg.ts';
 import { isPostgres, upsertPlayers, type RoundPlayerRow } from './rounds.ts';
 import type { Database } from './schema.ts';
+import { runShaped } from './shaped.ts';
 
 export const GLOBAL_SCOPE_ID = 'all';
 
@@ -46,79 +47,85 @@ export async function writeGuesses(trx: Transaction<Database>, gs: GuessRecord[]
   const rows = guessBatchRows(gs);
   if (isPostgres(trx)) return writeGuessesPg(trx, gs, players, rows);
   if (players.length > 0) await upsertPlayers(trx, players);
+  // Each statement below is compiled once per row count (shaped.ts): its rows hold exactly the values to bind.
   for (const part of chunks(gs)) {
-    await trx
-      .insertInto('guesses')
-      .values(
-        part.map((g) => ({
-          round_id: g.roundId,
-          player_id: g.playerId,
-          channel_id: g.channelId,
-          scope_id: g.scopeId,
-          deck_id: g.deckId,
-          item_id: g.itemId,
-          mode: g.mode,
-          step: g.step,
-          text_norm: g.textNorm,
-          verdict: g.verdict,
-          points: g.points,
-          first: g.first ? 1 : 0,
-          created_at: g.at,
-        })),
-      )
-      .execute();
+    await runShaped(
+      trx,
+      'guesses.insert',
+      part.map((g) => ({
+        round_id: g.roundId,
+        player_id: g.playerId,
+        channel_id: g.channelId,
+        scope_id: g.scopeId,
+        deck_id: g.deckId,
+        item_id: g.itemId,
+        mode: g.mode,
+        step: g.step,
+        text_norm: g.textNorm,
+        verdict: g.verdict,
+        points: g.points,
+        first: g.first ? 1 : 0,
+        created_at: g.at,
+      })),
+      (vs) => trx.insertInto('guesses').values(vs),
+    );
   }
   // The latest name of each player, written only when it changed (most guesses come from known players):
   // read first, so that unchanged rows are not locked (PostgreSQL locks a row that an upsert finds, even
   // when its WHERE keeps it as it is), and instances writing guesses of the same players don't queue.
   const names = new Map(rows.names.map((n) => [n.id, n]));
   for (const part of chunks([...names.keys()])) {
-    const stored = await trx.selectFrom('players').select(['id', 'name']).where('id', 'in', part).execute();
+    const { rows: stored } = await runShaped(trx, 'players.names', part, (ids) => trx.selectFrom('players').select(['id', 'name']).where('id', 'in', ids));
     for (const r of stored) if (names.get(r.id)?.name === r.name) names.delete(r.id);
   }
   for (const part of chunks([...names.values()])) {
-    await trx
-      .insertInto('players')
-      .values(part)
-      .onConflict((oc) =>
-        oc
-          .column('id')
-          .doUpdateSet({ name: sql`excluded.name`, updated_at: sql`excluded.updated_at` })
-          .whereRef('players.name', '<>', 'excluded.name'),
-      )
-      .execute();
+    await runShaped(trx, 'players.upsert', part, (vs) =>
+      trx
+        .insertInto('players')
+        .values(vs)
+        .onConflict((oc) =>
+          oc
+            .column('id')
+            .doUpdateSet({ name: sql`excluded.name`, updated_at: sql`excluded.updated_at` })
+            .whereRef('players.name', '<>', 'excluded.name'),
+        ),
+    );
   }
   for (const part of chunks(rows.scores)) {
-    await trx
-      .insertInto('scores')
-      .values(part)
-      .onConflict((oc) =>
-        oc.columns(['scope', 'scope_id', 'player_id']).doUpdateSet({
-          points: sql`scores.points + excluded.points`,
-          wins: sql`scores.wins + excluded.wins`,
-          solved: sql`scores.solved + excluded.solved`,
-          updated_at: sql`excluded.updated_at`,
-        }),
-      )
-      .execute();
+    await runShaped(trx, 'scores.add', part, (vs) =>
+      trx
+        .insertInto('scores')
+        .values(vs)
+        .onConflict((oc) =>
+          oc.columns(['scope', 'scope_id', 'player_id']).doUpdateSet({
+            points: sql`scores.points + excluded.points`,
+            wins: sql`scores.wins + excluded.wins`,
+            solved: sql`scores.solved + excluded.solved`,
+            updated_at: sql`excluded.updated_at`,
+          }),
+        ),
+    );
   }
   for (const part of chunks(rows.firstEncounters)) {
-    await trx
-      .insertInto('recognitions')
-      .values(part)
-      .onConflict((oc) => oc.columns(['player_id', 'deck_id', 'item_id']).doNothing())
-      .execute();
+    await runShaped(trx, 'recognitions.first', part, (vs) =>
+      trx
+        .insertInto('recognitions')
+        .values(vs)
+        .onConflict((oc) => oc.columns(['player_id', 'deck_id', 'item_id']).doNothing()),
+    );
   }
   for (const r of rows.known) {
-    await trx
-      .updateTable('recognitions')
-      .set({ known_step: r.known_step, known_at: r.known_at })
-      .where('player_id', '=', r.player_id)
-      .where('deck_id', '=', r.deck_id)
-      .where('item_id', '=', r.item_id)
-      .where('round_id', '=', r.round_id)
-      .where('known_step', 'is', null)
-      .execute();
+    const known = { known_step: r.known_step, known_at: r.known_at, player_id: r.player_id, deck_id: r.deck_id, item_id: r.item_id, round_id: r.round_id };
+    await runShaped(trx, 'recognitions.known', [known], ([k]) =>
+      trx
+        .updateTable('recognitions')
+        .set({ known_step: k!.known_step, known_at: k!.known_at })
+        .where('player_id', '=', k!.player_id)
+        .where('deck_id', '=', k!.deck_id)
+        .where('item_id', '=', k!.item_id)
+        .where('round_id', '=', k!.round_id)
+        .where('known_step', 'is', null),
+    );
   }
 }
 

@@ -9,6 +9,7 @@ import { LRUCache } from 'lru-cache';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema.ts';
 import type { RoundRecord, RoundView } from './rounds.ts';
+import { runShaped } from './shaped.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -40,7 +41,9 @@ export class RoundCache {
   async runningRoundsOf(db: Db, channelIds: readonly string[]): Promise<RoundView[]> {
     if (channelIds.length === 0) return [];
     // The literal status lets the planner use the partial index rounds_one_running, as in runningRoundsOf.
-    const live = await db.selectFrom('rounds').select(LIVE).where('channel_id', 'in', [...channelIds]).where('status', '=', sql.lit('running')).execute();
+    const { rows: live } = await runShaped(db, 'rounds.live', channelIds, (ids) =>
+      db.selectFrom('rounds').select(LIVE).where('channel_id', 'in', ids).where('status', '=', sql.lit('running')),
+    );
     const found = new Map<string, FixedColumns>();
     const missing: string[] = [];
     for (const r of live) {

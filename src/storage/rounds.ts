@@ -9,6 +9,7 @@
 import { PostgresAdapter, sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { EndReason, Mode, PlayerState, RoundConfig, RoundState } from '../core/game/round.ts';
 import type { Database, RoundsTable } from './schema.ts';
+import { runShaped } from './shaped.ts';
 
 type Db = Kysely<Database>;
 type Tx = Transaction<Database>;
@@ -98,12 +99,12 @@ export async function playersIn(db: Db | Tx, pairs: readonly (readonly [roundId:
     return out;
   }
   for (let i = 0; i < pairs.length; i += 400) {
-    const part = pairs.slice(i, i + 400);
-    const rows = await db
-      .selectFrom('round_players')
-      .selectAll()
-      .where((eb) => eb(eb.refTuple('round_id', 'player_id'), 'in', part.map(([r, p]) => eb.tuple(r, p))))
-      .execute();
+    const { rows } = await runShaped(db, 'round_players.pairs', pairs.slice(i, i + 400), (part) =>
+      db
+        .selectFrom('round_players')
+        .selectAll()
+        .where((eb) => eb(eb.refTuple('round_id', 'player_id'), 'in', part.map(([r, p]) => eb.tuple(r, p)))),
+    );
     for (const r of rows) out.set(`${r.round_id}\u0000${r.player_id}`, playerOf(r));
   }
   return out;
@@ -122,29 +123,30 @@ export interface RoundPlayerRow {
  */
 export async function upsertPlayers(trx: Tx, rows: RoundPlayerRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 400) {
-    await trx
-      .insertInto('round_players')
-      .values(
-        rows.slice(i, i + 400).map(({ roundId, player }) => ({
-          round_id: roundId,
-          player_id: player.id,
-          name: player.name,
-          count_step: player.countStep,
-          guesses: player.guesses,
-          solved_step: player.solvedStep ?? null,
-          points: player.points,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.columns(['round_id', 'player_id']).doUpdateSet({
-          name: sql`excluded.name`,
-          count_step: sql`excluded.count_step`,
-          guesses: sql`excluded.guesses`,
-          solved_step: sql`excluded.solved_step`,
-          points: sql`excluded.points`,
-        }),
-      )
-      .execute();
+    const values = rows.slice(i, i + 400).map(({ roundId, player }) => ({
+      round_id: roundId,
+      player_id: player.id,
+      name: player.name,
+      count_step: player.countStep,
+      guesses: player.guesses,
+      solved_step: player.solvedStep ?? null,
+      points: player.points,
+    }));
+    // Compiled once per row count (shaped.ts).
+    await runShaped(trx, 'round_players.upsert', values, (vs) =>
+      trx
+        .insertInto('round_players')
+        .values(vs)
+        .onConflict((oc) =>
+          oc.columns(['round_id', 'player_id']).doUpdateSet({
+            name: sql`excluded.name`,
+            count_step: sql`excluded.count_step`,
+            guesses: sql`excluded.guesses`,
+            solved_step: sql`excluded.solved_step`,
+            points: sql`excluded.points`,
+          }),
+        ),
+    );
   }
 }
 

@@ -195,6 +195,8 @@ describe('synonyms, sizes and question frames', () => {
     for (const q of ['what is 32 times 32', '32乘32等于几', '32位系统', '64 bit windows', '16岁']) {
       expect(terms(q).filter((t) => /^\d+x\d+$/.test(t)), q).toEqual([]);
     }
+    expect(terms('iPhone 16什么时候出')).not.toContain('16x16');
+    expect(explain(index, 'iPhone 16什么时候出').topic).toBeNull();
     expect(explain(index, '32到64差那么多也算突然?').topic).toBe('micro-macro');
     expect(explain(index, 'what is 32 times 32').topic).toBeNull();
   });
@@ -205,10 +207,19 @@ describe('synonyms, sizes and question frames', () => {
     expect(explain(index, '水到100度才开是啥意思').topic).toBe('bitter-lesson');
   });
 
-  it('counts a negation as content (没电), drops lone digits, and unglues 跟 from its neighbour', () => {
-    for (const q of ['手机没电了咋办', "what's 2+2"]) expect(explain(index, q).topic, q).toBeNull();
+  it('counts a negation as content (没电), reads 1+1=2 as one term (2+2 is not it), and unglues 跟 from its neighbour', () => {
+    for (const q of ['手机没电了咋办', "what's 2+2", '2+3等于几']) expect(explain(index, q).topic, q).toBeNull();
     expect(explain(index, '1+1=2跟涌现有啥关系').topic).toBe('intuition');
     expect(explain(index, 'retina屏跟AI有啥关系').topic).toBe('perception-limit');
+  });
+
+  it("folds the article's spans of time and its seven questions, in digits or words", () => {
+    const terms = (s: string) => foldSynonyms(normalizeText(s)).trim().split(/\s+/);
+    for (const [a, b] of [['过去10年', '过去十年'], ['未来20年', '未来二十年'], ['70 years', 'seventy years'], ['7个问题', 'the seven questions']] as const) {
+      expect(terms(a).at(-1), a).toBe(terms(b).at(-1));
+    }
+    expect(explain(index, 'what are the 7 questions').topic).toBe('why-it-matters');
+    expect(explain(index, '过去10年AI干了啥').topic).toBe('ai-eras');
   });
 
   it('strips plain-words frames: 说人话, 大白话, ELI5, in plain words', () => {

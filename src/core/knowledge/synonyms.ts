@@ -72,8 +72,8 @@ const NUMBER_RULES: readonly [RegExp, string][] = [
   // 32×32, 32*32, 32 x 32 → 32x32.
   [/(\d+)\s*[x×*✕]\s*(\d+)/g, ' $1x$2 '],
   // A bare side names its size when it stands alone ("32到64差那么多"): the article uses these only as picture sides.
-  // Arithmetic ("32 times 32", "32乘32") is not a picture.
-  [/(?<![\d.x])(?<!(?:times|plus|minus|over|乘以?|加|减|除以?)\s*)(16|32|64)(?![\d.x%])(?!\s*(?:位|bit|岁|年|gb|mb|度|个|乘|加|减|除|times|plus|minus|over|divided|squared))/g, ' $1x$1 '],
+  // Arithmetic ("32 times 32", "32乘32") is not a picture, nor a number after a name ("iPhone 16").
+  [/(?<![\d.x])(?<!(?:times|plus|minus|over|乘以?|加|减|除以?)\s*)(?<!(?<![\p{L}])(?!(?:is|are|was|the|of|from|to|and|at|by|vs|versus|about|than|with|only|just|like|why|at|as|in|on)\s)[a-z]+\s*)(16|32|64)(?![\d.x%])(?!\s*(?:位|bit|岁|年|gb|mb|度|个|乘|加|减|除|times|plus|minus|over|divided|squared))/gu, ' $1x$1 '],
   // A pixel count names its size: 1024 pixels is 32x32 (and 4096, 256 likewise).
   [/(?<![\d.x])1,?024(?![\d.x])(?:\s*(?:个)?\s*(?:像素|pixels?|px))?/g, ' 32x32 '],
   [/(?<![\d.x])4,?096(?![\d.x])(?:\s*(?:个)?\s*(?:像素|pixels?|px))?/g, ' 64x64 '],
@@ -85,6 +85,11 @@ const NUMBER_RULES: readonly [RegExp, string][] = [
   [/(?:千亿|1000\s*亿|(?<![\d.])100\s*(?:billion|bn|b)\b|hundred[\s-]+billion)/g, ' p100b '],
   // 1+1=2, the article's example of what is easy to understand and hard to prove, is one term.
   [/(?<![\d.])1\s*\+\s*1(?:\s*=\s*2)?(?![\d.])/g, ' oneplusone1 '],
+  // The article's spans of time and its seven questions, in digits or words.
+  [/(?<![\d.])10\s*(?:年|years?)|(?<![二三四五六七八九])十年|\bten\s+years\b|\b(?:past|last)\s+decade\b/g, ' years10 '],
+  [/(?<![\d.])20\s*(?:年|years?)|二十年|\btwenty\s+years\b/g, ' years20 '],
+  [/(?<![\d.])70\s*(?:年|years?)|七十年|\bseventy\s+years\b/g, ' years70 '],
+  [/(?<![\d.])7\s*(?:个\s*)?(?:questions|问题)|七个问题|\bseven\s+questions\b/g, ' questions7 '],
   // GPT-4, GPT 4 and GPT4 are one name.
   [/\bgpt[\s-]*(\d+(?:\.\d+)?)(?![\d.])/g, ' gpt gpt$1 '],
   // Steps of the experiment: 第5步, 第五步, step 5, the 5th step → step5.

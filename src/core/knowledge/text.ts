@@ -199,8 +199,7 @@ export function analyzeNormalized(normalized: string): Analysis {
   const latin = text.replace(HAN_RUNS, ' ');
   for (const m of latin.matchAll(WORD)) {
     const raw = m[0];
-    // A lone digit names nothing (sizes, steps and figures are folded to terms before this).
-    if (EN_STOP.has(raw) || /^\d$/.test(raw)) continue;
+    if (EN_STOP.has(raw)) continue;
     const t = stem(raw);
     if (EN_STOP.has(t)) continue;
     terms.push(t);
