@@ -15,7 +15,8 @@ import { loadSharp } from '../images/load-sharp.ts';
 
 const MB = 1024 * 1024;
 
-function pngDeclaring(side: number): Uint8Array {
+/** A real PNG whose header claims `side`×`side` while holding a few rows: a decompression bomb's calling card (the deck tests use it too). */
+export function pngDeclaring(side: number): Uint8Array {
   const chunk = (type: string, data: Buffer) => {
     const len = Buffer.alloc(4);
     len.writeUInt32BE(data.length);

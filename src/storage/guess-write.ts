@@ -70,15 +70,9 @@ export async function writeGuesses(trx: Transaction<Database>, gs: GuessRecord[]
       (vs) => trx.insertInto('guesses').values(vs),
     );
   }
-  // The latest name of each player, written only when it changed (most guesses come from known players):
-  // read first, so that unchanged rows are not locked (PostgreSQL locks a row that an upsert finds, even
-  // when its WHERE keeps it as it is), and instances writing guesses of the same players don't queue.
-  const names = new Map(rows.names.map((n) => [n.id, n]));
-  for (const part of chunks([...names.keys()])) {
-    const { rows: stored } = await runShaped(trx, 'players.names', part, (ids) => trx.selectFrom('players').select(['id', 'name']).where('id', 'in', ids));
-    for (const r of stored) if (names.get(r.id)?.name === r.name) names.delete(r.id);
-  }
-  for (const part of chunks([...names.values()])) {
+  // The latest name of each player, written only where it changed: on SQLite an upsert whose WHERE keeps
+  // the row as it is writes nothing, so no read first (PostgreSQL's twin reads first: there it would lock the row).
+  for (const part of chunks(rows.names)) {
     await runShaped(trx, 'players.upsert', part, (vs) =>
       trx
         .insertInto('players')

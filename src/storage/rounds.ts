@@ -86,8 +86,8 @@ function playerOf(r: Selectable<Database['round_players']>): PlayerState {
 /** These (round, player) rows, keyed by `roundId \0 playerId` (those with no row are absent). */
 export async function playersIn(db: Db | Tx, pairs: readonly (readonly [roundId: string, playerId: string])[]): Promise<Map<string, PlayerState>> {
   const out = new Map<string, PlayerState>();
-  // The pairs themselves (row values), not every round crossed with every player: one primary-key
-  // lookup per pair instead of rounds × players.
+  // The pairs themselves, not every round crossed with every player: one primary-key lookup per pair
+  // instead of rounds × players.
   if (isPostgres(db)) {
     // PostgreSQL: the pairs as two arrays joined on the key. A list of row values is planned as one OR
     // branch per pair, and planning it cost more than running it.
@@ -103,7 +103,8 @@ export async function playersIn(db: Db | Tx, pairs: readonly (readonly [roundId:
       db
         .selectFrom('round_players')
         .selectAll()
-        .where((eb) => eb(eb.refTuple('round_id', 'player_id'), 'in', part.map(([r, p]) => eb.tuple(r, p)))),
+        // One primary-key search per pair; a list of row values (`IN ((?, ?), …)`) went through a subquery, a third slower.
+        .where((eb) => eb.or(part.map(([r, p]) => eb.and([eb('round_id', '=', r), eb('player_id', '=', p)])))),
     );
     for (const r of rows) out.set(`${r.round_id}\u0000${r.player_id}`, playerOf(r));
   }

@@ -4,45 +4,14 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import type { AttachmentRef } from '../../src/core/commands/define.ts';
+export { pngDeclaring } from '../../src/bench/uploads.ts';
 
 /** A photo-like picture: a gradient with a disc, `w`×`h`, as PNG. */
 export async function goodPng(w = 300, h = 200, hue = 0): Promise<Uint8Array> {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><defs><linearGradient id="g"><stop offset="0" stop-color="hsl(${hue},80%,40%)"/><stop offset="1" stop-color="hsl(${hue + 120},80%,60%)"/></linearGradient></defs><rect width="${w}" height="${h}" fill="url(#g)"/><circle cx="${w / 2}" cy="${h / 2}" r="${Math.min(w, h) / 3}" fill="#fff"/></svg>`;
   return new Uint8Array(await sharp(Buffer.from(svg)).png().toBuffer());
-}
-
-/** A real PNG whose header claims `side`×`side`: a decompression bomb's calling card. */
-export function pngDeclaring(side: number): Uint8Array {
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([len, body, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(side, 0);
-  ihdr.writeUInt32BE(side, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 0; // greyscale
-  // A few rows of zeros: the file stays tiny whatever it claims.
-  const idat = deflateSync(Buffer.alloc(side + 1));
-  return new Uint8Array(
-    Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]),
-  );
-}
-
-function crc32(buf: Buffer): number {
-  let c = ~0;
-  for (const b of buf) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
-  }
-  return ~c >>> 0;
 }
 
 /** A JPEG cut in half. */
