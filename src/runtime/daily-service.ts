@@ -27,7 +27,7 @@ import type { DailyOutcome, DailyPort, DailyStats, DailyToday } from '../core/da
 import { UserError } from '../core/errors.ts';
 import { GUESSES_PER_STEP } from '../core/game/round.ts';
 import { compileAnswers, judge, normalizeGuess, rivalKeys, type CompiledAnswers } from '../core/game/judge.ts';
-import { provideKnownPinyin } from './known-pinyin.ts';
+import { provideKnownChineseTables } from './known-chinese.ts';
 import { sanitizeUserText } from '../core/reply.ts';
 import type { DeckCatalog, DeckItem, Deck } from '../images/decks.ts';
 import type { LadderCache } from '../images/ladder-cache.ts';
@@ -60,7 +60,7 @@ export class DailyService implements DailyPort {
   private readonly compiled = new Map<string, CompiledAnswers>();
 
   constructor(private readonly o: DailyServiceOptions) {
-    provideKnownPinyin();
+    provideKnownChineseTables();
   }
 
   /** The pictures the days are drawn from: every item of the configured decks that exist. */

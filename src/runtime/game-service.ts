@@ -71,7 +71,7 @@ import { t } from '../views/i18n.ts';
 import type { Clock, TimerHandle } from './clock.ts';
 import { LocalScheduler, type StepJob, type StepScheduler } from './scheduler.ts';
 import { SerialQueues } from './serial-queue.ts';
-import { provideKnownPinyin } from './known-pinyin.ts';
+import { provideKnownChineseTables } from './known-chinese.ts';
 import type { RoundSink, RoundUpdate } from './sink.ts';
 
 export interface GameServiceOptions {
@@ -177,7 +177,7 @@ export class GameService implements GamePort {
   private readonly roundCache = new RoundCache();
 
   constructor(private readonly o: GameServiceOptions) {
-    provideKnownPinyin();
+    provideKnownChineseTables();
     this.scheduler = o.scheduler ?? new LocalScheduler(o.clock);
     // Host and pid in the id let a process on SQLite see that the owner of a round is gone (see ownerIsGone).
     this.instanceId = o.instanceId ?? `${hostname()}/${process.pid}/${randomUUID()}`;

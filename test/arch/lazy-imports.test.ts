@@ -1,7 +1,7 @@
 /**
  * The heavy packages load on first use, not at start (an idle bot's memory, see README Benchmarks):
  * no module the bot loads imports them statically. sharp goes through src/images/load-sharp.ts,
- * pinyin-pro through loadPinyin() or the loader in src/runtime/known-pinyin.ts, pg and pg-boss through dynamic imports on PostgreSQL only.
+ * pinyin-pro through loadPinyin() or the loader in src/runtime/known-chinese.ts, pg and pg-boss through dynamic imports on PostgreSQL only.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';

@@ -27,7 +27,7 @@ import { isAllHan, isHan, pinyinSyllables, pinyinToken, tokenize } from './norma
 export type Verdict = 'correct' | 'close' | 'wrong';
 
 // Re-exported so callers can take the whole judging API from this module.
-export { loadPinyin, normalize, normalizeGuess, pinyinLoaded, providePinyin } from './normalize.ts';
+export { loadPinyin, normalize, normalizeGuess, pinyinLoaded, provideKnownChinese } from './normalize.ts';
 
 export interface AnswerSource {
   answers: { en: string; zh: string };

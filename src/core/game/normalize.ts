@@ -101,7 +101,7 @@ function cut(s: string, max: number): string {
 }
 
 /** Lower-case, fold and strip accents, drop invisible characters; returns text with spaces as breaks. */
-function clean(input: string): string {
+function clean(input: string, simplify = true): string {
   let s = cut(input, MAX_RAW_CHARS);
   if (!NON_ASCII.test(s)) {
     s = s.toLowerCase();
@@ -112,8 +112,19 @@ function clean(input: string): string {
   s = s.replace(FOLD_RE, (ch) => FOLD[ch] ?? ch);
   s = s.normalize('NFD').replace(COMBINING, '').normalize('NFC');
   s = s.replace(DROPPED, '').replace(BREAKS, ' ');
-  if (HAN.test(s)) s = toSimplified(s);
+  if (simplify && HAN.test(s)) s = knownSimplified?.get(s) ?? toSimplified(s);
   return s;
+}
+
+/** The text `input` gives toSimplified when tokenized, or null when it has no Chinese (to write the known table). */
+export function simplifyInput(input: string): string | null {
+  const s = clean(input, false);
+  return HAN.test(s) ? s : null;
+}
+
+/** Whether the OpenCC tables have been built (tests: text the known table holds needs none). */
+export function simplifierBuilt(): boolean {
+  return hkToCn !== undefined;
 }
 
 /** Traditional (Hong Kong and Taiwan variants) → simplified. Idempotent on simplified text. */
@@ -222,28 +233,38 @@ export function pinyinProSyllables(han: string): string[] {
 
 // pinyin-pro's dictionaries cost about 10 MB of memory for as long as the process lives: they are
 // loaded when first needed, not at start. An ES module cannot be imported synchronously, so code
-// without providePinyin (the CLI, the benches) awaits loadPinyin() before judging.
+// without provideKnownChinese (the CLI, the benches) awaits loadPinyin() before judging.
 let pinyin: typeof PinyinFn | undefined;
 let loadingPinyin: Promise<void> | undefined;
-// Most Chinese text a bot judges is its decks' answers, whose pinyin can be known ahead: with a table
-// of it, pinyin-pro is loaded only for other Chinese text (a Chinese guess, a server's own deck), on
-// first need, by a synchronous loader, since the judging code is synchronous.
+// Most Chinese text a bot judges is its decks' answers, whose pinyin and simplified forms can be known
+// ahead: with tables of them, pinyin-pro and the OpenCC tables are loaded only for other Chinese text (a
+// Chinese guess, a server's own deck), on first need; pinyin-pro by a synchronous loader, since the
+// judging code is synchronous.
 let knownPinyin: ReadonlyMap<string, string> | undefined;
+let knownSimplified: ReadonlyMap<string, string> | undefined;
 let loadPinyinNow: (() => typeof PinyinFn) | undefined;
 
 /**
- * Gives pinyinSyllables a table of known pinyin (all-Han normalised text → syllables joined by
- * spaces, as pinyin-pro gives them) and a synchronous way to load pinyin-pro for the rest.
+ * Gives the judge tables of known Chinese: pinyin (all-Han normalised text → syllables joined by
+ * spaces, as pinyin-pro gives them), simplified forms (simplifyInput's text → toSimplified's), and a
+ * synchronous way to load pinyin-pro for the rest.
  */
-export function providePinyin(o: { known: ReadonlyMap<string, string>; load: () => typeof PinyinFn }): void {
-  knownPinyin = o.known;
-  loadPinyinNow = o.load;
+export function provideKnownChinese(o: {
+  pinyin: ReadonlyMap<string, string>;
+  simplified: ReadonlyMap<string, string>;
+  loadPinyin: () => typeof PinyinFn;
+}): void {
+  knownPinyin = o.pinyin;
+  knownSimplified = o.simplified;
+  loadPinyinNow = o.loadPinyin;
 }
 
 /** Loads pinyin-pro once; pinyinSyllables (and so compileAnswers, rivalKeys, judge) needs it. */
 export function loadPinyin(): Promise<void> {
+  // Not a second copy (the ES build) beside one the synchronous loader already brought in.
+  if (pinyin) return Promise.resolve();
   return (loadingPinyin ??= import('pinyin-pro').then((m) => {
-    pinyin = m.pinyin;
+    pinyin ??= m.pinyin;
   }));
 }
 
