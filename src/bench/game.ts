@@ -143,7 +143,10 @@ export async function benchPgCommittedGuesses(total = 30_000): Promise<Record<st
     const results = (await Promise.all(workers.map((_, i) => next(i)))).map((l) => JSON.parse(l) as { played: number; warm: number; cpuMs: number });
     const s = (performance.now() - t0) / 1000;
     const server1 = serverCpuMs(server.dir);
+    // The workers close their stores before the server stops: stopped under them, their connections reset.
+    const exited = workers.map((w) => new Promise<void>((r) => (w.exitCode !== null ? r() : w.once('exit', () => r()))));
     for (const w of workers) w.stdin!.end();
+    await Promise.race([Promise.all(exited), new Promise((r) => setTimeout(r, 30_000).unref())]);
     const played = results.reduce((a, r) => a + r.played, 0);
     const store = await Store.open(url);
     const count = await guessCount(store);
