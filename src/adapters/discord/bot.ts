@@ -48,7 +48,7 @@ export interface DiscordBotOptions {
   hostRole?: string;
   /** DISCORD_MESSAGE_GUESSES: plain messages in a channel with a running race are guesses. */
   messageGuesses: boolean;
-  /** Defer an interaction whose answer is not ready after this long (ms). Well under Discord's 3 s. */
+  /** Defer an interaction whose answer is not ready after this long (ms; 0 defers every one). Well under Discord's 3 s. */
   deferAfterMs?: number;
 }
 
@@ -218,7 +218,8 @@ export class DiscordBot {
       return [{ text: t(caller.locale, 'errors.internal', { incident: 'discord' }), ephemeral: true }];
     });
     let replies: Reply[] | null = null;
-    if (!o.deferNow) {
+    // 0 means always defer: a race against a 0 ms timer would depend on how soon the work happens to finish.
+    if (!o.deferNow && this.deferAfterMs > 0) {
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<null>((resolve) => {
         timer = setTimeout(() => resolve(null), this.deferAfterMs);
