@@ -693,8 +693,8 @@ export class GameService implements GamePort {
     let row: RoundRecord | undefined;
     try {
       // Not claimed: sent already, or being sent (or retried later) by another instance, or by this one.
-      if (!(await claimRecap(this.db, roundId, this.instanceId, now, now + RECAP_CLAIM_MS))) return;
-      row = await roundById(this.db, roundId);
+      // The claim returns the round: many rounds ending at once send their recaps with a read fewer each.
+      row = await claimRecap(this.db, roundId, this.instanceId, now, now + RECAP_CLAIM_MS);
       if (!row) return;
       const update = await this.recapUpdate(row, 'recap');
       if (update) await this.o.sink.publish(row.channel_id, update);

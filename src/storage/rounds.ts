@@ -369,17 +369,17 @@ export async function pendingRecaps(db: Db, now: number, o: { platform?: string;
   return q.orderBy('ended_at').limit(500).execute();
 }
 
-/** Claims an owed recap for `ownerId` until `until`, only if no one holds it. */
-export async function claimRecap(db: Db, roundId: string, ownerId: string, now: number, until: number): Promise<boolean> {
-  const res = await db
+/** Claims an owed recap for `ownerId` until `until`, only if no one holds it; returns the claimed round (the recap is built from it). */
+export async function claimRecap(db: Db, roundId: string, ownerId: string, now: number, until: number): Promise<RoundRecord | undefined> {
+  return db
     .updateTable('rounds')
     .set({ owner_id: ownerId, lease_until: until })
     .where('id', '=', roundId)
     .where('announced', '=', 0)
     .where('status', '!=', 'running')
     .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
+    .returningAll()
     .executeTakeFirst();
-  return Number(res.numUpdatedRows) === 1;
 }
 
 /** A claimed recap could not be delivered: it may be tried again from `retryAt`. */
