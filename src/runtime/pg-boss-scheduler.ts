@@ -13,12 +13,22 @@ import { LocalScheduler, type StepJob, type StepScheduler } from './scheduler.ts
 
 export const STEP_QUEUE = 'emergence-round-steps';
 
+/**
+ * The durable job falls due this long after the local timer. Due together, every instance's worker
+ * fetched the jobs of steps whose local timers were a few ms behind (a burst of rounds stepping at once)
+ * and ran them too: each such step was taken twice, once waiting on the other's channel lock, and
+ * the burst fell further behind. A round whose instance died still goes on about a second later.
+ */
+const BACKSTOP_GRACE_MS = 1_000;
+
 export interface PgBossSchedulerOptions {
   connectionString: string;
   clock: Clock;
   log: Logger;
   /** How often an idle worker looks for due jobs (pg-boss allows 0.5 s at least). */
   pollingSeconds?: number;
+  /** How long after a step's due time its durable job falls due (default 1 s). */
+  backstopGraceMs?: number;
   /** The pg-boss queue (events keep their timers in a queue of their own). */
   queue?: string;
 }
@@ -110,7 +120,12 @@ export class PgBossScheduler implements StepScheduler {
         const batch = this.toSend.splice(0, 500);
         try {
           await this.boss.insert(
-            batch.map(({ job }) => ({ id: stepJobId(job.roundId, job.step), name: this.queue, data: job, startAfter: new Date(job.dueAt).toISOString() })),
+            batch.map(({ job }) => ({
+              id: stepJobId(job.roundId, job.step),
+              name: this.queue,
+              data: job,
+              startAfter: new Date(job.dueAt + (this.o.backstopGraceMs ?? BACKSTOP_GRACE_MS)).toISOString(),
+            })),
           );
           for (const b of batch) b.resolve();
         } catch (err) {
