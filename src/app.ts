@@ -97,7 +97,7 @@ export function appOptionsFromConfig(config: Config, log: Logger, clock: Clock):
 }
 
 export async function createApp(o: AppOptions): Promise<App> {
-  const store = await Store.open(o.databaseUrl ?? o.databasePath);
+  const store = await Store.open(o.databaseUrl ?? o.databasePath, { log: o.log });
   // pg-boss (and the pg, cron and luxon copies it brings) is loaded only for PostgreSQL.
   const { PgBossScheduler } = o.databaseUrl ? await import('./runtime/pg-boss-scheduler.ts') : { PgBossScheduler: undefined };
   const decks = await loadDecks(o.decksDir);

@@ -1,4 +1,5 @@
 import SQLite from 'better-sqlite3';
+import type { Logger } from 'pino';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type SqliteDatabase, type Transaction } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import { migrationProvider, type DialectName } from './migrations.ts';
@@ -112,8 +113,8 @@ export class Store {
    * (its folder is created). A SQLite file is checked first: a folder, a path under a regular file,
    * a file that is not a database, a damaged or read-only one are refused with a StartupError.
    */
-  static async open(location: string, opts: { migrate?: boolean } = {}): Promise<Store> {
-    const store = isPostgresUrl(location) ? await Store.postgres(location) : Store.sqliteAt(location);
+  static async open(location: string, opts: { migrate?: boolean; log?: Pick<Logger, 'warn'> } = {}): Promise<Store> {
+    const store = isPostgresUrl(location) ? await Store.postgres(location, opts.log) : Store.sqliteAt(location);
     try {
       // Without migrating (`cli db migrate` does it, to report what it applied), still check the connection.
       if (opts.migrate === false) await sql`SELECT 1`.execute(store.db);
@@ -131,14 +132,14 @@ export class Store {
     return new Store(db, 'sqlite', sqlite);
   }
 
-  private static async postgres(url: string): Promise<Store> {
+  private static async postgres(url: string, log?: Pick<Logger, 'warn'>): Promise<Store> {
     // Loaded only for PostgreSQL: a SQLite bot does not pay pg's memory.
     const { default: pg } = await import('pg');
     // Connections are kept through quiet spells (pg closes them after 10 s idle by default): a new
     // PostgreSQL backend costs tens of ms of CPU to start and warm its caches, paid again at each burst.
     const pool = new pg.Pool({ connectionString: url, types: pgTypes(pg), max: 10, min: 2, idleTimeoutMillis: 120_000 });
     // An idle client that loses its connection must not take the process down; the next query reconnects.
-    pool.on('error', () => undefined);
+    pool.on('error', (err) => log?.warn({ err }, 'an idle database connection failed; the next query opens another'));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return new Store(db, 'postgres', null);
   }
