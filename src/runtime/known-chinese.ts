@@ -59,6 +59,5 @@ export function knownChineseOf(decks: readonly Deck[]): KnownChinese {
 
 /** The file's text: one entry a line, so that a deck change shows as a small diff. */
 export function knownChineseJson(known: KnownChinese): string {
-  const section = (o: Record<string, string>) => Object.entries(o).map(([k, v]) => `    ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
-  return `{\n  "pinyin": {\n${section(known.pinyin).join(',\n')}\n  },\n  "simplified": {\n${section(known.simplified).join(',\n')}\n  }\n}\n`;
+  return JSON.stringify(known, null, 2) + '\n';
 }
