@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Clock } from './clock.ts';
+import { Batches } from './batches.ts';
 import { LocalScheduler, type StepJob, type StepScheduler } from './scheduler.ts';
 
 export const STEP_QUEUE = 'emergence-round-steps';
@@ -46,10 +47,27 @@ export class PgBossScheduler implements StepScheduler {
   private readonly queue: string;
   /** The step whose job this instance last sent, per round: its job is dropped once the step has moved. */
   private readonly sent = new Map<string, number>();
-  private toSend: { job: StepJob; resolve: () => void; reject: (err: unknown) => void }[] = [];
-  private sending: Promise<void> | null = null;
-  private toDrop: string[] = [];
-  private dropping: Promise<void> | null = null;
+  /**
+   * Jobs are inserted in batches: those scheduled while an insert is on its way go together into the
+   * next one (one statement, however many rounds moved meanwhile). With thousands of rounds, a round
+   * trip per step was a good part of each instance's work. The id derived from (round, step) still
+   * makes a second insert of a job a no-op.
+   */
+  private readonly sends = new Batches<StepJob>(async (jobs) => {
+    await this.boss.insert(
+      jobs.map((job) => ({
+        id: stepJobId(job.roundId, job.step),
+        name: this.queue,
+        data: job,
+        startAfter: new Date(job.dueAt + (this.o.backstopGraceMs ?? BACKSTOP_GRACE_MS)).toISOString(),
+      })),
+    );
+  });
+  /** Jobs of steps that moved on, deleted in batches like the inserts; a failed delete leaves a job that does nothing. */
+  private readonly drops = new Batches<string>(async (ids) => {
+    if (!this.running) return;
+    await this.boss.deleteJob(this.queue, ids).catch((err: unknown) => this.o.log.debug({ err }, 'could not drop step jobs'));
+  });
 
   constructor(private readonly o: PgBossSchedulerOptions) {
     this.local = new LocalScheduler(o.clock);
@@ -100,42 +118,8 @@ export class PgBossScheduler implements StepScheduler {
   async schedule(job: StepJob): Promise<void> {
     await this.local.schedule(job);
     this.dropPrevious(job.roundId, job.step);
-    await new Promise<void>((resolve, reject) => {
-      this.toSend.push({ job, resolve, reject });
-      this.flushSends();
-    });
+    await this.sends.add(job);
     this.sent.set(job.roundId, job.step);
-  }
-
-  /**
-   * Jobs are inserted in batches: those scheduled while an insert is on its way go together into the
-   * next one (one statement, however many rounds moved meanwhile). With thousands of rounds, a round
-   * trip per step was a good part of each instance's work; a quiet instance still sends each job at once.
-   * The id derived from (round, step) still makes a second insert of a job a no-op.
-   */
-  private flushSends(): void {
-    if (this.sending) return;
-    this.sending = (async () => {
-      while (this.toSend.length > 0) {
-        const batch = this.toSend.splice(0, 500);
-        try {
-          await this.boss.insert(
-            batch.map(({ job }) => ({
-              id: stepJobId(job.roundId, job.step),
-              name: this.queue,
-              data: job,
-              startAfter: new Date(job.dueAt + (this.o.backstopGraceMs ?? BACKSTOP_GRACE_MS)).toISOString(),
-            })),
-          );
-          for (const b of batch) b.resolve();
-        } catch (err) {
-          for (const b of batch) b.reject(err);
-        }
-      }
-    })().finally(() => {
-      this.sending = null;
-      if (this.toSend.length > 0) this.flushSends();
-    });
   }
 
   cancel(roundId: string): void {
@@ -153,17 +137,7 @@ export class PgBossScheduler implements StepScheduler {
     if (prev === undefined || prev >= step) return;
     this.sent.delete(roundId);
     if (!this.running) return;
-    this.toDrop.push(stepJobId(roundId, prev));
-    if (this.dropping) return;
-    // Batched like the inserts: one statement for the jobs dropped while the last one was on its way.
-    this.dropping = (async () => {
-      while (this.toDrop.length > 0 && this.running) {
-        const ids = this.toDrop.splice(0, 500);
-        await this.boss.deleteJob(this.queue, ids).catch((err: unknown) => this.o.log.debug({ err }, 'could not drop step jobs'));
-      }
-    })().finally(() => {
-      this.dropping = null;
-    });
+    void this.drops.add(stepJobId(roundId, prev));
   }
 
   async stop(): Promise<void> {
@@ -172,8 +146,8 @@ export class PgBossScheduler implements StepScheduler {
     this.running = false;
     this.sent.clear();
     // Jobs already handed over must be in the database before the worker goes.
-    while (this.sending) await this.sending;
-    if (this.dropping) await this.dropping;
+    await this.sends.drain();
+    await this.drops.drain();
     // Jobs stay in the database for the other instances; only this worker stops.
     await this.boss.stop({ graceful: true, wait: true, timeout: 5_000 });
   }
